@@ -1,0 +1,131 @@
+// Everything the engine tells the outside world. Reporters (ink, plain, json) consume these
+// and nothing else. `type: 'stage'` and `type: 'summary'` are a public contract (`--json`).
+
+/** Why a stage is (or was) stale. Machine-readable; reporters turn it into words. */
+export type StaleReason =
+  | { readonly kind: 'never-run' }
+  | { readonly kind: 'forced' }
+  | { readonly kind: 'always-changed' }
+  | { readonly kind: 'definition-changed'; readonly old: string; readonly new: string }
+  | {
+      readonly kind: 'dep-changed';
+      readonly path: string;
+      readonly old?: string;
+      readonly new?: string;
+      /** For directories: the member files that were added, removed or modified (capped). */
+      readonly files?: readonly string[];
+    }
+  | { readonly kind: 'dep-missing'; readonly path: string }
+  | {
+      readonly kind: 'param-changed';
+      readonly file: string;
+      readonly key: string;
+      readonly old: unknown;
+      readonly new: unknown;
+    }
+  | { readonly kind: 'out-missing'; readonly path: string }
+  | { readonly kind: 'out-changed'; readonly path: string; readonly old: string; readonly new: string };
+
+export type StageStatus = 'ran' | 'restored' | 'up-to-date' | 'failed' | 'skipped' | 'cancelled';
+
+export interface StageFailure {
+  readonly message: string;
+  readonly exitCode?: number;
+  readonly signal?: string;
+  /** Last lines of the stage's output. */
+  readonly tail?: readonly string[];
+}
+
+export type DagEvent =
+  | {
+      readonly type: 'run-start';
+      readonly time: number;
+      readonly stages: readonly string[];
+      readonly jobs: number;
+    }
+  | { readonly type: 'stage-queued'; readonly time: number; readonly stage: string }
+  | {
+      readonly type: 'stage-start';
+      readonly time: number;
+      readonly stage: string;
+      readonly reasons: readonly StaleReason[];
+      /** Duration of the last successful run, for ETAs. */
+      readonly previousDurationMs?: number;
+    }
+  | {
+      readonly type: 'stage-progress';
+      readonly time: number;
+      readonly stage: string;
+      readonly current: number;
+      readonly total?: number;
+      readonly unit?: string;
+      readonly message?: string;
+      readonly task?: string;
+    }
+  | {
+      readonly type: 'stage-log';
+      readonly time: number;
+      readonly stage: string;
+      readonly stream: 'stdout' | 'stderr';
+      readonly line: string;
+    }
+  | {
+      readonly type: 'stage-metric';
+      readonly time: number;
+      readonly stage: string;
+      readonly name: string;
+      readonly value: number;
+      readonly step?: number;
+    }
+  | {
+      /** A stage reached its final state for this run. */
+      readonly type: 'stage';
+      readonly time: number;
+      readonly stage: string;
+      readonly status: StageStatus;
+      readonly reason: readonly StaleReason[];
+      readonly durationMs: number;
+      /** For restored / up-to-date stages: the recorded duration of the run that produced the outputs. */
+      readonly savedMs?: number;
+      readonly failure?: StageFailure;
+      /** For skipped stages: the failed or cancelled upstream stage(s). */
+      readonly skippedBecause?: readonly string[];
+      readonly logFile?: string;
+    }
+  | { readonly type: 'warning'; readonly time: number; readonly message: string; readonly stage?: string }
+  | {
+      readonly type: 'summary';
+      readonly time: number;
+      readonly ran: number;
+      readonly restored: number;
+      readonly upToDate: number;
+      readonly failed: number;
+      readonly skipped: number;
+      readonly cancelled: number;
+      readonly durationMs: number;
+      /** Sum of recorded durations of restored and up-to-date stages. */
+      readonly savedMs: number;
+    }
+  | {
+      readonly type: 'watch-cycle';
+      readonly time: number;
+      readonly phase: 'start' | 'end' | 'idle';
+      readonly cycle: number;
+      /** Project-relative paths whose content changed and started this cycle. */
+      readonly changed: readonly string[];
+      readonly watchedFiles: number;
+    }
+  | {
+      /** A pipeline or config problem found while watching (run reports it through the exit code). */
+      readonly type: 'diagnostics';
+      readonly time: number;
+      readonly messages: readonly string[];
+    };
+
+export type DagEventType = DagEvent['type'];
+
+export interface Reporter {
+  onEvent(event: DagEvent): void;
+  /** Flush and restore the terminal. */
+  close(): Promise<void>;
+}

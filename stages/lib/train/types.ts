@@ -1,0 +1,81 @@
+// The contract between the training core and its callers (dry run, HPO trials, final training).
+import type { LabelSet, Sample } from '../data/sample.js';
+
+export type BackendName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+
+/** Contents of config/model/<backbone>.yaml plus its name. */
+export interface ModelConfig {
+  readonly backbone: string;
+  readonly [key: string]: unknown;
+}
+
+export interface Hyperparameters {
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly dropout: number;
+  readonly weightDecay: number;
+  readonly warmupRatio: number;
+  readonly schedule: 'linear' | 'cosine' | 'constant';
+  readonly clipNorm: number;
+  /** Early stopping patience in epochs; 0 turns it off (final training). */
+  readonly patience: number;
+  readonly classWeighting: boolean;
+  /** Any model hyperparameter overriding the model config (e.g. hidden size). */
+  readonly model?: Readonly<Record<string, unknown>>;
+}
+
+export interface EntityScores {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+export interface EvaluationMetrics {
+  readonly microF1: number;
+  readonly macroF1: number;
+  readonly microPrecision: number;
+  readonly microRecall: number;
+  readonly tokenAccuracy: number;
+  readonly perType: Readonly<Record<string, EntityScores>>;
+}
+
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly validationLoss: number;
+  readonly validation: EvaluationMetrics;
+  readonly learningRate: number;
+  readonly durationMs: number;
+}
+
+export interface TrainOptions {
+  readonly train: readonly Sample[];
+  /** May be empty (final training on train + validation): then no epoch is evaluated. */
+  readonly validation: readonly Sample[];
+  readonly labels: LabelSet;
+  readonly model: ModelConfig;
+  readonly hyper: Hyperparameters;
+  readonly seed: number;
+  readonly backend: BackendName;
+  /** Absolute directory for checkpoints and reports; created if missing. */
+  readonly outDir: string;
+  readonly signal?: AbortSignal;
+  /** Called after each evaluated epoch; returning 'stop' ends training (pruning). */
+  readonly onEpoch?: (record: EpochRecord) => 'continue' | 'stop' | Promise<'continue' | 'stop'>;
+  readonly onProgress?: (progress: { current: number; total: number; unit: string; message?: string }) => void;
+  readonly log?: (message: string) => void;
+}
+
+export interface TrainResult {
+  /** The backend that actually ran. */
+  readonly backend: string;
+  readonly history: readonly EpochRecord[];
+  /** 1-based epoch whose weights are in `checkpointDir` (the best one when validating, else the last). */
+  readonly bestEpoch: number;
+  readonly best?: EvaluationMetrics;
+  /** True when onEpoch stopped training early. */
+  readonly stoppedEarly: boolean;
+  readonly checkpointDir: string;
+}
