@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import type { Command } from './cli/command.js';
+import { dagCommand } from './cli/commands/dag.js';
+import { explainCommand } from './cli/commands/explain.js';
+import { logsCommand } from './cli/commands/logs.js';
+import { runCommand } from './cli/commands/run.js';
+import { statusCommand } from './cli/commands/status.js';
+import { ExitCode } from './cli/exit-codes.js';
+import { globalHelp } from './cli/global-options.js';
+import { suggestClosest } from './text/suggest.js';
+
+const commands: readonly Command[] = [runCommand, statusCommand, explainCommand, dagCommand, logsCommand];
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return `Usage: dagmake COMMAND [options]
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+${globalHelp}
+
+Exit codes: 0 ok · 1 a stage failed or status --exit-code found stale stages · 2 invalid pipeline or usage · 130 interrupted
+Run "dagmake COMMAND --help" for a command's options.
+`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(help());
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  if (name === '--version' || name === '-V') {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    io.stdout.write(`${pkg.version}\n`);
+    return ExitCode.ok;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    const closest = suggestClosest(name, commands.map((c) => c.name));
+    io.stderr.write(`error: unknown command "${name}"\n  hint: ${closest ? `did you mean "${closest}"? ` : ''}run "dagmake --help"\n`);
+    return ExitCode.usage;
+  }
+  return command.run(rest, io);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `Internal error! Please report it with this message:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,124 @@
+import os from 'node:os';
+import { runPipeline } from '../../engine/run-pipeline.js';
+import { createReporter, type ReporterKind } from '../../reporters/pick-reporter.js';
+import type { Command } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import { parseCommandArgs } from '../parse-command-args.js';
+import { printDiagnostics } from '../print-diagnostics.js';
+import { printDryRun } from './dry-run.js';
+
+const usage = `Usage: dagmake run [TARGET...] [options]
+
+Runs the stale stages of the pipeline (all, or TARGETs and what they need) in dependency order.
+
+Options:
+  -j, --jobs N        stages at once (default: number of cores)
+  -k, --keep-going    after a failure, run everything that does not depend on it
+      --force         rerun the selected stages even when up to date
+      --dry           print what would run and why; run nothing
+      --downstream    also run the stages that depend on the targets
+  -s, --single        only the targets, not the stages they need
+      --json          NDJSON events on stdout (same as --reporter json)
+      --reporter R    ink | plain | json (default: ink on a terminal, plain otherwise)
+      --no-color      plain text output (also NO_COLOR=1)
+      --no-wait       fail at once if another run holds the project
+      --no-run-cache  never restore stale stages from the run cache
+      --verify        re-hash cached objects before restoring them`;
+
+interface RunFlags {
+  jobs?: string;
+  'keep-going'?: boolean;
+  force?: boolean;
+  dry?: boolean;
+  downstream?: boolean;
+  single?: boolean;
+  json?: boolean;
+  reporter?: string;
+  'no-color'?: boolean;
+  'no-wait'?: boolean;
+  'no-run-cache'?: boolean;
+  verify?: boolean;
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run the stale stages',
+  usage,
+  async run(args, io) {
+    const parsed = parseCommandArgs<RunFlags>(
+      args,
+      {
+        jobs: { type: 'string', short: 'j' },
+        'keep-going': { type: 'boolean', short: 'k' },
+        force: { type: 'boolean' },
+        dry: { type: 'boolean' },
+        downstream: { type: 'boolean' },
+        single: { type: 'boolean', short: 's' },
+        json: { type: 'boolean' },
+        reporter: { type: 'string' },
+        'no-color': { type: 'boolean' },
+        'no-wait': { type: 'boolean' },
+        'no-run-cache': { type: 'boolean' },
+        verify: { type: 'boolean' },
+      },
+      usage,
+    );
+    if (!parsed.ok) {
+      if (parsed.help) io.stdout.write(parsed.help);
+      else io.stderr.write(`error: ${parsed.message}\n  hint: see "dagmake run --help"\n`);
+      return parsed.help ? ExitCode.ok : ExitCode.usage;
+    }
+    const { values, positionals, global } = parsed;
+    const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) {
+      io.stderr.write(`error: expected --jobs to be a positive integer, got "${values.jobs}"\n`);
+      return ExitCode.usage;
+    }
+    const reporterKind = values.reporter;
+    if (reporterKind !== undefined && !['ink', 'plain', 'json'].includes(reporterKind)) {
+      io.stderr.write(`error: unknown reporter "${reporterKind}"\n  hint: use ink, plain or json\n`);
+      return ExitCode.usage;
+    }
+    const selection = { targets: positionals, downstream: values.downstream ?? false, single: values.single ?? false };
+    if (values.dry) return printDryRun(global, selection, io);
+
+    let handle: ReturnType<typeof runPipeline> | undefined;
+    const reporter = await createReporter({
+      kind: reporterKind as ReporterKind | undefined,
+      json: values.json,
+      stream: io.stdout,
+      isTTY: Boolean(io.stdout.isTTY),
+      env: io.env,
+      color: !values['no-color'],
+      onCancel: () => handle?.cancel(),
+    });
+    handle = runPipeline({
+      file: global.file,
+      displayPath: global.displayPath,
+      selection,
+      jobs,
+      keepGoing: values['keep-going'] ?? false,
+      options: { force: values.force ?? false, verify: values.verify ?? false, useRunCache: !values['no-run-cache'] },
+      wait: !values['no-wait'],
+      graceMs: 5000,
+      emit: (event) => reporter.onEvent(event),
+      onWaiting: (pid) => io.stderr.write(`waiting for another dagmake run in this project (pid ${pid}) to finish...\n`),
+    });
+    const onSignal = () => handle?.cancel();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const outcome = await handle.outcome;
+      await reporter.close();
+      if (outcome.kind === 'invalid') {
+        printDiagnostics(io.stderr, outcome.diagnostics);
+        return ExitCode.usage;
+      }
+      if (outcome.cancelled) return ExitCode.interrupted;
+      return outcome.failed > 0 ? ExitCode.failed : ExitCode.ok;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
+};

@@ -1,0 +1,29 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { globalHelp, globalOptionSpecs, resolveGlobalOptions, type GlobalOptions } from './global-options.js';
+
+export type ParsedCommandArgs<T> = { ok: true; values: T; positionals: string[]; global: GlobalOptions } | {
+  ok: false;
+  message?: string;
+  help?: string;
+};
+
+/** node:util parseArgs with the global options mixed in; --help and bad flags become values. */
+export function parseCommandArgs<T>(
+  args: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  usage: string,
+): ParsedCommandArgs<T> {
+  try {
+    const parsed = parseArgs({
+      args: [...args],
+      options: { ...globalOptionSpecs, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
+    const values = parsed.values as T & { help?: boolean; directory?: string; file?: string };
+    if (values.help) return { ok: false, help: `${usage}\n\n${globalHelp}\n` };
+    return { ok: true, values, positionals: parsed.positionals, global: resolveGlobalOptions(values) };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}

@@ -1,0 +1,64 @@
+// Staleness of every selected stage without running anything (status, explain, run --dry).
+import type { Diagnostic, Result } from '../errors.js';
+import { fail, ok } from '../errors.js';
+import type { StaleReason } from '../events.js';
+import type { StageGraph } from '../graph/build-graph.js';
+import type { Selection } from '../graph/select-stages.js';
+import { applyJournal, readJournal } from '../lock/journal.js';
+import { readLock } from '../lock/lock-file.js';
+import type { LockedStage } from '../lock/types.js';
+import { fingerprintStage } from './fingerprint.js';
+import { openPathHasher } from './open-path-hasher.js';
+import { observeOuts } from './outputs.js';
+import { prepareRun } from './prepare-run.js';
+import { staleReasons } from './staleness.js';
+
+export interface StageStatusReport {
+  readonly stage: string;
+  readonly state: 'up-to-date' | 'stale' | 'frozen';
+  readonly reasons: readonly StaleReason[];
+  /** Stale upstream stages: this stage's deps will change when they run. */
+  readonly upstreamStale: readonly string[];
+  readonly locked?: LockedStage;
+}
+
+export async function computeStatus(
+  file: string,
+  displayPath: string,
+  selection: Selection,
+): Promise<Result<{ graph: StageGraph; reports: StageStatusReport[] }, Diagnostic[]>> {
+  const prepared = await prepareRun(file, displayPath, selection);
+  if (!prepared.ok) return prepared;
+  const { graph, stages } = prepared.value;
+  const root = graph.pipeline.root;
+  const lock = await readLock(root);
+  if (!lock.ok) return lock;
+  const journal = await readJournal(root);
+  if (!journal.ok) return journal;
+  const stagesLock = applyJournal(lock.value, journal.value).stages;
+  const hasher = await openPathHasher(root);
+  const problems: Diagnostic[] = [];
+  const reports = await Promise.all(
+    stages.map(async (name): Promise<StageStatusReport | undefined> => {
+      const stage = graph.stages.get(name)!;
+      const locked = stagesLock[name];
+      if (stage.frozen && locked) return { stage: name, state: 'frozen', reasons: [], upstreamStale: [], locked };
+      const fingerprint = await fingerprintStage(stage, hasher);
+      if (!fingerprint.ok) {
+        problems.push(...fingerprint.error);
+        return undefined;
+      }
+      const outs = await observeOuts(stage.outs, hasher);
+      const reasons = staleReasons(stage, fingerprint.value, locked, outs);
+      return { stage: name, state: reasons.length > 0 ? 'stale' : 'up-to-date', reasons, upstreamStale: [], locked };
+    }),
+  );
+  await hasher.save();
+  if (problems.length > 0) return fail(problems);
+  const byName = new Map(reports.map((r) => [r!.stage, r!]));
+  const withUpstream = reports.map((report) => {
+    const upstreamStale = [...(graph.upstream.get(report!.stage) ?? [])].filter((up) => byName.get(up)?.state === 'stale');
+    return { ...report!, upstreamStale };
+  });
+  return ok({ graph, reports: withUpstream });
+}

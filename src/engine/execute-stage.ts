@@ -1,0 +1,188 @@
+// One stage, top to bottom: fingerprint → fresh? → seen before (restore)? → run → commit.
+import path from 'node:path';
+import type { StageFailure, StageStatus, StaleReason } from '../events.js';
+import type { StageDef } from '../pipeline/types.js';
+import { runCommands } from '../run/run-command.js';
+import { runModule } from '../run/run-module.js';
+import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
+import type { EngineContext } from './engine-context.js';
+import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
+import { clearOuts, commitOuts, observeOuts, quarantineOuts } from './outputs.js';
+import { restoreOuts } from './restore-outs.js';
+import type { ScheduledWork, StageOutcome } from './scheduler.js';
+import { staleReasons } from './staleness.js';
+import { closeStream, openStageLog } from './stage-logs.js';
+
+export function executeStage(stage: StageDef, context: EngineContext): ScheduledWork {
+  let process: StageProcess | undefined;
+  let cancelled: boolean | undefined;
+  const done = runStage(stage, context, {
+    attach: (p) => {
+      process = p;
+      if (cancelled !== undefined) p.terminate(cancelled);
+    },
+    isCancelled: () => cancelled !== undefined,
+  });
+  return {
+    done,
+    cancel(force) {
+      cancelled = force;
+      process?.terminate(force);
+    },
+  };
+}
+
+interface Control {
+  attach(process: StageProcess): void;
+  isCancelled(): boolean;
+}
+
+async function runStage(stage: StageDef, context: EngineContext, control: Control): Promise<StageOutcome> {
+  const started = Date.now();
+  const finish = (status: StageStatus, reason: readonly StaleReason[], extra: { failure?: StageFailure; savedMs?: number; logFile?: string } = {}) => {
+    context.emit({ type: 'stage', time: Date.now(), stage: stage.name, status, reason, durationMs: Date.now() - started, ...extra });
+  };
+  const fail = (message: string, reason: readonly StaleReason[] = []): StageOutcome => {
+    finish('failed', reason, { failure: { message } });
+    return 'failed';
+  };
+
+  const locked = context.lock.stages[stage.name];
+  if (stage.frozen && locked) {
+    finish('up-to-date', [], { savedMs: context.durations.get(stage.name) });
+    return 'ok';
+  }
+  const fingerprinted = await fingerprintStage(stage, context.hasher);
+  if (!fingerprinted.ok) return fail(fingerprinted.error.map((d) => d.message).join('; '));
+  const fingerprint = fingerprinted.value;
+  if (fingerprint.missingDeps.length > 0) {
+    return fail(`dep ${fingerprint.missingDeps.map((d) => `"${d}"`).join(', ')} does not exist`, [
+      ...fingerprint.missingDeps.map((path) => ({ kind: 'dep-missing' as const, path })),
+    ]);
+  }
+  const outs = await observeOuts(stage.outs, context.hasher);
+  const reasons: StaleReason[] = context.options.force ? [{ kind: 'forced' }] : staleReasons(stage, fingerprint, locked, outs);
+  if (reasons.length === 0) {
+    finish('up-to-date', [], { savedMs: context.durations.get(stage.name) });
+    return 'ok';
+  }
+  if (control.isCancelled()) {
+    finish('cancelled', reasons);
+    return 'cancelled';
+  }
+
+  const key = runCacheKey(fingerprint);
+  const cacheable = !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => o.cache && !o.persist);
+  if (cacheable && context.options.useRunCache && !context.options.force) {
+    const entry = await context.runCache.get(key);
+    if (entry) {
+      const restored = await restoreOuts(context, entry, stage);
+      if (restored.ok) {
+        await context.runCache.touch(key, context.runId).catch(() => undefined);
+        await context.record(stage.name, { ...lockEntry(fingerprint), outs: restored.locked });
+        finish('restored', reasons, { savedMs: entry.durationMs });
+        return 'ok';
+      }
+      context.emit({ type: 'warning', time: Date.now(), stage: stage.name, message: restored.message });
+    }
+  }
+  return runAndCommit(stage, context, control, { fingerprint, reasons, key, cacheable, started, finish });
+}
+
+function lockEntry(fingerprint: StageFingerprint) {
+  return { definition: fingerprint.definition, deps: fingerprint.deps, params: fingerprint.params };
+}
+
+interface RunPlan {
+  readonly fingerprint: StageFingerprint;
+  readonly reasons: readonly StaleReason[];
+  readonly key: string;
+  readonly cacheable: boolean;
+  readonly started: number;
+  readonly finish: (status: StageStatus, reason: readonly StaleReason[], extra?: { failure?: StageFailure; savedMs?: number; logFile?: string }) => void;
+}
+
+async function runAndCommit(stage: StageDef, context: EngineContext, control: Control, plan: RunPlan): Promise<StageOutcome> {
+  const { root } = context;
+  context.emit({
+    type: 'stage-start',
+    time: Date.now(),
+    stage: stage.name,
+    reasons: plan.reasons,
+    previousDurationMs: context.durations.get(stage.name),
+  });
+  await clearOuts(root, stage.outs);
+  const log = await openStageLog(root, stage.name);
+  const logPath = path.relative(root, log.file);
+  const sink: StageOutputSink = {
+    line: (stream, line) => {
+      log.stream.write(`${line}\n`);
+      context.emit({ type: 'stage-log', time: Date.now(), stage: stage.name, stream, line });
+    },
+    progress: (p) => context.emit({ type: 'stage-progress', time: Date.now(), stage: stage.name, ...p }),
+    metric: (m) => context.emit({ type: 'stage-metric', time: Date.now(), stage: stage.name, ...m }),
+  };
+  const process = startProcess(stage, context, sink, plan.fingerprint.params);
+  control.attach(process);
+  const exit = await process.done;
+  await closeStream(log.stream);
+
+  if (!exit.ok || control.isCancelled()) {
+    const moved = await quarantineOuts(root, stage.name, stage.outs);
+    const note = moved.length > 0 ? ` (partial outputs moved to .dagmake/failed/${stage.name}/)` : '';
+    const failure = exit.ok ? { message: 'cancelled' } : exit.failure;
+    const status = control.isCancelled() ? 'cancelled' : 'failed';
+    plan.finish(status, plan.reasons, { failure: { ...failure, message: failure.message + note }, logFile: logPath });
+    return status;
+  }
+  const committed = await commitOuts(root, stage.outs, context.hasher, context.store);
+  if (!committed.ok) {
+    plan.finish('failed', plan.reasons, {
+      failure: {
+        message: `stage finished but did not produce declared out ${committed.missing.map((m) => `"${m}"`).join(', ')}`,
+      },
+      logFile: logPath,
+    });
+    return 'failed';
+  }
+  const durationMs = Date.now() - plan.started;
+  if (plan.cacheable && committed.allCached) {
+    await context.runCache.put(plan.key, { outs: committed.cached, durationMs, createdAt: Date.now(), runId: context.runId });
+  }
+  await context.record(stage.name, { ...lockEntry(plan.fingerprint), outs: committed.locked });
+  plan.finish('ran', plan.reasons, { logFile: logPath });
+  return 'ok';
+}
+
+function startProcess(
+  stage: StageDef,
+  context: EngineContext,
+  sink: StageOutputSink,
+  params: StageFingerprint['params'],
+): StageProcess {
+  const env = { ...stringEnv(), ...stage.env, DAGMAKE_STAGE: stage.name };
+  if (stage.uses !== undefined) {
+    return runModule({
+      init: {
+        modulePath: path.join(context.root, stage.uses),
+        stage: stage.name,
+        root: context.root,
+        with: stage.with,
+        params,
+        deps: stage.deps.map((d) => d.path),
+        outs: stage.outs.map((o) => o.path),
+        cacheDir: context.store.dir,
+        cpu: stage.resources.cpu,
+      },
+      env,
+      sink,
+    });
+  }
+  return runCommands({ commands: stage.cmd ?? [], cwd: path.join(context.root, stage.wdir), env, sink });
+}
+
+function stringEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return env;
+}

@@ -1,0 +1,87 @@
+// What a stage is, as far as its freshness goes: the definition hash, the current deps and the
+// selected params. Compared with the lock to decide staleness, and hashed into the run-cache key.
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../errors.js';
+import { canonicalJson } from '../hash/canonical-json.js';
+import type { LockedPath } from '../lock/types.js';
+import type { StageDef } from '../pipeline/types.js';
+import type { PathHasher } from './path-hasher.js';
+
+export interface StageFingerprint {
+  readonly definition: string;
+  readonly deps: readonly LockedPath[];
+  readonly missingDeps: readonly string[];
+  readonly params: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The definition covers everything about a stage except its deps and params (hashed by content
+ * on their own): the command, or the module with every local module it imports; `with`, declared
+ * `env`, `wdir`, and the declared outs. `desc` and resources don't change results and are left out.
+ */
+export function definitionHash(stage: StageDef, modules: readonly { path: string; hash: string }[]): string {
+  return sha256(
+    canonicalJson({
+      cmd: stage.cmd ?? null,
+      uses: stage.uses ?? null,
+      modules,
+      with: stage.with,
+      env: stage.env,
+      wdir: stage.wdir,
+      outs: stage.outs.map((o) => ({ path: o.path, kind: o.kind, cache: o.cache, persist: o.persist })),
+    }),
+  );
+}
+
+export async function fingerprintStage(
+  stage: StageDef,
+  hasher: PathHasher,
+): Promise<{ ok: true; value: StageFingerprint } | { ok: false; error: Diagnostic[] }> {
+  const problems: Diagnostic[] = [];
+  let modules: { path: string; hash: string }[] = [];
+  if (stage.uses !== undefined) {
+    const files = await hasher.moduleFiles(stage.uses);
+    if (!files.ok) return files;
+    modules = await Promise.all(
+      files.value.map(async (path) => {
+        const state = await hasher.hashPath(path);
+        return { path, hash: state.kind === 'missing' || state.kind === 'invalid' ? state.kind : state.hash };
+      }),
+    );
+  }
+  const deps: LockedPath[] = [];
+  const missingDeps: string[] = [];
+  await Promise.all(
+    stage.deps.map(async (dep) => {
+      const state = await hasher.hashPath(dep.path);
+      if (state.kind === 'missing') missingDeps.push(dep.path);
+      else if (state.kind === 'invalid') problems.push({ message: state.message, location: dep.location });
+      else deps.push({ path: dep.path, hash: state.hash, size: state.size, nfiles: state.nfiles });
+    }),
+  );
+  const params: Record<string, Record<string, unknown>> = {};
+  for (const spec of stage.params) {
+    const values = await hasher.readParams(spec.file, spec.keys);
+    if (!values.ok) {
+      problems.push(...values.error.map((d) => ({ ...d, location: d.location ?? spec.location })));
+      continue;
+    }
+    params[spec.file] = { ...params[spec.file], ...values.value };
+  }
+  if (problems.length > 0) return { ok: false, error: problems };
+  deps.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { ok: true, value: { definition: definitionHash(stage, modules), deps, missingDeps, params } };
+}
+
+/** The run-cache key: the same definition, dep contents and params always produce the same outs. */
+export function runCacheKey(fingerprint: StageFingerprint): string {
+  return sha256(
+    canonicalJson({
+      definition: fingerprint.definition,
+      deps: fingerprint.deps.map((d) => [d.path, d.hash]),
+      params: fingerprint.params,
+    }),
+  );
+}

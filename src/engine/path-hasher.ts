@@ -1,0 +1,24 @@
+// The engine's view of the hashing layer: content of paths, selected params, module imports.
+import type { Diagnostic, Result } from '../errors.js';
+import type { DirectoryDigest } from '../hash/manifest.js';
+
+export type PathState =
+  | { readonly kind: 'file'; readonly hash: string; readonly size: number; readonly nfiles?: undefined }
+  | {
+      readonly kind: 'dir';
+      readonly hash: string;
+      readonly size: number;
+      readonly nfiles: number;
+      readonly digest: DirectoryDigest;
+    }
+  | { readonly kind: 'missing' }
+  /** Exists but cannot be hashed (unreadable, a fifo, a dangling link inside a directory). */
+  | { readonly kind: 'invalid'; readonly message: string };
+
+export interface PathHasher {
+  hashPath(relativePath: string): Promise<PathState>;
+  readParams(file: string, keys: readonly string[] | undefined): Promise<Result<Record<string, unknown>, Diagnostic[]>>;
+  /** The module and every local module it imports, transitively (project-relative, sorted). */
+  moduleFiles(entry: string): Promise<Result<string[], Diagnostic[]>>;
+  save(): Promise<void>;
+}

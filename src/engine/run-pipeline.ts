@@ -1,0 +1,124 @@
+// A whole run: prepare, take the project mutex, schedule stages, fold the journal into the lock.
+import { randomUUID } from 'node:crypto';
+import { ObjectStore } from '../cache/object-store.js';
+import { RunCache } from '../cache/run-cache.js';
+import type { Diagnostic } from '../errors.js';
+import type { DagEvent, StageStatus } from '../events.js';
+import type { Selection } from '../graph/select-stages.js';
+import { LockSession } from '../lock/lock-session.js';
+import { acquireProjectMutex } from '../project-mutex.js';
+import { readDurations, writeDurations } from './durations.js';
+import type { EngineContext, RunOptions } from './engine-context.js';
+import { executeStage } from './execute-stage.js';
+import { openPathHasher } from './open-path-hasher.js';
+import { prepareRun } from './prepare-run.js';
+import { Scheduler } from './scheduler.js';
+
+export interface RunRequest {
+  readonly file: string;
+  readonly displayPath: string;
+  readonly selection: Selection;
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  readonly options: RunOptions;
+  /** Wait for another run of the same project to finish (else fail at once). */
+  readonly wait: boolean;
+  readonly graceMs: number;
+  emit(event: DagEvent): void;
+  onWaiting?(holderPid: number): void;
+}
+
+export type RunOutcome =
+  | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly kind: 'finished'; readonly failed: number; readonly cancelled: boolean };
+
+export interface RunHandle {
+  readonly outcome: Promise<RunOutcome>;
+  /** First call: stop scheduling and terminate running stages gracefully; second: kill them. */
+  cancel(): void;
+}
+
+export function runPipeline(request: RunRequest): RunHandle {
+  let scheduler: Scheduler | undefined;
+  let cancelRequested = 0;
+  const outcome = (async (): Promise<RunOutcome> => {
+    const prepared = await prepareRun(request.file, request.displayPath, request.selection);
+    if (!prepared.ok) return { kind: 'invalid', diagnostics: prepared.error };
+    const { graph, stages } = prepared.value;
+    const root = graph.pipeline.root;
+    const mutex = await acquireProjectMutex(root, { wait: request.wait, onWaiting: request.onWaiting });
+    if (!mutex.ok) return { kind: 'invalid', diagnostics: mutex.error };
+    try {
+      const session = await LockSession.open(root);
+      if (!session.ok) return { kind: 'invalid', diagnostics: session.error };
+      const [store, hasher, durations] = await Promise.all([
+        ObjectStore.openForProject(root),
+        openPathHasher(root),
+        readDurations(root),
+      ]);
+      const started = Date.now();
+      const counts: Record<StageStatus, number> = { ran: 0, restored: 0, 'up-to-date': 0, failed: 0, skipped: 0, cancelled: 0 };
+      let savedMs = 0;
+      const emit = (event: DagEvent) => {
+        if (event.type === 'stage') {
+          counts[event.status]++;
+          if (event.savedMs !== undefined && (event.status === 'restored' || event.status === 'up-to-date')) savedMs += event.savedMs;
+          if (event.status === 'ran') durations.set(event.stage, event.durationMs);
+        }
+        request.emit(event);
+      };
+      const context: EngineContext = {
+        root,
+        graph,
+        hasher,
+        store,
+        runCache: new RunCache(store),
+        lock: session.value.snapshot(),
+        options: request.options,
+        runId: `${new Date(started).toISOString()}-${randomUUID().slice(0, 8)}`,
+        durations,
+        record: (stage, locked) => session.value.record(stage, locked),
+        emit,
+      };
+      emit({ type: 'run-start', time: started, stages, jobs: request.jobs });
+      for (const stage of stages) emit({ type: 'stage-queued', time: Date.now(), stage });
+      scheduler = new Scheduler({
+        graph,
+        stages,
+        jobs: request.jobs,
+        keepGoing: request.keepGoing,
+        graceMs: request.graceMs,
+        start: (name) => executeStage(graph.stages.get(name)!, context),
+        skip: (stage, because) =>
+          emit({ type: 'stage', time: Date.now(), stage, status: 'skipped', reason: [], durationMs: 0, skippedBecause: because }),
+      });
+      for (let i = 0; i < cancelRequested; i++) scheduler.cancel();
+      const result = await scheduler.run();
+      const folded = await session.value.close();
+      await Promise.all([hasher.save(), writeDurations(root, durations)]);
+      emit({
+        type: 'summary',
+        time: Date.now(),
+        ran: counts.ran,
+        restored: counts.restored,
+        upToDate: counts['up-to-date'],
+        failed: counts.failed,
+        skipped: counts.skipped,
+        cancelled: counts.cancelled,
+        durationMs: Date.now() - started,
+        savedMs,
+      });
+      if (!folded.ok) return { kind: 'invalid', diagnostics: folded.error };
+      return { kind: 'finished', failed: counts.failed, cancelled: result.cancelled };
+    } finally {
+      await mutex.value.release();
+    }
+  })();
+  return {
+    outcome,
+    cancel() {
+      cancelRequested++;
+      scheduler?.cancel();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// Runs stages as soon as their upstream stages finish, within `jobs` CPU slots and named mutex
+// groups. Fail-fast by default: after a failure nothing new starts, and stages already running
+// are allowed to finish (their results are kept). With keepGoing, everything not downstream of a
+// failure still runs.
+import type { StageGraph } from '../graph/build-graph.js';
+
+export type StageOutcome = 'ok' | 'failed' | 'cancelled';
+
+export interface ScheduledWork {
+  readonly done: Promise<StageOutcome>;
+  /** Ask the work to stop (SIGTERM); with force, kill it now (SIGKILL). */
+  cancel(force: boolean): void;
+}
+
+export interface SchedulerOptions {
+  readonly graph: StageGraph;
+  /** Selected stages in topological order. */
+  readonly stages: readonly string[];
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  /** Seconds between SIGTERM and SIGKILL on the first cancel. */
+  readonly graceMs: number;
+  start(stage: string): ScheduledWork;
+  /** A stage that will not run: upstream failed or cancelled, or the run stopped first. */
+  skip(stage: string, because: readonly string[]): void;
+}
+
+export interface SchedulerResult {
+  readonly outcomes: ReadonlyMap<string, StageOutcome | 'skipped'>;
+  readonly cancelled: boolean;
+}
+
+export class Scheduler {
+  readonly #options: SchedulerOptions;
+  readonly #running = new Map<string, ScheduledWork>();
+  readonly #outcomes = new Map<string, StageOutcome | 'skipped'>();
+  readonly #heldMutexes = new Set<string>();
+  #freeSlots: number;
+  #stopped = false;
+  #cancelled = false;
+  #killTimer: NodeJS.Timeout | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options;
+    this.#freeSlots = Math.max(1, options.jobs);
+  }
+
+  /** First call: stop scheduling and SIGTERM running stages, SIGKILL after the grace period. Second: SIGKILL now. */
+  cancel(): void {
+    const force = this.#cancelled;
+    this.#cancelled = true;
+    this.#stopped = true;
+    for (const work of this.#running.values()) work.cancel(force);
+    if (!force && this.#running.size > 0) {
+      this.#killTimer = setTimeout(() => {
+        for (const work of this.#running.values()) work.cancel(true);
+      }, this.#options.graceMs);
+      this.#killTimer.unref();
+    }
+    this.#wake?.();
+  }
+
+  async run(): Promise<SchedulerResult> {
+    const { graph, stages } = this.#options;
+    const selected = new Set(stages);
+    const pending = [...stages];
+    while (pending.length > 0 || this.#running.size > 0) {
+      if (!this.#stopped) {
+        for (let i = 0; i < pending.length; ) {
+          const stage = pending[i]!;
+          const blockers = this.#blockers(stage, selected);
+          if (blockers === 'wait') {
+            i++;
+            continue;
+          }
+          if (blockers.length > 0) {
+            pending.splice(i, 1);
+            this.#finish(stage, 'skipped');
+            this.#options.skip(stage, blockers);
+            continue;
+          }
+          if (!this.#fits(stage)) {
+            i++;
+            continue;
+          }
+          pending.splice(i, 1);
+          this.#launch(stage);
+        }
+      }
+      if (this.#stopped && this.#running.size === 0) break;
+      if (this.#running.size === 0 && pending.length > 0 && !this.#stopped) {
+        throw new Error(`Internal error: scheduler stalled with ${pending.join(', ')} pending`);
+      }
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+    if (this.#killTimer) clearTimeout(this.#killTimer);
+    const failed = [...this.#outcomes].filter(([, o]) => o === 'failed').map(([s]) => s);
+    for (const stage of pending) {
+      this.#outcomes.set(stage, 'skipped');
+      this.#options.skip(stage, this.#cancelled ? ['cancelled'] : failed);
+    }
+    return { outcomes: this.#outcomes, cancelled: this.#cancelled };
+  }
+
+  /** 'wait' while an upstream stage is unfinished; else the upstream stages that did not succeed. */
+  #blockers(stage: string, selected: ReadonlySet<string>): string[] | 'wait' {
+    const blockers: string[] = [];
+    for (const up of this.#options.graph.upstream.get(stage) ?? []) {
+      if (!selected.has(up)) continue;
+      const outcome = this.#outcomes.get(up);
+      if (outcome === undefined) return 'wait';
+      if (outcome !== 'ok') blockers.push(up);
+    }
+    return blockers;
+  }
+
+  #cost(stage: string): number {
+    const cpu = this.#options.graph.stages.get(stage)?.resources.cpu ?? 1;
+    return Math.min(Math.max(1, cpu), Math.max(1, this.#options.jobs));
+  }
+
+  #fits(stage: string): boolean {
+    const mutex = this.#options.graph.stages.get(stage)?.resources.mutex ?? [];
+    return this.#cost(stage) <= this.#freeSlots && mutex.every((m) => !this.#heldMutexes.has(m));
+  }
+
+  #launch(stage: string): void {
+    const cost = this.#cost(stage);
+    const mutex = this.#options.graph.stages.get(stage)?.resources.mutex ?? [];
+    this.#freeSlots -= cost;
+    for (const m of mutex) this.#heldMutexes.add(m);
+    const work = this.#options.start(stage);
+    this.#running.set(stage, work);
+    work.done
+      .catch((): StageOutcome => 'failed')
+      .then((outcome) => {
+        this.#running.delete(stage);
+        this.#freeSlots += cost;
+        for (const m of mutex) this.#heldMutexes.delete(m);
+        this.#finish(stage, outcome);
+        if (outcome === 'failed' && !this.#options.keepGoing) this.#stopped = true;
+        this.#wake?.();
+      });
+  }
+
+  #finish(stage: string, outcome: StageOutcome | 'skipped'): void {
+    this.#outcomes.set(stage, outcome);
+  }
+}

@@ -1,0 +1,125 @@
+// Stages are joined by paths: a stage depends on the stage whose out is its dep, contains its
+// dep (a file inside an out directory), or lies inside its dep (a directory holding an out).
+import type { Diagnostic, Result } from '../errors.js';
+import { fail, ok } from '../errors.js';
+import type { Pipeline, StageDef } from '../pipeline/types.js';
+
+export interface StageGraph {
+  readonly pipeline: Pipeline;
+  /** Stages by name, in file order. */
+  readonly stages: ReadonlyMap<string, StageDef>;
+  /** stage → the stages it depends on (upstream). */
+  readonly upstream: ReadonlyMap<string, ReadonlySet<string>>;
+  /** stage → the stages that depend on it (downstream). */
+  readonly downstream: ReadonlyMap<string, ReadonlySet<string>>;
+  /** dep path → producing stage, for every dep that some stage produces. */
+  readonly producers: ReadonlyMap<string, string>;
+  /** Position of each stage in file order, for stable scheduling. */
+  readonly order: ReadonlyMap<string, number>;
+}
+
+export const isWithin = (inner: string, outer: string): boolean =>
+  outer === '.' || inner === outer || inner.startsWith(`${outer}/`);
+
+/** Index of outs for prefix lookups: deps are matched against every ancestor path. */
+function indexOuts(stages: readonly StageDef[]): Map<string, string> {
+  const byOut = new Map<string, string>();
+  for (const stage of stages) for (const out of stage.outs) byOut.set(out.path, stage.name);
+  return byOut;
+}
+
+function findProducers(dep: string, byOut: ReadonlyMap<string, string>, outsSorted: readonly string[]): string[] {
+  const found = new Set<string>();
+  // The dep itself or one of its ancestor directories is an out.
+  for (let path = dep; ; ) {
+    const producer = byOut.get(path);
+    if (producer !== undefined) found.add(producer);
+    const slash = path.lastIndexOf('/');
+    if (slash < 0) break;
+    path = path.slice(0, slash);
+  }
+  // Outs inside the dep directory (binary search for the first path with the dep's prefix).
+  const prefix = dep === '.' ? '' : `${dep}/`;
+  let lo = 0;
+  let hi = outsSorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (outsSorted[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < outsSorted.length && outsSorted[i]!.startsWith(prefix); i++) {
+    found.add(byOut.get(outsSorted[i]!)!);
+  }
+  return [...found];
+}
+
+export function buildGraph(pipeline: Pipeline): Result<StageGraph, Diagnostic[]> {
+  const stages = new Map(pipeline.stages.map((s) => [s.name, s] as const));
+  const order = new Map(pipeline.stages.map((s, i) => [s.name, i] as const));
+  const byOut = indexOuts(pipeline.stages);
+  const outsSorted = [...byOut.keys()].sort();
+  const upstream = new Map<string, Set<string>>();
+  const downstream = new Map<string, Set<string>>();
+  const producers = new Map<string, string>();
+  for (const stage of pipeline.stages) {
+    upstream.set(stage.name, new Set());
+    downstream.set(stage.name, new Set());
+  }
+  for (const stage of pipeline.stages) {
+    for (const dep of stage.deps) {
+      for (const producer of findProducers(dep.path, byOut, outsSorted)) {
+        if (producer === stage.name) continue;
+        producers.set(dep.path, producer);
+        upstream.get(stage.name)!.add(producer);
+        downstream.get(producer)!.add(stage.name);
+      }
+    }
+  }
+  const graph: StageGraph = { pipeline, stages, upstream, downstream, producers, order };
+  const cycle = findCycle(graph);
+  if (cycle) {
+    const first = stages.get(cycle[0]!)!;
+    return fail([
+      {
+        message: `dependency cycle: ${cycle.join(' → ')}`,
+        location: first.location,
+        hint: 'a stage cannot depend, directly or through others, on its own outputs; remove one of these deps',
+      },
+    ]);
+  }
+  return ok(graph);
+}
+
+/** Iterative DFS (pipelines can be thousands of stages deep); returns the cycle path or undefined. */
+function findCycle(graph: Pick<StageGraph, 'stages' | 'upstream'>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  for (const start of graph.stages.keys()) {
+    if (state.has(start)) continue;
+    const stack: { name: string; next: Iterator<string> }[] = [
+      { name: start, next: graph.upstream.get(start)!.values() },
+    ];
+    state.set(start, 'visiting');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const step = top.next.next();
+      if (step.done) {
+        state.set(top.name, 'done');
+        stack.pop();
+        continue;
+      }
+      const child = step.value;
+      const seen = state.get(child);
+      if (seen === 'visiting') {
+        const path = stack.map((f) => f.name);
+        const cycle = path.slice(path.indexOf(child));
+        // Upstream edges point against execution order; print in execution order: a → b means b needs a.
+        return [...cycle.reverse(), cycle[0]!];
+      }
+      if (seen === undefined) {
+        state.set(child, 'visiting');
+        stack.push({ name: child, next: graph.upstream.get(child)!.values() });
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,95 @@
+// The files a TypeScript stage module depends on: itself and every local module it imports,
+// transitively, so editing a helper it imports makes the stage stale.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic, Result } from '../errors.js';
+import { fail, ok } from '../errors.js';
+import { Hasher, normalizeRelPath } from './hasher.js';
+
+const isLocal = (specifier: string): boolean =>
+  specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../');
+
+const TS_FOR_JS: Readonly<Record<string, readonly string[]>> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const INDEX_FILES = ['index.ts', 'index.tsx', 'index.mts', 'index.js', 'index.mjs'];
+
+/** Candidate files for a specifier, in TypeScript's order of preference. */
+export function resolutionCandidates(base: string): string[] {
+  const ext = path.posix.extname(base);
+  const stem = base.slice(0, base.length - ext.length);
+  return [
+    ...(TS_FOR_JS[ext] ?? []).map((e) => stem + e),
+    base,
+    ...EXTENSIONS.map((e) => base + e),
+    ...INDEX_FILES.map((f) => `${base}/${f}`),
+  ];
+}
+
+async function isFile(abs: string): Promise<boolean> {
+  return stat(abs).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+async function resolveLocal(root: string, fromFile: string, specifier: string): Promise<string | undefined> {
+  const base = path.posix.join(path.posix.dirname(fromFile), specifier);
+  for (const candidate of resolutionCandidates(base)) {
+    if (await isFile(path.join(root, candidate))) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Sorted project-relative paths of the module and its local imports. Package and `node:`
+ * imports are not followed. Pass the run's Hasher to share its stat cache.
+ */
+export async function collectModuleFiles(entryRelPath: string, root: string, hasher?: Hasher): Promise<Result<string[], Diagnostic[]>> {
+  const own = hasher ? undefined : await Hasher.open(root);
+  const h = hasher ?? own!;
+  try {
+    return await collect(normalizeRelPath(entryRelPath), root, h);
+  } finally {
+    await own?.close();
+  }
+}
+
+async function collect(entry: string, root: string, hasher: Hasher): Promise<Result<string[], Diagnostic[]>> {
+  const seen = new Set<string>([entry]);
+  const problems: Diagnostic[] = [];
+  let frontier = [entry];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    await Promise.all(
+      frontier.map(async (file) => {
+        const hashed = await hasher.hashPath(file);
+        if (hashed.kind !== 'file') {
+          if (file === entry) problems.push({ message: `stage module ${file} not found`, hint: 'check the `uses:` path' });
+          return;
+        }
+        for (const [specifier, line, col] of await hasher.moduleImports(file, hashed.hash)) {
+          if (!isLocal(specifier)) continue;
+          const resolved = await resolveLocal(root, file, specifier);
+          if (resolved === undefined) {
+            problems.push({
+              message: `cannot resolve import '${specifier}' in ${file}`,
+              location: { file, line, col },
+              hint: 'fix the import path or create the missing module',
+            });
+          } else if (!seen.has(resolved)) {
+            seen.add(resolved);
+            next.push(resolved);
+          }
+        }
+      }),
+    );
+    frontier = next;
+  }
+  const where = (d: Diagnostic): string => `${d.location?.file ?? ''}:${String(d.location?.line ?? 0).padStart(8, '0')}`;
+  return problems.length > 0 ? fail(problems.sort((a, b) => (where(a) < where(b) ? -1 : 1))) : ok([...seen].sort());
+}

@@ -1,0 +1,102 @@
+// Params files (YAML or JSON): the selected dotted keys of each, read once per run.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { Diagnostic, Result, SourceLocation } from '../errors.js';
+import { fail, ok } from '../errors.js';
+import type { ParamSpec } from '../pipeline/types.js';
+import { canonicalize } from './canonical-json.js';
+import { didYouMean } from './did-you-mean.js';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function parseParamsText(text: string, file: string): Result<unknown, Diagnostic[]> {
+  if (file.endsWith('.json')) {
+    try {
+      return ok(JSON.parse(text));
+    } catch (error) {
+      return fail([{ message: `invalid JSON in params file ${file}: ${(error as Error).message}`, location: { file, line: 1, col: 1 }, hint: 'fix the JSON syntax' }]);
+    }
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return fail(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { message: `invalid YAML in params file ${file}: ${e.message.split('\n')[0]}`, location: { file, line: pos.line, col: pos.col }, hint: 'fix the YAML syntax' };
+      }),
+    );
+  }
+  return ok(doc.toJS());
+}
+
+/**
+ * key → value for each selected dotted key (`train.lr`), or for every top-level key when `keys`
+ * is undefined. Values are canonical (object keys sorted) so they compare and hash stably.
+ */
+export function selectParams(
+  data: unknown,
+  file: string,
+  keys: readonly string[] | undefined,
+  location?: SourceLocation,
+): Result<Record<string, unknown>, Diagnostic[]> {
+  const at = location ? { location } : {};
+  if (!isRecord(data)) {
+    return fail([{ message: `params file ${file} must contain a mapping of keys to values`, ...at, hint: 'write the params as `key: value` lines' }]);
+  }
+  const selected: Record<string, unknown> = {};
+  const problems: Diagnostic[] = [];
+  for (const key of [...(keys ?? Object.keys(data))].sort()) {
+    const found = lookupDotted(data, key);
+    if (found.ok) selected[key] = canonicalize(found.value);
+    else problems.push({ message: `params key '${key}' not found in ${file}`, ...at, hint: found.error });
+  }
+  return problems.length > 0 ? fail(problems) : ok(selected);
+}
+
+/** Walks `a.b.c`; the error is a hint naming the closest sibling keys at the level that failed. */
+function lookupDotted(data: Record<string, unknown>, key: string): Result<unknown, string> {
+  let node: unknown = data;
+  const parts = key.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const parent = parts.slice(0, i).join('.');
+    const siblings = isRecord(node) ? Object.keys(node) : Array.isArray(node) ? node.map((_, n) => String(n)) : [];
+    if (!siblings.includes(part)) {
+      const prefix = parent === '' ? '' : `${parent}.`;
+      const guess = didYouMean(part, siblings);
+      if (guess !== undefined) return fail(`did you mean '${prefix}${guess}'?`);
+      if (siblings.length === 0) return fail(`'${parent}' is not a mapping`);
+      return fail(`keys ${parent === '' ? 'at the top level' : `under '${parent}'`}: ${siblings.slice(0, 10).join(', ')}`);
+    }
+    node = (node as Record<string, unknown>)[part];
+  }
+  return ok(node);
+}
+
+/** Memoizes each file's parse for one run. */
+export class ParamsReader {
+  private readonly files = new Map<string, Promise<Result<unknown, Diagnostic[]>>>();
+
+  constructor(private readonly root: string) {}
+
+  read(file: string, location?: SourceLocation): Promise<Result<unknown, Diagnostic[]>> {
+    let pending = this.files.get(file);
+    if (!pending) {
+      pending = readFile(path.join(this.root, file), 'utf8').then(
+        (text) => parseParamsText(text, file),
+        (error: unknown) =>
+          fail([{ message: `cannot read params file ${file}: ${(error as Error).message}`, ...(location ? { location } : {}), hint: 'create the file or fix the `params:` path' }]),
+      );
+      this.files.set(file, pending);
+    }
+    return pending;
+  }
+
+  async select(spec: ParamSpec): Promise<Result<Record<string, unknown>, Diagnostic[]>> {
+    const data = await this.read(spec.file, spec.location);
+    if (!data.ok) return data;
+    return selectParams(data.value, spec.file, spec.keys, spec.location);
+  }
+}

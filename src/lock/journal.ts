@@ -1,0 +1,157 @@
+// Append-only record of finished stages: one fsynced line per stage, so a stage that finished
+// survives a kill -9 of the engine, and recording costs O(1) instead of a lock rewrite.
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic, Result } from '../errors.js';
+import { fail, ok } from '../errors.js';
+import { fsyncDir, isErrno } from './atomic-write.js';
+import { readLock, writeLock, normalizeStage } from './lock-file.js';
+import { journalEntrySchema } from './lock-schema.js';
+import type { LockFile, LockedStage } from './types.js';
+
+export interface JournalEntry {
+  readonly stage: string;
+  /** The stage's new lock entry; null removes it from the lock. */
+  readonly locked: LockedStage | null;
+}
+
+export const STATE_DIR = '.dagmake';
+const JOURNAL_NAME = 'journal.ndjson';
+
+export function journalPath(root: string): string {
+  return path.join(root, STATE_DIR, JOURNAL_NAME);
+}
+
+const JOURNAL_HINT = `delete ${STATE_DIR}/${JOURNAL_NAME} (stages it recorded will run again)`;
+
+function journalLine(entry: JournalEntry): string {
+  return `${JSON.stringify({ stage: entry.stage, locked: entry.locked === null ? null : normalizeStage(entry.locked) })}\n`;
+}
+
+/** Keeps the journal open for a run; appends are serialized and each is fsynced before it resolves. */
+export class JournalWriter {
+  private handle: FileHandle | undefined;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly root: string) {}
+
+  append(entry: JournalEntry): Promise<void> {
+    const line = journalLine(entry);
+    const next = this.queue.then(() => this.write(line));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(line: string): Promise<void> {
+    if (!this.handle) this.handle = await openJournal(this.root);
+    await this.handle.write(line);
+    await this.handle.datasync();
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}
+
+async function openJournal(root: string): Promise<FileHandle> {
+  const file = journalPath(root);
+  await mkdir(path.dirname(file), { recursive: true });
+  try {
+    const handle = await open(file, 'ax');
+    // A new directory entry must be durable too, or the fsynced lines could vanish with it.
+    await fsyncDir(path.dirname(file));
+    return handle;
+  } catch (error) {
+    if (!isErrno(error, 'EEXIST')) throw error;
+    return open(file, 'a');
+  }
+}
+
+/** Appends one entry and fsyncs it. For many entries, a JournalWriter avoids reopening the file. */
+export async function appendJournal(root: string, entry: JournalEntry): Promise<void> {
+  const writer = new JournalWriter(root);
+  try {
+    await writer.append(entry);
+  } finally {
+    await writer.close();
+  }
+}
+
+/**
+ * Entries in order. A last line that does not parse is a write cut short by a crash and is
+ * ignored; a bad line anywhere else is corruption and is reported.
+ */
+export async function readJournal(root: string): Promise<Result<JournalEntry[], Diagnostic[]>> {
+  let text: string;
+  try {
+    text = await readFile(journalPath(root), 'utf8');
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return ok([]);
+    throw error;
+  }
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const entries: JournalEntry[] = [];
+  const problems: Diagnostic[] = [];
+  lines.forEach((line, index) => {
+    const entry = parseJournalLine(line);
+    if (entry) entries.push(entry);
+    else if (index < lines.length - 1) {
+      problems.push({
+        message: 'corrupt entry in the lock journal',
+        location: { file: `${STATE_DIR}/${JOURNAL_NAME}`, line: index + 1, col: 1 },
+        hint: JOURNAL_HINT,
+      });
+    }
+  });
+  return problems.length > 0 ? fail(problems) : ok(entries);
+}
+
+function parseJournalLine(line: string): JournalEntry | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const parsed = journalEntrySchema.safeParse(data);
+  return parsed.success ? (parsed.data as JournalEntry) : undefined;
+}
+
+/** Entries are whole stage states, so applying them again to their own result changes nothing. */
+export function applyJournal(lock: LockFile, entries: readonly JournalEntry[]): LockFile {
+  const stages: Record<string, LockedStage> = { ...lock.stages };
+  for (const entry of entries) {
+    if (entry.locked === null) delete stages[entry.stage];
+    else stages[entry.stage] = entry.locked;
+  }
+  return { schema: lock.schema, stages };
+}
+
+/**
+ * Lock + journal → new lock, written atomically, then the journal is removed. Safe to kill at any
+ * point: until the journal is gone, folding again reaches the same lock.
+ */
+export async function foldJournal(root: string): Promise<Result<LockFile, Diagnostic[]>> {
+  const lock = await readLock(root);
+  if (!lock.ok) return lock;
+  const entries = await readJournal(root);
+  if (!entries.ok) return entries;
+  const file = journalPath(root);
+  const exists = await stat(file).then(
+    () => true,
+    (error: unknown) => {
+      if (isErrno(error, 'ENOENT')) return false;
+      throw error;
+    },
+  );
+  if (!exists) return lock;
+  const folded = applyJournal(lock.value, entries.value);
+  await writeLock(root, folded);
+  await rm(file, { force: true });
+  await fsyncDir(path.dirname(file));
+  return ok(folded);
+}

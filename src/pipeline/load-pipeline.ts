@@ -1,0 +1,132 @@
+// pipeline.yaml → validated, fully expanded Pipeline, or every problem found, each located.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fail, ok, type Diagnostic, type Result } from '../errors.js';
+import { buildStage } from './build-stage.js';
+import { checkOuts } from './check-outs.js';
+import { checkStageShape } from './check-stage-shape.js';
+import { expandStage } from './expand-stage.js';
+import { formatLocation } from './format-location.js';
+import { loadVars } from './load-vars.js';
+import { pipelineTopSchema, stageEntrySchema, STAGE_NAME_PATTERN, varsSchema } from './pipeline-schema.js';
+import { checkSchema } from './schema-issues.js';
+import type { Pipeline, StageDef } from './types.js';
+import { parseYamlSource } from './yaml-source.js';
+
+export { pipelineJsonSchema } from './json-schema.js';
+
+export interface LoadPipelineOptions {
+  /** How diagnostics name the file (default: the path relative to the working directory). */
+  readonly displayPath?: string;
+}
+
+const STAGES_HINT = 'add a "stages:" map with one entry per stage, e.g. "stages: {prepare: {cmd: python prep.py}}"';
+
+export async function loadPipeline(file: string, options: LoadPipelineOptions = {}): Promise<Result<Pipeline, Diagnostic[]>> {
+  const displayPath = options.displayPath ?? (path.relative(process.cwd(), file) || file);
+  const root = path.dirname(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return fail([
+      {
+        message: missing ? `pipeline file "${displayPath}" not found` : `cannot read pipeline file "${displayPath}": ${(error as Error).message}`,
+        hint: missing ? 'run from the project directory, or give the path of an existing pipeline.yaml' : undefined,
+      },
+    ]);
+  }
+
+  const parsed = parseYamlSource(text, displayPath);
+  const source = parsed.source;
+  if (!source) return fail(parsed.errors);
+  if (source.value === undefined || source.value === null) {
+    return fail([{ message: 'pipeline file is empty', location: source.locate([]), hint: STAGES_HINT }]);
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  const top = checkSchema(pipelineTopSchema, source.value, [], source);
+  diagnostics.push(...top.diagnostics.map((d) => (d.message === 'missing "stages"' ? { ...d, hint: STAGES_HINT } : d)));
+
+  const rawVars = (source.value as { vars?: unknown }).vars;
+  const checkedVars = rawVars === undefined ? { data: [], diagnostics: [] } : checkSchema(varsSchema, rawVars, ['vars'], source);
+  const vars = await loadVars(checkedVars.data ?? [], ['vars'], root, source);
+  diagnostics.push(...checkedVars.diagnostics, ...vars.diagnostics);
+  // Without every variable, each "${...}" would be reported as unknown: check stages only structurally.
+  const canExpand = checkedVars.diagnostics.length === 0 && vars.diagnostics.length === 0;
+
+  const stages: StageDef[] = [];
+  const rawStages = top.data?.stages ?? stagesOf(source.value);
+  for (const [key, rawEntry] of Object.entries(rawStages)) {
+    if (!STAGE_NAME_PATTERN.test(key)) {
+      diagnostics.push({
+        message: `invalid stage name "${key}"`,
+        location: source.locate(['stages', key], 'key'),
+        hint: 'stage names may contain letters, digits, "_", "." and "-" ("@" is reserved for matrix and foreach expansions)',
+      });
+      continue;
+    }
+    const entry = checkSchema(stageEntrySchema, rawEntry, ['stages', key], source);
+    const shape = isMap(rawEntry) ? checkStageShape(key, rawEntry, source) : [];
+    diagnostics.push(...entry.diagnostics, ...shape);
+    if (!entry.data || !canExpand) continue;
+    const expansion = expandStage(key, entry.data, vars.scope, source);
+    diagnostics.push(...expansion.diagnostics);
+    for (const instance of expansion.instances) {
+      const built = buildStage(instance, source);
+      diagnostics.push(...built.diagnostics);
+      if (built.stage) stages.push(built.stage);
+    }
+  }
+
+  diagnostics.push(...checkDuplicateNames(stages), ...checkOuts(stages));
+  if (diagnostics.length > 0) return fail(sortAndDedupe(diagnostics, displayPath));
+  return ok({ root, file, stages, varsFiles: vars.files });
+}
+
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+// When the top level has other problems, the stages are still worth checking on their own.
+function stagesOf(value: unknown): Record<string, unknown> {
+  const stages = (value as { stages?: unknown } | null)?.stages;
+  return isMap(stages) ? stages : {};
+}
+
+function checkDuplicateNames(stages: readonly StageDef[]): Diagnostic[] {
+  const seen = new Map<string, StageDef>();
+  const diagnostics: Diagnostic[] = [];
+  for (const stage of stages) {
+    const first = seen.get(stage.name);
+    if (!first) {
+      seen.set(stage.name, stage);
+      continue;
+    }
+    diagnostics.push({
+      message: `stage "${stage.name}" is defined twice`,
+      location: stage.location,
+      hint: `the other definition is at ${formatLocation(first.location)}; matrix and foreach values must give distinct names`,
+    });
+  }
+  return diagnostics;
+}
+
+// Expansions repeat a template's problem once per instance; the user needs to read it once.
+function sortAndDedupe(diagnostics: readonly Diagnostic[], pipelineFile: string): Diagnostic[] {
+  const unique = new Map<string, Diagnostic>();
+  for (const d of diagnostics) {
+    const key = `${formatLocation(d.location)}|${d.message}|${d.hint ?? ''}`;
+    if (!unique.has(key)) unique.set(key, d);
+  }
+  const rank = (d: Diagnostic): [number, string, number, number] =>
+    d.location ? [d.location.file === pipelineFile ? 1 : 2, d.location.file, d.location.line, d.location.col] : [0, '', 0, 0];
+  return [...unique.values()].sort((a, b) => {
+    const [ra, rb] = [rank(a), rank(b)];
+    for (let i = 0; i < ra.length; i++) {
+      if (ra[i]! < rb[i]!) return -1;
+      if (ra[i]! > rb[i]!) return 1;
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,84 @@
+// A parsed YAML file that remembers where every node came from, so that problems found in the
+// plain JS value can be reported at file:line:col.
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Diagnostic, SourceLocation } from '../errors.js';
+
+export type YamlPath = readonly (string | number)[];
+
+export interface YamlSource {
+  readonly displayPath: string;
+  /** The document as plain JS (undefined for an empty document). */
+  readonly value: unknown;
+  /** Position of the value at `path`; of its key with `which: 'key'`. Falls back to the nearest existing parent. */
+  locate(path: YamlPath, which?: 'key' | 'value'): SourceLocation;
+}
+
+interface Found {
+  readonly key?: Node;
+  readonly value?: Node;
+}
+
+export function parseYamlSource(text: string, displayPath: string): { source?: YamlSource; errors: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (offset: number): SourceLocation => ({ file: displayPath, ...lineCounter.linePos(offset) });
+
+  if (doc.errors.length > 0) return { errors: syntaxDiagnostics(doc, text, at) };
+
+  const locate = (path: YamlPath, which: 'key' | 'value' = 'value'): SourceLocation => {
+    let found: Found = { value: doc.contents ?? undefined };
+    for (const segment of path) {
+      const next = child(doc, found.value, segment);
+      if (!next) break;
+      found = next;
+    }
+    const node = which === 'key' || isEmpty(found.value) ? (found.key ?? found.value) : found.value;
+    return at(node?.range?.[0] ?? 0);
+  };
+  return { source: { displayPath, value: doc.toJS({ maxAliasCount: 10_000 }), locate }, errors: [] };
+}
+
+function child(doc: Document, node: Node | undefined, segment: string | number): Found | undefined {
+  const target = isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
+  if (isMap(target)) {
+    const pair = target.items.find((p) => isPair(p) && keyText(p.key) === String(segment));
+    if (!pair) return undefined;
+    return { key: pair.key as Node, value: (pair.value ?? undefined) as Node | undefined };
+  }
+  if (isSeq(target) && typeof segment === 'number') {
+    const item = target.items[segment] as Node | undefined;
+    return item ? { value: item } : undefined;
+  }
+  return undefined;
+}
+
+function keyText(key: unknown): string | undefined {
+  return isScalar(key) ? String(key.value) : undefined;
+}
+
+// `key:` with nothing after it yields an empty null scalar placed after the line end.
+function isEmpty(node: Node | undefined): boolean {
+  return !node?.range || node.range[0] === node.range[1];
+}
+
+function syntaxDiagnostics(doc: Document, text: string, at: (offset: number) => SourceLocation): Diagnostic[] {
+  const seenLines = new Set<number>();
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const location = at(error.pos[0]);
+    // One parse error derails the parser for the rest of the line; the first one is the cause.
+    if (seenLines.has(location.line)) continue;
+    seenLines.add(location.line);
+    const line = text.split(/\r?\n/)[location.line - 1] ?? '';
+    const hint = /[[{]/.test(line) && line.includes('${')
+      ? 'inside [...] or {...} a "${var}" must be quoted, e.g. ["config/${name}.yaml"]'
+      : 'check the indentation and quoting around this position';
+    diagnostics.push({ message: `invalid YAML: ${firstSentence(error.message)}`, location, hint });
+  }
+  return diagnostics;
+}
+
+function firstSentence(message: string): string {
+  const head = message.split(/ at line \d+, column \d+/)[0] ?? message;
+  return head.split('\n')[0]!.trim();
+}

@@ -1,0 +1,158 @@
+// One `dagmake run` per project at a time: `<root>/.dagmake/run.lock` is created exclusively and
+// holds the owner's pid. A lock whose owner no longer exists is taken over; contenders for the
+// same stale lock first race for a claim file named after that lock's exact content, so only one
+// of them can remove it and a fresh lock is never removed by mistake.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from './cache/process-alive.js';
+import { fail, ok, type Diagnostic, type Result } from './errors.js';
+
+export interface ProjectMutex {
+  release(): Promise<void>;
+}
+
+export interface AcquireOptions {
+  /** Queue behind a running holder instead of failing at once. */
+  readonly wait: boolean;
+  /** Called once, with the holder's pid, when the lock is busy and we start waiting. */
+  onWaiting?(holderPid: number): void;
+  /** Stops waiting (e.g. Ctrl-C while queued). */
+  readonly signal?: AbortSignal;
+  readonly pollMs?: number;
+}
+
+interface LockContent {
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly token: string;
+}
+
+/** A lock file still empty after this long was left by a process that died while creating it. */
+const HALF_WRITTEN_GRACE_MS = 5_000;
+/** A claim on a stale lock older than this was left by a contender that died mid-takeover. */
+const CLAIM_GRACE_MS = 10_000;
+
+export function projectLockPath(root: string): string {
+  return join(root, '.dagmake', 'run.lock');
+}
+
+export async function acquireProjectMutex(root: string, options: AcquireOptions): Promise<Result<ProjectMutex, Diagnostic[]>> {
+  const lockPath = projectLockPath(root);
+  const mine: LockContent = { pid: process.pid, startedAt: new Date().toISOString(), token: randomBytes(12).toString('hex') };
+  let toldWaiting = false;
+  try {
+    await mkdir(join(root, '.dagmake'), { recursive: true });
+    for (;;) {
+      if (await tryCreate(lockPath, mine)) return ok(holdLock(lockPath, mine));
+      const current = await readLockFile(lockPath);
+      if (current === undefined) continue; // released between our attempt and the read
+      const holder = parseLock(current.text);
+      const stale = holder === undefined ? current.ageMs > HALF_WRITTEN_GRACE_MS : !isProcessAlive(holder.pid);
+      if (stale) {
+        await takeOverStale(lockPath, current.text);
+        continue;
+      }
+      if (holder !== undefined) {
+        if (!options.wait) return fail([busy(holder, lockPath)]);
+        if (!toldWaiting) options.onWaiting?.(holder.pid);
+        toldWaiting = true;
+      }
+      if (options.signal?.aborted) return fail([{ message: 'stopped waiting for the project lock', hint: 'Nothing was run.' }]);
+      await sleep(options.pollMs ?? 100);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      return fail([{ message: `cannot create ${lockPath}: ${(error as Error).message}`, hint: 'dagmake needs write access to the project directory.' }]);
+    }
+    throw error;
+  }
+}
+
+async function tryCreate(lockPath: string, content: LockContent): Promise<boolean> {
+  const handle = await open(lockPath, 'wx').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EEXIST') return undefined;
+    throw error;
+  });
+  if (handle === undefined) return false;
+  try {
+    await handle.writeFile(`${JSON.stringify(content)}\n`);
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+function holdLock(lockPath: string, mine: LockContent): ProjectMutex {
+  const ownsLock = (text: string | undefined): boolean => parseLock(text ?? '')?.token === mine.token;
+  const releaseOnExit = (): void => {
+    try {
+      if (ownsLock(readFileSync(lockPath, 'utf8'))) unlinkSync(lockPath);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  };
+  process.once('exit', releaseOnExit);
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      process.removeListener('exit', releaseOnExit);
+      if (ownsLock(await readFile(lockPath, 'utf8').catch(() => undefined))) await rm(lockPath, { force: true });
+    },
+  };
+}
+
+async function takeOverStale(lockPath: string, staleText: string): Promise<void> {
+  const claimPath = `${lockPath}.takeover-${createHash('sha256').update(staleText).digest('hex').slice(0, 16)}`;
+  const claim = await open(claimPath, 'wx').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EEXIST') return undefined;
+    throw error;
+  });
+  if (claim === undefined) {
+    const info = await stat(claimPath).catch(() => undefined);
+    if (info !== undefined && Date.now() - info.mtimeMs > CLAIM_GRACE_MS) await rm(claimPath, { force: true });
+    else await sleep(10);
+    return;
+  }
+  try {
+    await claim.close();
+    // Someone else may have replaced the stale lock before we got the claim; only remove it if it is unchanged.
+    if ((await readLockFile(lockPath))?.text === staleText) await unlink(lockPath).catch(() => undefined);
+  } finally {
+    await rm(claimPath, { force: true });
+  }
+}
+
+async function readLockFile(lockPath: string): Promise<{ text: string; ageMs: number } | undefined> {
+  try {
+    const [text, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
+    return { text, ageMs: Date.now() - info.mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function parseLock(text: string): LockContent | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockContent>;
+    if (typeof value.pid === 'number' && typeof value.token === 'string' && typeof value.startedAt === 'string') {
+      return { pid: value.pid, token: value.token, startedAt: value.startedAt };
+    }
+  } catch {
+    // Half-written or foreign content: the caller decides by the file's age.
+  }
+  return undefined;
+}
+
+function busy(holder: LockContent, lockPath: string): Diagnostic {
+  return {
+    message: `another dagmake run (pid ${holder.pid}, started ${holder.startedAt}) is already running in this project`,
+    hint: `Wait for it to finish or stop it, then run again (the lock is ${lockPath}; a lock left by a process that no longer exists is taken over automatically).`,
+  };
+}

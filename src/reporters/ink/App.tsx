@@ -1,0 +1,90 @@
+// The live view: finished entries go into <Static> (printed once, kept in scrollback);
+// running stages and the footer are redrawn below them.
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, Static, useInput, useStdin, useStdout } from 'ink';
+import { Footer } from './Footer.js';
+import { FinishedEntry, SkippedLines } from './FinishedEntry.js';
+import { RunningStage } from './RunningStage.js';
+import { describePendingSkips, type FinishedItem } from './state.js';
+import type { InkStore } from './store.js';
+import { ColorContext } from './Tinted.js';
+
+const TICK_MS = 100;
+
+export interface AppProps {
+  readonly store: InkStore;
+  readonly color?: boolean;
+  readonly onCancel?: (force: boolean) => void;
+  /** Overrides the terminal width (tests). */
+  readonly columns?: number;
+  readonly clock?: () => number;
+  /** Redraw spinners and timers on their own; off for deterministic frames. */
+  readonly animate?: boolean;
+}
+
+export function App({ store, color = true, onCancel, columns, clock = Date.now, animate = true }: AppProps) {
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const width = useColumns(columns);
+  const busy = state.running.length > 0 && !state.done;
+  const now = useTicker(clock, animate && busy);
+  const [showLogs, setShowLogs] = useState(true);
+  const [cancelRequests, setCancelRequests] = useState(0);
+  // A ref, not the state: two quick key presses can arrive before React re-renders.
+  const cancelCount = useRef(0);
+  const { isRawModeSupported } = useStdin();
+
+  useInput(
+    (input, key) => {
+      if (input === 'l') setShowLogs((shown) => !shown);
+      if (input === 'q' || (key.ctrl && input === 'c')) {
+        onCancel?.(cancelCount.current > 0);
+        cancelCount.current += 1;
+        setCancelRequests(cancelCount.current);
+      }
+    },
+    { isActive: isRawModeSupported === true },
+  );
+
+  const pendingSkips = describePendingSkips(state);
+  return (
+    <ColorContext.Provider value={color}>
+      <Static items={state.finished as FinishedItem[]}>
+        {(item, index) => (
+          <Box key={index} width={width} flexDirection="column">
+            <FinishedEntry item={item} />
+          </Box>
+        )}
+      </Static>
+      <Box flexDirection="column" width={width}>
+        {state.running.map((stage) => (
+          <RunningStage key={stage.name} stage={stage} now={now} showLogs={showLogs} />
+        ))}
+        {pendingSkips.length > 0 && <SkippedLines lines={pendingSkips} />}
+        {!state.done && state.totalStages > 0 && <Footer state={state} now={now} cancelRequests={cancelRequests} />}
+      </Box>
+    </ColorContext.Provider>
+  );
+}
+
+function useColumns(override: number | undefined): number {
+  const { stdout } = useStdout();
+  const [columns, setColumns] = useState(stdout.columns || 80);
+  useEffect(() => {
+    const onResize = () => setColumns(stdout.columns || 80);
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return override ?? columns;
+}
+
+function useTicker(clock: () => number, running: boolean): number {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setTick((n) => n + 1), TICK_MS);
+    return () => clearInterval(timer);
+  }, [running]);
+  return clock();
+}

@@ -1,0 +1,183 @@
+// The Ink reporter's view of a run: a pure (state, event) → state reducer. Finished things are
+// appended to `finished` (rendered once into <Static>); running stages are redrawn.
+import type { DagEvent, StageFailure, StageStatus, StaleReason } from '../../events.js';
+import { describeSkipped, type SkippedStage } from '../describe-reason.js';
+import type { ProgressSnapshot } from '../progress-math.js';
+
+export const VISIBLE_LOG_LINES = 5;
+const FAILURE_TAIL_LINES = 20;
+const KEPT_TASKS = 20;
+
+export interface TaskProgress extends ProgressSnapshot {
+  readonly task: string;
+}
+
+export interface RunningStage {
+  readonly name: string;
+  readonly startedAt: number;
+  readonly reasons: readonly StaleReason[];
+  readonly previousDurationMs?: number;
+  readonly progress?: ProgressSnapshot;
+  /** Sub-tasks still in progress, in the order they first reported. */
+  readonly tasks: readonly TaskProgress[];
+  /** The last lines of output, newest last (enough for a failure's tail). */
+  readonly tail: readonly string[];
+}
+
+export type FinishedItem =
+  | {
+      readonly kind: 'stage';
+      readonly stage: string;
+      readonly status: Exclude<StageStatus, 'skipped'>;
+      readonly reasons: readonly StaleReason[];
+      readonly durationMs: number;
+      readonly savedMs?: number;
+      readonly failure?: StageFailure;
+      readonly tail: readonly string[];
+      readonly logFile?: string;
+    }
+  | { readonly kind: 'skipped'; readonly lines: readonly string[] }
+  | { readonly kind: 'warning'; readonly message: string; readonly stage?: string }
+  | { readonly kind: 'summary'; readonly summary: Extract<DagEvent, { type: 'summary' }> }
+  | { readonly kind: 'watch'; readonly cycle: Extract<DagEvent, { type: 'watch-cycle' }> }
+  | { readonly kind: 'diagnostics'; readonly messages: readonly string[] };
+
+export type StatusCounts = Readonly<Record<StageStatus, number>>;
+
+export interface InkState {
+  readonly totalStages: number;
+  readonly runStartedAt?: number;
+  readonly running: readonly RunningStage[];
+  /** Append-only: the index is the <Static> key. */
+  readonly finished: readonly FinishedItem[];
+  /** Skipped stages not yet grouped into `finished` (more may follow the same failure). */
+  readonly pendingSkips: readonly SkippedStage[];
+  readonly statuses: Readonly<Record<string, StageStatus>>;
+  readonly counts: StatusCounts;
+  /** Recorded durations of restored and up-to-date stages (the summary's figure once it arrives). */
+  readonly savedMs: number;
+  readonly done: boolean;
+}
+
+const NO_COUNTS: StatusCounts = { ran: 0, restored: 0, 'up-to-date': 0, failed: 0, skipped: 0, cancelled: 0 };
+
+export const initialState: InkState = {
+  totalStages: 0,
+  running: [],
+  finished: [],
+  pendingSkips: [],
+  statuses: {},
+  counts: NO_COUNTS,
+  savedMs: 0,
+  done: false,
+};
+
+export function reduce(state: InkState, event: DagEvent): InkState {
+  const base = event.type === 'stage' && event.status === 'skipped' ? state : flushSkips(state);
+  switch (event.type) {
+    case 'run-start':
+      return { ...base, totalStages: event.stages.length, runStartedAt: event.time, done: false };
+    case 'stage-queued':
+    case 'stage-metric':
+      return base;
+    case 'stage-start': {
+      const stage: RunningStage = {
+        name: event.stage,
+        startedAt: event.time,
+        reasons: event.reasons,
+        ...(event.previousDurationMs !== undefined && { previousDurationMs: event.previousDurationMs }),
+        tasks: [],
+        tail: [],
+      };
+      return { ...base, running: [...base.running.filter((s) => s.name !== event.stage), stage] };
+    }
+    case 'stage-progress':
+      return updateRunning(base, event.stage, (stage) => applyProgress(stage, event));
+    case 'stage-log':
+      return updateRunning(base, event.stage, (stage) => ({
+        ...stage,
+        tail: [...stage.tail.slice(-(FAILURE_TAIL_LINES - 1)), event.line],
+      }));
+    case 'stage':
+      return finishStage(base, event);
+    case 'warning':
+      return append(base, { kind: 'warning', message: event.message, ...(event.stage !== undefined && { stage: event.stage }) });
+    case 'summary':
+      return { ...append(base, { kind: 'summary', summary: event }), savedMs: event.savedMs, done: true };
+    case 'watch-cycle':
+      if (event.phase === 'start') {
+        return { ...append(base, { kind: 'watch', cycle: event }), counts: NO_COUNTS, savedMs: 0, statuses: {}, done: false };
+      }
+      return event.phase === 'idle' ? append(base, { kind: 'watch', cycle: event }) : base;
+    case 'diagnostics':
+      return append(base, { kind: 'diagnostics', messages: event.messages });
+  }
+}
+
+function applyProgress(stage: RunningStage, event: Extract<DagEvent, { type: 'stage-progress' }>): RunningStage {
+  const snapshot: ProgressSnapshot = {
+    current: event.current,
+    ...(event.total !== undefined && { total: event.total }),
+    ...(event.unit !== undefined && { unit: event.unit }),
+    ...(event.message !== undefined && { message: event.message }),
+  };
+  if (event.task === undefined) return { ...stage, progress: snapshot };
+  const finished = event.total !== undefined && event.current >= event.total;
+  const others = stage.tasks.filter((t) => t.task !== event.task);
+  if (finished) return { ...stage, tasks: others };
+  const index = stage.tasks.findIndex((t) => t.task === event.task);
+  const task: TaskProgress = { task: event.task, ...snapshot };
+  const tasks = index >= 0 ? stage.tasks.map((t, i) => (i === index ? task : t)) : [...others, task].slice(-KEPT_TASKS);
+  return { ...stage, tasks };
+}
+
+function finishStage(state: InkState, event: Extract<DagEvent, { type: 'stage' }>): InkState {
+  const running = state.running.find((s) => s.name === event.stage);
+  const next: InkState = {
+    ...state,
+    running: state.running.filter((s) => s.name !== event.stage),
+    statuses: { ...state.statuses, [event.stage]: event.status },
+    counts: { ...state.counts, [event.status]: state.counts[event.status] + 1 },
+    savedMs: state.savedMs + (event.status === 'restored' || event.status === 'up-to-date' ? (event.savedMs ?? 0) : 0),
+  };
+  if (event.status === 'skipped') {
+    return { ...next, pendingSkips: [...state.pendingSkips, { stage: event.stage, because: event.skippedBecause ?? [] }] };
+  }
+  return append(next, {
+    kind: 'stage',
+    stage: event.stage,
+    status: event.status,
+    reasons: event.reason.length > 0 ? event.reason : (running?.reasons ?? []),
+    durationMs: event.durationMs,
+    ...(event.savedMs !== undefined && { savedMs: event.savedMs }),
+    ...(event.failure !== undefined && { failure: event.failure }),
+    tail: event.failure?.tail ?? running?.tail ?? [],
+    ...(event.logFile !== undefined && { logFile: event.logFile }),
+  });
+}
+
+function updateRunning(state: InkState, name: string, update: (stage: RunningStage) => RunningStage): InkState {
+  const index = state.running.findIndex((s) => s.name === name);
+  if (index < 0) return state;
+  return { ...state, running: state.running.map((s, i) => (i === index ? update(s) : s)) };
+}
+
+function append(state: InkState, item: FinishedItem): InkState {
+  return { ...state, finished: [...state.finished, item] };
+}
+
+function flushSkips(state: InkState): InkState {
+  if (state.pendingSkips.length === 0) return state;
+  return { ...append(state, { kind: 'skipped', lines: describePendingSkips(state) }), pendingSkips: [] };
+}
+
+export function describePendingSkips(state: InkState): string[] {
+  return describeSkipped(state.pendingSkips, (stage) => {
+    const status = state.statuses[stage];
+    return status === 'failed' || status === 'cancelled' ? status : undefined;
+  });
+}
+
+export function reduceAll(events: readonly DagEvent[], state: InkState = initialState): InkState {
+  return events.reduce(reduce, state);
+}

@@ -1,0 +1,22 @@
+// NDJSON: every event, exactly as the engine sent it, one per line. A public contract (`--json`).
+import type { DagEvent, Reporter } from '../events.js';
+
+export function createJsonReporter(stream: NodeJS.WritableStream): Reporter {
+  return {
+    onEvent(event: DagEvent) {
+      stream.write(`${JSON.stringify(event)}\n`);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        stream.write('', () => resolve());
+      }),
+  };
+}
+
+/** Reads NDJSON written by the JSON reporter back into events (blank lines are ignored). */
+export function parseJsonEvents(text: string): DagEvent[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as DagEvent);
+}

@@ -1,0 +1,88 @@
+// Entry point of a `uses:` stage's child process: receives its context over IPC, imports the
+// module and calls its default export with a StageContext.
+import { getOneMessage, sendMessage } from 'execa';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMemo } from '../cache/memo.js';
+import { ObjectStore } from '../cache/object-store.js';
+import type { StageContext, StageFunction, StageProgress } from '../stage-api.js';
+import type { ModuleStageInit, ModuleStageMessage } from './module-messages.js';
+
+const PROGRESS_INTERVAL_MS = 50;
+const pending = new Set<Promise<unknown>>();
+
+async function main(): Promise<void> {
+  const init = (await getOneMessage()) as ModuleStageInit;
+  const controller = new AbortController();
+  process.on('SIGTERM', () => {
+    controller.abort(new Error('stage cancelled'));
+    // Give the stage a moment to stop cleanly; the engine escalates to SIGKILL anyway.
+    setTimeout(() => process.exit(143), 2000).unref();
+  });
+
+  const send = (message: ModuleStageMessage): void => {
+    const sending = sendMessage(message).catch(() => undefined);
+    pending.add(sending);
+    void sending.finally(() => pending.delete(sending));
+  };
+  const lastProgress = new Map<string, number>();
+  const progress = (p: StageProgress): void => {
+    // Throttle per task at the source: a stage looping 10,000 times a second stays cheap.
+    const key = p.task ?? '';
+    const now = Date.now();
+    const finished = p.total !== undefined && p.current >= p.total;
+    if (!finished && now - (lastProgress.get(key) ?? 0) < PROGRESS_INTERVAL_MS) return;
+    lastProgress.set(key, now);
+    send({ type: 'progress', ...p });
+  };
+
+  const store = await ObjectStore.open(init.cacheDir);
+  const memo = createMemo({
+    store,
+    root: init.root,
+    concurrency: init.cpu,
+    onTask: (event) => progress({ current: 0, task: event.task, message: event.state }),
+  });
+
+  const context: StageContext = {
+    stage: init.stage,
+    root: init.root,
+    with: init.with,
+    params: init.params,
+    deps: init.deps,
+    outs: init.outs,
+    resolve: (relative) => path.resolve(init.root, relative),
+    log: {
+      info: (message) => console.log(message),
+      warn: (message) => console.error(`warning: ${message}`),
+      error: (message) => console.error(`error: ${message}`),
+    },
+    progress,
+    metric: (name, value, step) => send({ type: 'metric', name, value, step }),
+    memo,
+    signal: controller.signal,
+  };
+
+  const module = (await import(pathToFileURL(init.modulePath).href)) as { default?: unknown };
+  if (typeof module.default !== 'function') {
+    throw new Error(
+      `${path.relative(init.root, init.modulePath)} has no default export function; ` +
+        'write `export default defineStage(async (ctx) => { ... })`',
+    );
+  }
+  await (module.default as StageFunction)(context);
+}
+
+main().then(
+  async () => {
+    await Promise.all(pending);
+    process.exit(0);
+  },
+  async (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof Error && error.stack) console.error(error.stack);
+    await Promise.all(pending);
+    await sendMessage({ type: 'failed', message } satisfies ModuleStageMessage).catch(() => undefined);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,65 @@
+// The wasm backend of tfjs 4.22 has no UnsortedSegmentSum kernel, which the gradient of
+// `tf.gather` (embedding lookups) needs. This adds it as a plain JS kernel over the wasm heap:
+// the op only scatters rows, so a JS loop is fast enough and sums in a fixed order (deterministic).
+import { tf } from './tf.js';
+
+interface WasmTensorInfo {
+  readonly dataId: object;
+  readonly shape: number[];
+  readonly dtype: tf.DataType;
+}
+
+interface WasmBackendApi {
+  readSync(dataId: object): ArrayLike<number>;
+  makeOutput(shape: number[], dtype: tf.DataType): WasmTensorInfo;
+  typedArrayFromHeap(info: WasmTensorInfo): Float32Array | Int32Array;
+}
+
+/** out[segmentIds[i], ...] += x[i, ...]; rows whose id is outside [0, numSegments) are dropped. */
+export function unsortedSegmentSumValues(
+  x: ArrayLike<number>,
+  segmentIds: ArrayLike<number>,
+  numSegments: number,
+  rowSize: number,
+  out: Float32Array | Int32Array,
+): void {
+  out.fill(0);
+  for (let row = 0; row < segmentIds.length; row++) {
+    const segment = segmentIds[row] ?? -1;
+    if (segment < 0 || segment >= numSegments) continue;
+    const from = row * rowSize;
+    const to = segment * rowSize;
+    for (let j = 0; j < rowSize; j++) out[to + j] = (out[to + j] ?? 0) + (x[from + j] ?? 0);
+  }
+}
+
+let registered = false;
+
+/** Registers the missing wasm kernels once per process (idempotent). */
+export function registerWasmKernels(): void {
+  if (registered) return;
+  registered = true;
+  const alreadyThere = tf.getKernelsForBackend('wasm').some((k) => k.kernelName === 'UnsortedSegmentSum');
+  if (alreadyThere) return;
+  tf.registerKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const wasm = backend as unknown as WasmBackendApi;
+      const x = inputs['x'] as unknown as WasmTensorInfo;
+      const segmentIds = inputs['segmentIds'] as unknown as WasmTensorInfo;
+      const numSegments = Number((attrs as { numSegments: number }).numSegments);
+      const innerShape = x.shape.slice(segmentIds.shape.length);
+      const rowSize = innerShape.reduce((a, b) => a * b, 1);
+      const output = wasm.makeOutput([numSegments, ...innerShape], x.dtype);
+      unsortedSegmentSumValues(
+        wasm.readSync(x.dataId),
+        wasm.readSync(segmentIds.dataId),
+        numSegments,
+        rowSize,
+        wasm.typedArrayFromHeap(output),
+      );
+      return output as unknown as tf.TensorInfo;
+    },
+  });
+}

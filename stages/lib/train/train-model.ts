@@ -1,0 +1,245 @@
+// The training loop: AdamW with warmup + decay, global-norm clipping, seeded dropout and
+// length-bucketed batches, per-epoch evaluation, best/last checkpoints and exact resume.
+//
+// Files under outDir:
+//   checkpoint/   the best epoch by validation micro-F1 (the last epoch when there is no validation)
+//   last/         the latest epoch plus optimizer and RNG state, for resuming an interrupted run
+//   report.json, summary.txt, loss.svg, metrics.svg
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { evaluate } from '../metrics/seqeval.js';
+import {
+  buildVocabulary,
+  encodeBatch,
+  forward,
+  initWeights,
+  parseModelConfig,
+  vocabSizes,
+  type BackboneConfig,
+  type Vocabulary,
+  type WeightMap,
+} from '../model/index.js';
+import { useBackend } from '../tf/backend.js';
+import { SeededRandom } from '../tf/seeded-random.js';
+import { tf } from '../tf/tf.js';
+import { AdamW, clipByGlobalNorm } from './adamw.js';
+import { batchesPerEpoch, toWindows, trainingBatches, type Window } from './batching.js';
+import { gitCommit, readJson, writeCheckpoint, type ResumeState } from './checkpoint.js';
+import { inverseFrequencyWeights, maskedCrossEntropy } from './loss.js';
+import { predictTags } from './predict.js';
+import { writeReport } from './report.js';
+import { learningRateAt } from './schedule.js';
+import { loadIntoVariables } from './tensor-file.js';
+import type { EpochRecord, EvaluationMetrics, TrainOptions, TrainResult } from './types.js';
+
+interface EncodedWindow extends Window {
+  readonly tagIds: readonly number[];
+}
+
+type StopReason = 'completed' | 'patience' | 'onEpoch';
+
+interface LoopState extends Omit<ResumeState, 'history'> {
+  history: EpochRecord[];
+  stopReason?: StopReason;
+}
+
+function encodeTags(windows: readonly Window[], tagIndex: ReadonlyMap<string, number>): EncodedWindow[] {
+  return windows.map((window) => ({
+    ...window,
+    tagIds: window.tags.map((tag) => {
+      const id = tagIndex.get(tag);
+      if (id === undefined) throw new Error(`Tag '${tag}' is not in labels.json (${[...tagIndex.keys()].join(', ')})`);
+      return id;
+    }),
+  }));
+}
+
+function fingerprintOf(options: TrainOptions, model: BackboneConfig, backend: string): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ model, hyper: options.hyper, seed: options.seed, labels: options.labels, backend }));
+  for (const split of [options.train, options.validation]) {
+    for (const sample of split) hash.update(JSON.stringify([sample.tokens, sample.tags]));
+    hash.update('\u0000');
+  }
+  return hash.digest('hex');
+}
+
+/** One optimisation step; returns the batch loss and its number of real tokens. */
+function trainStep(
+  weights: WeightMap,
+  optimizer: AdamW,
+  model: BackboneConfig,
+  vocab: Vocabulary,
+  batch: readonly EncodedWindow[],
+  classWeights: Float32Array | undefined,
+  dropout: number,
+  seed: number,
+  clipNorm: number,
+  learningRate: number,
+): { loss: number; tokens: number } {
+  const inputs = encodeBatch(batch.map((w) => w.tokens), vocab);
+  const [size, seq] = inputs.wordIds.shape;
+  const labels = new Int32Array(size * seq);
+  const tokenWeights = new Float32Array(size * seq);
+  let tokens = 0;
+  batch.forEach((window, b) =>
+    window.tagIds.forEach((id, t) => {
+      labels[b * seq + t] = id;
+      tokenWeights[b * seq + t] = classWeights ? (classWeights[id] ?? 1) : 1;
+      tokens++;
+    }),
+  );
+  const labelTensor = tf.tensor2d(labels, [size, seq], 'int32');
+  const weightTensor = tf.tensor2d(tokenWeights, [size, seq], 'float32');
+  const variableNames = new Map(Object.entries(weights).map(([name, v]) => [v.name, name]));
+  const { value, grads } = tf.variableGrads(
+    () => maskedCrossEntropy(forward(weights, inputs, model, { training: true, dropout, seed }), labelTensor, weightTensor),
+    Object.values(weights),
+  );
+  const named: Record<string, tf.Tensor> = {};
+  for (const [variableName, grad] of Object.entries(grads)) named[variableNames.get(variableName) ?? variableName] = grad;
+  clipByGlobalNorm(named, clipNorm);
+  optimizer.apply(named, learningRate);
+  const loss = value.dataSync()[0] ?? Number.NaN;
+  tf.dispose([value, ...Object.values(named), labelTensor, weightTensor, inputs.wordIds, inputs.charIds, inputs.mask]);
+  return { loss, tokens };
+}
+
+export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  const log = options.log ?? (() => {});
+  const { hyper, outDir, signal } = options;
+  const backend = await useBackend(options.backend, log);
+  const model = parseModelConfig(options.model, hyper.model ?? {});
+  const tagNames = options.labels.tags;
+  const tagIndex = new Map(tagNames.map((tag, i) => [tag, i]));
+  const trainWindows = encodeTags(toWindows(options.train, model.maxLength), tagIndex);
+  if (trainWindows.length === 0) throw new Error('trainModel: the training split is empty');
+  const validating = options.validation.length > 0;
+  const vocab = buildVocabulary(options.train.map((s) => s.tokens), model);
+  const classWeights = hyper.classWeighting ? inverseFrequencyWeights(trainWindows.flatMap((w) => w.tagIds), tagNames.length) : undefined;
+  const weights = initWeights(model, vocabSizes(vocab), tagNames.length, options.seed);
+  const optimizer = new AdamW(weights, { weightDecay: hyper.weightDecay });
+  const random = new SeededRandom(options.seed);
+  const fingerprint = fingerprintOf(options, model, backend);
+  const checkpointDir = join(outDir, 'checkpoint');
+  const lastDir = join(outDir, 'last');
+  const stepsPerEpoch = batchesPerEpoch(trainWindows.length, hyper.batchSize);
+  const totalSteps = stepsPerEpoch * hyper.epochs;
+  const parameters = Object.values(weights).reduce((n, w) => n + w.size, 0);
+  await mkdir(outDir, { recursive: true });
+
+  let state: LoopState = { fingerprint, epoch: 0, step: 0, rngState: random.state, history: [], bestEpoch: 0, bestScore: -1, epochsWithoutImprovement: 0 };
+  const statePath = join(lastDir, 'state.json');
+  if (existsSync(statePath)) {
+    const saved = await readJson<LoopState>(statePath);
+    if (saved.fingerprint === fingerprint) {
+      await loadIntoVariables(lastDir, 'weights', weights);
+      await loadIntoVariables(lastDir, 'optimizer', optimizer.moments);
+      optimizer.step = saved.step;
+      random.restore(saved.rngState);
+      state = { ...saved, history: [...saved.history] };
+      log(`resuming from ${lastDir} after epoch ${saved.epoch}`);
+    } else {
+      log(`ignoring ${lastDir}: it belongs to a different configuration, seed or dataset`);
+    }
+  }
+  const resumedFromEpoch = state.epoch;
+  const config = { model, hyperparameters: hyper, seed: options.seed };
+  const meta = (epoch: number, metrics?: EvaluationMetrics, trainLoss?: number) => ({
+    epoch,
+    metrics,
+    trainLoss,
+    hyperparameters: hyper,
+    seed: options.seed,
+    backend,
+    timestamp: new Date().toISOString(),
+    gitCommit: gitCommit(),
+  });
+
+  let trainedTokens = 0;
+  let trainingMs = 0;
+  try {
+    while (state.epoch < hyper.epochs && !state.stopReason) {
+      const epoch = state.epoch + 1;
+      const started = performance.now();
+      let lossSum = 0;
+      let tokenSum = 0;
+      let learningRate = 0;
+      for (const batch of trainingBatches(trainWindows, hyper.batchSize, random)) {
+        signal?.throwIfAborted();
+        const step = optimizer.step + 1;
+        learningRate = learningRateAt(step, totalSteps, hyper);
+        const seed = random.seed();
+        const { loss, tokens } = trainStep(weights, optimizer, model, vocab, batch, classWeights, hyper.dropout, seed, hyper.clipNorm, learningRate);
+        if (!Number.isFinite(loss)) throw new Error(`Training diverged at epoch ${epoch}, step ${step} (loss ${loss}); lower the learning rate`);
+        lossSum += loss * tokens;
+        tokenSum += tokens;
+        await new Promise((resolve) => setImmediate(resolve)); // lets abort signals and progress events through
+      }
+      trainingMs += performance.now() - started;
+      trainedTokens += tokenSum;
+      const trainLoss = lossSum / tokenSum;
+
+      let validation: EvaluationMetrics = { microF1: 0, macroF1: 0, microPrecision: 0, microRecall: 0, tokenAccuracy: 0, perType: {} };
+      let validationLoss = Number.NaN;
+      if (validating) {
+        const prediction = predictTags(weights, model, vocab, tagNames, options.validation);
+        validation = evaluate(options.validation.map((s) => s.tags), prediction.tags);
+        validationLoss = prediction.loss ?? Number.NaN;
+      }
+      const record: EpochRecord = { epoch, trainLoss, validationLoss, validation, learningRate, durationMs: performance.now() - started };
+      state.history.push(record);
+      const improved = !validating || validation.microF1 > state.bestScore;
+      if (improved) {
+        state = { ...state, bestEpoch: epoch, bestScore: validating ? validation.microF1 : -1, best: validating ? validation : undefined, epochsWithoutImprovement: 0 };
+        await writeCheckpoint(checkpointDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, state.best, trainLoss) });
+      } else {
+        state = { ...state, epochsWithoutImprovement: state.epochsWithoutImprovement + 1 };
+      }
+      const message = validating
+        ? `loss ${trainLoss.toFixed(3)} · val micro-F1 ${validation.microF1.toFixed(3)} · macro-F1 ${validation.macroF1.toFixed(3)}`
+        : `loss ${trainLoss.toFixed(3)}`;
+      log(`epoch ${epoch}/${hyper.epochs}: ${message}`);
+      options.onProgress?.({ current: epoch, total: hyper.epochs, unit: 'epoch', message });
+      if (validating && (await options.onEpoch?.(record)) === 'stop') state.stopReason = 'onEpoch';
+      else if (hyper.patience > 0 && state.epochsWithoutImprovement >= hyper.patience) state.stopReason = 'patience';
+      state = { ...state, epoch, step: optimizer.step, rngState: random.state };
+      await writeCheckpoint(lastDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, validating ? validation : undefined, trainLoss), optimizer, state });
+    }
+
+    const stopReason: StopReason = state.stopReason ?? 'completed';
+    await writeReport(
+      outDir,
+      {
+        backbone: model.backbone,
+        backend,
+        seed: options.seed,
+        model,
+        hyperparameters: hyper,
+        history: state.history,
+        bestEpoch: state.bestEpoch,
+        best: state.best,
+        stoppedEarly: stopReason !== 'completed',
+        stopReason,
+        trainTokens: trainedTokens,
+        tokensPerSecond: trainingMs > 0 ? (trainedTokens / trainingMs) * 1000 : 0,
+        parameters,
+        resumedFromEpoch,
+      },
+      validating,
+    );
+    return {
+      backend,
+      history: state.history,
+      bestEpoch: state.bestEpoch,
+      best: state.best,
+      stoppedEarly: stopReason === 'onEpoch',
+      checkpointDir,
+    };
+  } finally {
+    optimizer.dispose();
+    tf.dispose(Object.values(weights));
+  }
+}

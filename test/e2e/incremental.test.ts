@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { runCli, stagesWithStatus, statuses } from '../helpers/run-cli.js';
+import { tempProject, type TempProject } from '../helpers/temp-project.js';
+
+const pipeline = `
+stages:
+  prepare:
+    cmd: mkdir -p out && tr a-z A-Z < data/raw.txt > out/upper.txt
+    deps: [data/raw.txt]
+    outs: [out/upper.txt]
+  count:
+    cmd: wc -c < out/upper.txt | tr -d ' ' > out/count.txt
+    deps: [out/upper.txt]
+    params:
+      - params.yaml: [count.enabled]
+    outs: [out/count.txt]
+  report:
+    cmd: cat out/count.txt > out/report.txt
+    deps: [out/count.txt]
+    outs: [out/report.txt]
+  independent:
+    cmd: echo hi > other.txt
+    deps: [data/other-input.txt]
+    outs: [other.txt]
+`;
+
+describe('incremental runs', () => {
+  let project: TempProject;
+  before(async () => {
+    project = await tempProject({
+      'pipeline.yaml': pipeline,
+      'data/raw.txt': 'hello\n',
+      'data/other-input.txt': 'x\n',
+      'params.yaml': 'count:\n  enabled: true\n  unrelated: 1\n',
+    });
+  });
+  after(() => project.dispose());
+
+  test('first run runs every stage, in dependency order', async () => {
+    const result = await runCli(project.root, ['run', '--json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(stagesWithStatus(result.events, 'ran'), ['count', 'independent', 'prepare', 'report']);
+    assert.equal(await project.read('out/report.txt'), '6\n');
+    const summary = result.events.at(-1);
+    assert.equal(summary?.type, 'summary');
+    assert.equal(summary?.type === 'summary' && summary.ran, 4);
+  });
+
+  test('second run runs nothing', async () => {
+    const result = await runCli(project.root, ['run', '--json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(stagesWithStatus(result.events, 'up-to-date'), ['count', 'independent', 'prepare', 'report']);
+  });
+
+  test('editing an unselected param key reruns nothing', async () => {
+    await project.write('params.yaml', 'count:\n  enabled: true\n  unrelated: 2\n');
+    const result = await runCli(project.root, ['run', '--json']);
+    assert.deepEqual(stagesWithStatus(result.events, 'ran'), []);
+  });
+
+  test('editing a selected param key reruns that stage; identical output stops there', async () => {
+    await project.write('params.yaml', 'count:\n  enabled: false\n  unrelated: 2\n');
+    const result = await runCli(project.root, ['run', '--json']);
+    assert.deepEqual(stagesWithStatus(result.events, 'ran'), ['count']);
+    assert.equal(statuses(result.events).report, 'up-to-date');
+    const started = result.events.find((e) => e.type === 'stage-start' && e.stage === 'count');
+    assert.deepEqual(started?.type === 'stage-start' && started.reasons, [
+      { kind: 'param-changed', file: 'params.yaml', key: 'count.enabled', old: true, new: false },
+    ]);
+  });
+
+  test('editing a dep reruns its stage and the dependents whose inputs changed', async () => {
+    await project.write('data/raw.txt', 'hello world\n');
+    const result = await runCli(project.root, ['run', '--json']);
+    assert.deepEqual(stagesWithStatus(result.events, 'ran'), ['count', 'prepare', 'report']);
+    assert.equal(statuses(result.events).independent, 'up-to-date');
+    assert.equal(await project.read('out/report.txt'), '12\n');
+  });
+
+  test('status --exit-code reports stale stages with reasons, and exits 1', async () => {
+    await project.write('data/other-input.txt', 'changed\n');
+    const result = await runCli(project.root, ['status', '--json', '--exit-code']);
+    assert.equal(result.exitCode, 1);
+    const states = JSON.parse(result.stdout) as { stage: string; state: string; reasons: { kind: string }[] }[];
+    const independent = states.find((s) => s.stage === 'independent');
+    assert.equal(independent?.state, 'stale');
+    assert.equal(independent?.reasons[0]?.kind, 'dep-changed');
+    assert.equal(states.find((s) => s.stage === 'prepare')?.state, 'up-to-date');
+  });
+
+  test('explain names the changed dep with old and new hashes', async () => {
+    const result = await runCli(project.root, ['explain', 'independent']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, /dep data\/other-input\.txt changed/);
+    assert.match(result.stdout, /[0-9a-f]{8}.* → [0-9a-f]{8}/);
+  });
+
+  test('hand-editing an out brings its producer back: restored from the cache, or rerun without it', async () => {
+    await runCli(project.root, ['run']);
+    await project.write('out/report.txt', 'tampered\n');
+    const restored = await runCli(project.root, ['run', '--json']);
+    assert.deepEqual(stagesWithStatus(restored.events, 'restored'), ['report']);
+    assert.equal(await project.read('out/report.txt'), '12\n');
+    await project.write('out/report.txt', 'tampered again\n');
+    const rerun = await runCli(project.root, ['run', '--json', '--no-run-cache']);
+    assert.deepEqual(stagesWithStatus(rerun.events, 'ran'), ['report']);
+    const start = rerun.events.find((e) => e.type === 'stage-start');
+    assert.equal(start?.type === 'stage-start' && start.reasons[0]?.kind, 'out-changed');
+    assert.equal(await project.read('out/report.txt'), '12\n');
+  });
+
+  test('reverting to earlier inputs restores from the cache instead of running', async () => {
+    await project.write('data/raw.txt', 'hello\n');
+    const result = await runCli(project.root, ['run', '--json']);
+    assert.deepEqual(stagesWithStatus(result.events, 'restored'), ['count', 'prepare', 'report']);
+    assert.equal(await project.read('out/report.txt'), '6\n');
+  });
+
+  test('the lock is byte-identical when nothing changed', async () => {
+    const before = await project.read('dagmake.lock');
+    await runCli(project.root, ['run']);
+    assert.equal(await project.read('dagmake.lock'), before);
+    assert.match(before, /^schema: 1/m);
+  });
+});

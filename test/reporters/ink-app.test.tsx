@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { cleanup, render } from 'ink-testing-library';
+import type { DagEvent } from '../../src/events.js';
+import { App } from '../../src/reporters/ink/App.js';
+import { createInkStore } from '../../src/reporters/ink/store.js';
+import { failedRun, successfulEnd, successfulRun } from './scripted-events.js';
+
+afterEach(() => cleanup());
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Polls until the frame satisfies `check` (React commits input-driven updates asynchronously). */
+async function waitForFrame(frame: () => string, check: (text: string) => boolean): Promise<string> {
+  for (let attempt = 0; attempt < 200 && !check(frame()); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return frame();
+}
+
+async function renderEvents(events: readonly DagEvent[], options: { columns?: number; clock?: number } = {}) {
+  const store = createInkStore();
+  const cancels: boolean[] = [];
+  const app = render(
+    <App
+      store={store}
+      color={false}
+      animate={false}
+      clock={() => options.clock ?? 7000}
+      columns={options.columns ?? 100}
+      onCancel={(force) => cancels.push(force)}
+    />,
+  );
+  const feed = async (more: readonly DagEvent[]) => {
+    more.forEach((event) => store.dispatch(event));
+    store.flush();
+    await settle();
+  };
+  await feed(events);
+  return { app, store, cancels, feed, frame: () => app.lastFrame() ?? '' };
+}
+
+test('shows cached stages, the running stage with progress, sub-task, logs and footer', async () => {
+  const { frame } = await renderEvents(successfulRun);
+  const lines = frame().split('\n');
+  assert.equal(lines[0], '· prepare up to date');
+  assert.equal(lines[1], '↺ featurize restored · saved 1m30s');
+  assert.match(lines[2] ?? '', /^. train 6\.0s · params config\/train\.yaml:final\.epochs 5 → 10$/);
+  assert.equal(lines[3], '  ██████░░░░░░░░░░░░░░ 3/10 epoch · 30.0 epoch/min · ETA 14s · training fast');
+  assert.equal(lines[4], '  ↳ trials 7/20 · best macro-F1 0.83');
+  assert.equal(lines[5], '  │ loading data');
+  assert.equal(lines[6], '  │ epoch 3 done');
+  assert.equal(lines[7], '▸ 2/3 done · 0 ran · 1 restored · 1 up to date · 7.0s · cache saved 2m10s  q cancel · l logs');
+});
+
+test('finished stages stay printed above and the summary replaces the footer', async () => {
+  const { frame, feed } = await renderEvents(successfulRun);
+  await feed(successfulEnd);
+  const lines = frame().split('\n');
+  assert.ok(lines.includes('✔ train ran 12.3s · params config/train.yaml:final.epochs 5 → 10'), frame());
+  assert.equal(lines.filter((line) => line.includes('prepare up to date')).length, 1);
+  assert.ok(lines.includes('1 ran · 1 restored · 1 up to date · 0 failed · 0 skipped in 14.2s (cache saved 2m10s)'));
+  assert.ok(!frame().includes('▸'), 'footer is gone');
+  assert.ok(!frame().includes('⠋'), 'no spinner');
+});
+
+test('a failure shows the exit code, the last lines, the log path and the skipped stages', async () => {
+  const { frame } = await renderEvents(failedRun);
+  const lines = frame().split('\n');
+  const at = lines.indexOf('✖ train failed: command failed (exit code 1)');
+  assert.ok(at >= 0, frame());
+  assert.equal(lines[at + 1], '    trace line 6');
+  assert.equal(lines[at + 20], '    trace line 25');
+  assert.equal(lines[at + 21], '  log: .dagmake/logs/train.log');
+  assert.equal(lines[at + 22], '  skipped because train failed: eval, export');
+});
+
+test('skipped stages show below the running area until the next event', async () => {
+  const { frame } = await renderEvents(failedRun.slice(0, -1));
+  assert.match(frame(), /skipped because train failed: eval, export\n▸ 3\/3 done/);
+});
+
+test('stays within 80 columns by truncating long lines', async () => {
+  const long = 'x'.repeat(200);
+  const { frame } = await renderEvents(
+    [
+      { type: 'run-start', time: 0, stages: ['train'], jobs: 1 },
+      { type: 'stage-start', time: 0, stage: 'train', reasons: [{ kind: 'dep-changed', path: `data/${long}` }] },
+      { type: 'stage-log', time: 1, stage: 'train', stream: 'stdout', line: long },
+      { type: 'stage-progress', time: 2, stage: 'train', current: 1, total: 4, message: long },
+    ],
+    { columns: 80 },
+  );
+  const lines = frame().split('\n');
+  assert.ok(lines.length >= 4);
+  for (const line of lines) assert.ok(line.length <= 80, `${line.length}: ${line}`);
+  assert.ok(lines.some((line) => line.endsWith('…')));
+});
+
+test('l toggles the log lines; q cancels, a second q forces', async () => {
+  const { app, frame, cancels } = await renderEvents(successfulRun);
+  await waitForFrame(frame, () => app.stdin.listenerCount('readable') > 0);
+  app.stdin.write('l');
+  assert.ok(!(await waitForFrame(frame, (text) => !text.includes('│'))).includes('│ loading data'));
+  app.stdin.write('l');
+  assert.ok((await waitForFrame(frame, (text) => text.includes('│'))).includes('│ loading data'));
+  app.stdin.write('q');
+  assert.match(await waitForFrame(frame, (text) => text.includes('cancelling')), /cancelling… press q again to stop at once/);
+  app.stdin.write('\u0003');
+  await waitForFrame(frame, (text) => text.includes('stopping at once'));
+  assert.deepEqual(cancels, [false, true]);
+});

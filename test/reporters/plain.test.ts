@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DagEvent } from '../../src/events.js';
+import { createPlainReporter } from '../../src/reporters/plain.js';
+import { captureStream, failedRun, progressFlood, successfulEnd, successfulRun } from './scripted-events.js';
+
+async function runPlain(events: readonly DagEvent[], env: NodeJS.ProcessEnv = {}, color = false) {
+  const stream = captureStream();
+  const reporter = createPlainReporter({ stream, color, env });
+  events.forEach((event) => reporter.onEvent(event));
+  await reporter.close();
+  return stream;
+}
+
+test('prints one stable line per meaningful event', async () => {
+  const out = await runPlain([...successfulRun, ...successfulEnd]);
+  assert.deepEqual(out.lines(), [
+    'dagmake: 3 stages, 2 jobs',
+    '· prepare up to date',
+    '↺ featurize restored (saved 1m30s)',
+    '▶ train (params config/train.yaml:final.epochs 5 → 10)',
+    '  [train] loading data',
+    '  train 3/10 epoch · training fast · ETA 7s',
+    '  train › trials 7/20 · best macro-F1 0.83',
+    '  [train] epoch 3 done',
+    '✔ train ran 12.3s',
+    '  metrics: val_f1=0.81',
+    '1 ran · 1 restored · 1 up to date · 0 failed · 0 skipped in 14.2s (cache saved 2m10s)',
+  ]);
+});
+
+test('a failure shows its last 20 lines, the log path and the skipped stages', async () => {
+  const lines = (await runPlain(failedRun)).lines();
+  const failedAt = lines.indexOf('✖ train failed: command failed (exit code 1)');
+  assert.ok(failedAt > 0, lines.join('\n'));
+  const tail = lines.slice(failedAt + 1, failedAt + 21);
+  assert.deepEqual(tail, Array.from({ length: 20 }, (_, i) => `    trace line ${i + 6}`));
+  assert.equal(lines[failedAt + 21], '  log: .dagmake/logs/train.log');
+  assert.equal(lines[failedAt + 22], '  skipped because train failed: eval, export');
+  assert.equal(lines.at(-1), '0 ran · 0 restored · 0 up to date · 1 failed · 2 skipped in 0.6s');
+});
+
+test('skipped stages are still reported when the run ends without a summary', async () => {
+  const lines = (await runPlain(failedRun.slice(0, -1))).lines();
+  assert.equal(lines.at(-1), '  skipped because train failed: eval, export');
+});
+
+test('under GitHub Actions each stage output is grouped and printed when the stage ends', async () => {
+  const lines = (await runPlain([...successfulRun, ...successfulEnd], { GITHUB_ACTIONS: 'true' })).lines();
+  assert.ok(!lines.some((line) => line.includes('[train]')));
+  const groupAt = lines.indexOf('::group::train');
+  assert.equal(lines[groupAt - 2], '✔ train ran 12.3s');
+  assert.deepEqual(lines.slice(groupAt, groupAt + 4), ['::group::train', 'loading data', 'epoch 3 done', '::endgroup::']);
+});
+
+test('progress floods are throttled to a handful of lines', async () => {
+  const lines = (await runPlain(progressFlood())).lines();
+  const progressLines = lines.filter((line) => line.startsWith('  train '));
+  assert.ok(progressLines.length <= 12, `${progressLines.length} progress lines`);
+  assert.equal(progressLines[0], '  train 1/10000 step · ETA 10s');
+  assert.equal(progressLines.at(-1), '  train 10000/10000 step');
+});
+
+test('progress without a total prints at most once per 5 s of event time', async () => {
+  const events: DagEvent[] = [
+    { type: 'stage-start', time: 0, stage: 's', reasons: [] },
+    ...Array.from({ length: 300 }, (_, i): DagEvent => ({ type: 'stage-progress', time: i * 100, stage: 's', current: i })),
+  ];
+  const lines = (await runPlain(events)).lines().filter((line) => line.startsWith('  s '));
+  assert.deepEqual(lines, ['  s 0', '  s 50', '  s 100', '  s 150', '  s 200', '  s 250']);
+});
+
+test('watch cycles print a separator and diagnostics print each message', async () => {
+  const lines = (
+    await runPlain([
+      { type: 'watch-cycle', time: 0, phase: 'start', cycle: 2, changed: ['data/raw.csv'], watchedFiles: 12 },
+      { type: 'diagnostics', time: 1, messages: ['pipeline.yaml:3:5 error: unknown key', 'second'] },
+      { type: 'watch-cycle', time: 2, phase: 'idle', cycle: 2, changed: [], watchedFiles: 12 },
+      { type: 'warning', time: 3, message: 'slow disk', stage: 'train' },
+    ])
+  ).lines();
+  assert.deepEqual(lines, [
+    '',
+    '── cycle 2 · 1 changed: data/raw.csv ──',
+    'pipeline.yaml:3:5 error: unknown key',
+    'second',
+    '── watching 12 files for changes (Ctrl-C to stop) ──',
+    '',
+    '⚠ train: slow disk',
+  ]);
+});
+
+test('colors only when asked', async () => {
+  const event: DagEvent = { type: 'stage', time: 0, stage: 'a', status: 'ran', reason: [], durationMs: 1 };
+  assert.match((await runPlain([event], {}, true)).text(), /\u001B\[32m✔/);
+  assert.doesNotMatch((await runPlain([event], {}, false)).text(), /\u001B/);
+});
