@@ -9,5 +9,5 @@ const labels = labelSetOf([...train, ...dev]);
 const backbone = process.argv[2] ?? 'bilstm';
 const model = backbone === 'bilstm' ? { backbone, wordDim: 32, charDim: 16, charFilters: 16, maxChars: 12, maxLength: 40, minWordCount: 1, hidden: 32 } : { backbone, wordDim: 32, charDim: 16, charFilters: 16, maxChars: 12, maxLength: 40, minWordCount: 1, dModel: 32, heads: 2, layers: 2, ffn: 64 };
 const t0 = performance.now();
-const r = await trainModel({ train, validation: dev, labels, model, hyper: { ...TINY_HYPER, batchSize: 16, epochs: Number(process.argv[4] ?? 3), learningRate: 0.005, classWeighting: process.env.CW === "1" }, seed: 1, backend: 'wasm', outDir: mkdtempSync(join(tmpdir(), 'tr-')), log: console.log });
+const r = await trainModel({ train, validation: dev, labels, model, hyper: { ...TINY_HYPER, batchSize: 16, epochs: Number(process.argv[4] ?? 3), learningRate: Number(process.env.LR ?? 0.005), classWeighting: process.env.CW === "1" }, seed: 1, backend: 'wasm', outDir: mkdtempSync(join(tmpdir(), 'tr-')), log: console.log });
 console.log((performance.now() - t0).toFixed(0), 'ms', r.bestEpoch, r.best?.microF1);

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import type { Command } from './cli/command.js';
+import { cacheCommand } from './cli/commands/cache.js';
 import { dagCommand } from './cli/commands/dag.js';
 import { explainCommand } from './cli/commands/explain.js';
+import { gcCommand } from './cli/commands/gc.js';
 import { logsCommand } from './cli/commands/logs.js';
 import { runCommand } from './cli/commands/run.js';
 import { statusCommand } from './cli/commands/status.js';
@@ -10,7 +12,15 @@ import { ExitCode } from './cli/exit-codes.js';
 import { globalHelp } from './cli/global-options.js';
 import { suggestClosest } from './text/suggest.js';
 
-const commands: readonly Command[] = [runCommand, statusCommand, explainCommand, dagCommand, logsCommand];
+const commands: readonly Command[] = [
+  runCommand,
+  statusCommand,
+  explainCommand,
+  dagCommand,
+  logsCommand,
+  gcCommand,
+  cacheCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -52,7 +52,16 @@ export function normalizeRelPath(relPath: string): string {
   return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : normalized;
 }
 
+export interface HasherCounters {
+  /** Files whose content was read this run (cache misses). */
+  filesRead: number;
+  bytesRead: number;
+  /** Modules parsed for imports (not found in the cache by content hash). */
+  modulesParsed: number;
+}
+
 export class Hasher {
+  readonly counters: HasherCounters = { filesRead: 0, bytesRead: 0, modulesParsed: 0 };
   private pool: HashPool | undefined;
   private inlineBuffer: Buffer | undefined;
   private readonly paramsReader: ParamsReader;
@@ -143,6 +152,8 @@ export class Hasher {
       const outcome = fresh[j]!;
       const file = files[fileIndex]!;
       outcomes[fileIndex] = outcome;
+      this.counters.filesRead++;
+      if ('size' in outcome) this.counters.bytesRead += outcome.size;
       // A size that moved while reading means the stat no longer describes what was hashed.
       if ('hash' in outcome && outcome.size === Number(file.stat.size)) this.cache.record(file.key, file.stat, outcome.hash, startedNs);
       else this.cache.delete(file.key);
@@ -155,6 +166,7 @@ export class Hasher {
     const cached = this.cache.importsOf(contentHash);
     if (cached) return cached;
     const refs = await parseModuleImports(path.join(this.root, relPath));
+    this.counters.modulesParsed++;
     this.cache.recordImports(contentHash, refs);
     return refs;
   }

@@ -3,6 +3,7 @@
 import type { Diagnostic, Result } from '../errors.js';
 import { ok } from '../errors.js';
 import { JournalWriter, foldJournal } from './journal.js';
+import { normalizeStage } from './lock-file.js';
 import type { LockFile, LockedStage } from './types.js';
 
 export class LockSession {
@@ -38,7 +39,7 @@ export class LockSession {
   async record(stage: string, locked: LockedStage | null): Promise<void> {
     if (this.closed) throw new Error(`Internal error: lock session closed before recording ${stage}`);
     if (locked === null) this.stages.delete(stage);
-    else this.stages.set(stage, locked);
+    else this.stages.set(stage, normalizeStage(locked));
     await this.journal.append({ stage, locked });
   }
 

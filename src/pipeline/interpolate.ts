@@ -24,10 +24,6 @@ const NAME = /^[A-Za-z_][\w-]*(\.[\w-]+)*$/;
 
 type Lookup = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: InterpolationProblem };
 
-export function hasReference(text: string): boolean {
-  return new RegExp(REFERENCE.source).test(text);
-}
-
 /** Resolves references inside a string; every referenced value must be a scalar. */
 export function interpolateString(text: string, scope: Scope): Interpolated<string> {
   const problems: InterpolationProblem[] = [];

@@ -9,7 +9,7 @@ import { expandStage } from './expand-stage.js';
 import { formatLocation } from './format-location.js';
 import { loadVars } from './load-vars.js';
 import { pipelineTopSchema, stageEntrySchema, STAGE_NAME_PATTERN, varsSchema } from './pipeline-schema.js';
-import { checkSchema } from './schema-issues.js';
+import { checkSchema, validPart } from './schema-issues.js';
 import type { Pipeline, StageDef } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
 
@@ -70,8 +70,9 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
     const entry = checkSchema(stageEntrySchema, rawEntry, ['stages', key], source);
     const shape = isMap(rawEntry) ? checkStageShape(key, rawEntry, source) : [];
     diagnostics.push(...entry.diagnostics, ...shape);
-    if (!entry.data || !canExpand) continue;
-    const expansion = expandStage(key, entry.data, vars.scope, source);
+    const usable = entry.data ?? validPart(stageEntrySchema, rawEntry);
+    if (!usable || !canExpand) continue;
+    const expansion = expandStage(key, usable, vars.scope, source);
     diagnostics.push(...expansion.diagnostics);
     for (const instance of expansion.instances) {
       const built = buildStage(instance, source);

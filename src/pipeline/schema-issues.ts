@@ -121,3 +121,34 @@ export function objectKeysAt(schema: z.core.$ZodType, path: YamlPath): string[] 
   if (def.element && typeof head === 'number') return objectKeysAt(def.element, rest);
   return undefined;
 }
+
+/**
+ * The value with every key that has a schema issue removed (at most two levels deep), when what
+ * is left passes: so that the rest of a stage is still checked after one bad key was reported.
+ */
+export function validPart<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  let current = structuredClone(value);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = schema.safeParse(current);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+      for (const path of keys) {
+        const depth = path[0] === 'do' ? 2 : 1;
+        if (path.length < depth || !removeAt(current, path.slice(0, depth) as (string | number)[])) return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function removeAt(value: unknown, path: readonly (string | number)[]): boolean {
+  let container = value;
+  for (const segment of path.slice(0, -1)) {
+    if (container === null || typeof container !== 'object') return false;
+    container = (container as Record<string, unknown>)[String(segment)];
+  }
+  if (container === null || typeof container !== 'object' || Array.isArray(container)) return false;
+  delete (container as Record<string, unknown>)[String(path[path.length - 1])];
+  return true;
+}

@@ -82,7 +82,8 @@ export function describeFailure(failure: StageFailure | undefined): string {
         : undefined;
   const message = failure.message.trim();
   if (!message) return cause ?? 'failed';
-  if (!cause || message.includes(cause) || message.includes(failure.signal ?? cause)) return message;
+  const alreadySaid = failure.signal ?? cause;
+  if (!alreadySaid || message.includes(alreadySaid)) return message;
   return `${message} (${cause})`;
 }
 

@@ -42,7 +42,7 @@ describe('pipeline diagnostics', () => {
 
   test('YAML syntax errors carry their position', async () => {
     assert.deepEqual(await problems(lines('stages:', '  a:', '    cmd: x', '    deps: [config/${name}.yaml]')), [
-      'pipeline.yaml:4:22 error: invalid YAML: Missing , or : between flow sequence items\n' +
+      'pipeline.yaml:4:20 error: invalid YAML: Missing , or : between flow sequence items\n' +
         '  hint: inside [...] or {...} a "${var}" must be quoted, e.g. ["config/${name}.yaml"]',
     ]);
     assert.deepEqual(await problems(lines('stages:', '  a:', '    cmd: x', '    cmd: y')), [
@@ -55,8 +55,8 @@ describe('pipeline diagnostics', () => {
       'pipeline.yaml:4:5 error: unknown key "dpes" in stage "train"\n  hint: did you mean "deps"?',
     ]);
     assert.deepEqual(await problems(lines('stagez: {}')), [
-      'pipeline.yaml:1:1 error: unknown key "stagez" at the top level\n  hint: did you mean "stages"?',
       'pipeline.yaml:1:1 error: missing "stages"\n  hint: add a "stages:" map with one entry per stage, e.g. "stages: {prepare: {cmd: python prep.py}}"',
+      'pipeline.yaml:1:1 error: unknown key "stagez" at the top level\n  hint: did you mean "stages"?',
     ]);
     assert.deepEqual(await problems(lines('stages:', '  a:', '    cmd: x', '    resources: {cpu: 2, zzz: 1}')), [
       'pipeline.yaml:4:25 error: unknown key "zzz" in "resources" of stage "a"\n  hint: known keys: "cpu", "mutex"',
@@ -138,8 +138,8 @@ describe('pipeline diagnostics', () => {
       [
         'pipeline.yaml:6:10 error: unknown variable "sed"\n  hint: did you mean "seed"?',
         'pipeline.yaml:7:12 error: unknown variable "model.size"\n  hint: "model" has keys: "name"',
-        'pipeline.yaml:8:15 error: unknown variable "nothing_like_it"\n  hint: known variables: "seed", "model"',
-        'pipeline.yaml:11:24 error: unknown variable "item"\n  hint: known variables: "seed", "model"',
+        'pipeline.yaml:8:14 error: unknown variable "nothing_like_it"\n  hint: known variables: "seed", "model"',
+        'pipeline.yaml:11:22 error: unknown variable "item"\n  hint: known variables: "seed", "model"',
       ],
     );
   });
@@ -182,7 +182,7 @@ describe('pipeline diagnostics', () => {
       ),
       [
         'pipeline.yaml:5:17 error: matrix "k" of stage "a" must be a list, got the number 3',
-        'pipeline.yaml:5:29 error: matrix "e" of stage "a" is empty\n  hint: give it at least one value, or remove it',
+        'pipeline.yaml:5:28 error: matrix "e" of stage "a" is empty\n  hint: give it at least one value, or remove it',
         'pipeline.yaml:7:14 error: value "x y" cannot be part of a stage name (expanding stage "b")\n' +
           '  hint: values used in names may contain only letters, digits, "_", "." and "-"; a list of maps is named by index instead',
         'pipeline.yaml:9:3 error: stage "c@1" is defined twice\n' +
@@ -221,6 +221,7 @@ describe('pipeline diagnostics', () => {
       [
         'pipeline.yaml:3:10 error: unknown variable "lr"',
         'pipeline.yaml:5:5 error: unknown key "dpes" in stage "train"',
+        'pipeline.yaml:8:15 error: unknown variable "zz"',
         'pipeline.yaml:9:13 error: expected true or false, got the number 1',
       ],
     );

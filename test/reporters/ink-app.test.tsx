@@ -110,3 +110,14 @@ test('l toggles the log lines; q cancels, a second q forces', async () => {
   await waitForFrame(frame, (text) => text.includes('stopping at once'));
   assert.deepEqual(cancels, [false, true]);
 });
+
+test('without an override, lines fit the terminal width Ink reports', async () => {
+  const store = createInkStore();
+  const app = render(<App store={store} color={false} animate={false} clock={() => 10} />);
+  store.dispatch({ type: 'stage-start', time: 0, stage: 'train', reasons: [] });
+  store.dispatch({ type: 'stage-log', time: 1, stage: 'train', stream: 'stdout', line: 'y'.repeat(300) });
+  store.flush();
+  const frame = await waitForFrame(() => app.lastFrame() ?? '', (text) => text.includes('yyy'));
+  const widths = frame.split('\n').map((line) => line.length);
+  assert.equal(Math.max(...widths), app.stdout.columns, frame);
+});

@@ -1,0 +1,61 @@
+// Where everything lives inside a cache directory. Objects are named by the SHA-256 of their
+// content and fanned out by the first two hex digits to keep directories small.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export function isSha256Hex(value: string): boolean {
+  return SHA256_HEX.test(value);
+}
+
+export function defaultCacheDir(projectRoot: string): string {
+  return join(projectRoot, 'cache');
+}
+
+/** A unique name that starts with our pid, so leftovers can be attributed to a (dead) process. */
+export function tempName(suffix = ''): string {
+  return `${process.pid}-${randomBytes(6).toString('hex')}${suffix}`;
+}
+
+/** The pid a temp name was created by, or undefined when the name is not ours. */
+export function pidOfTempName(name: string): number | undefined {
+  const match = /^(\d+)-[0-9a-f]+/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+export class CacheLayout {
+  readonly objectsDir: string;
+  readonly tmpDir: string;
+  readonly runsDir: string;
+  readonly memoDir: string;
+
+  constructor(readonly dir: string) {
+    this.objectsDir = join(dir, 'objects');
+    this.tmpDir = join(dir, 'tmp');
+    this.runsDir = join(dir, 'runs');
+    this.memoDir = join(dir, 'memo');
+  }
+
+  objectPath(hash: string): string {
+    if (!isSha256Hex(hash)) throw new Error(`Internal error: not a SHA-256 hex digest: ${JSON.stringify(hash)}`);
+    return join(this.objectsDir, hash.slice(0, 2), hash.slice(2));
+  }
+
+  runEntryPath(key: string): string {
+    return join(this.runsDir, fanOut(key), `${key}.json`);
+  }
+
+  memoEntryPath(key: string): string {
+    return join(this.memoDir, fanOut(key), `${key}.json`);
+  }
+
+  tempPath(suffix = ''): string {
+    return join(this.tmpDir, tempName(suffix));
+  }
+}
+
+function fanOut(key: string): string {
+  if (!/^[0-9a-zA-Z_-]{3,}$/.test(key)) throw new Error(`Internal error: unusable cache key ${JSON.stringify(key)}`);
+  return key.slice(0, 2);
+}

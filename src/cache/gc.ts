@@ -1,0 +1,75 @@
+// Removes what nothing needs any more: objects not reachable from the current lock or from the
+// run-cache and memo entries of the last N runs, and the entries of older runs.
+import { rm } from 'node:fs/promises';
+import type { EntryFile } from './entry-files.js';
+import { listMemoEntries } from './memo.js';
+import { listObjects } from './object-listing.js';
+import type { ObjectStore } from './object-store.js';
+import { addReachable, addReachableUnknownKind } from './references.js';
+import { RunCache } from './run-cache.js';
+import { sweepTempDir } from './tmp-sweep.js';
+
+export interface GcOptions {
+  /** File and tree hashes referenced by the current lock (trees are expanded). */
+  readonly keepHashes: ReadonlySet<string>;
+  /** Keep the run-cache and memo entries of this many most recent runs, and what they reference. */
+  readonly keepRunsOfLast: number;
+  readonly dryRun?: boolean;
+}
+
+export interface GcReport {
+  readonly removedObjects: number;
+  readonly removedBytes: number;
+  /** Run-cache entries removed. */
+  readonly removedRunEntries: number;
+  readonly removedMemoEntries: number;
+  readonly keptObjects: number;
+}
+
+interface RunStamped {
+  readonly runId: string;
+  readonly createdAt: number;
+  readonly usedAt?: number;
+}
+
+export async function gc(store: ObjectStore, options: GcOptions): Promise<GcReport> {
+  const runEntries = await new RunCache(store).list();
+  const memoEntries = await listMemoEntries(store);
+  const keptRuns = recentRunIds([...runEntries, ...memoEntries], options.keepRunsOfLast);
+  const isKept = (file: EntryFile<RunStamped>): boolean => file.entry !== undefined && keptRuns.has(file.entry.runId);
+
+  const reachable = new Set<string>();
+  for (const hash of options.keepHashes) await addReachableUnknownKind(store, hash, reachable);
+  for (const file of runEntries.filter(isKept)) {
+    for (const out of file.entry!.outs) await addReachable(store, out.hash, out.kind, reachable);
+  }
+  for (const file of memoEntries.filter(isKept)) await addReachable(store, file.entry!.tree, 'dir', reachable);
+
+  const garbage = (await listObjects(store.layout.objectsDir)).filter((object) => !reachable.has(object.hash));
+  const staleRuns = runEntries.filter((file) => !isKept(file));
+  const staleMemos = memoEntries.filter((file) => !isKept(file));
+  if (!options.dryRun) {
+    for (const file of [...staleRuns, ...staleMemos]) await rm(file.path, { force: true });
+    for (const object of garbage) await rm(object.path, { force: true });
+    await sweepTempDir(store.layout.tmpDir);
+  }
+  return {
+    removedObjects: garbage.length,
+    removedBytes: garbage.reduce((sum, object) => sum + object.size, 0),
+    removedRunEntries: staleRuns.length,
+    removedMemoEntries: staleMemos.length,
+    keptObjects: reachable.size,
+  };
+}
+
+/** The ids of the `count` runs that most recently created or reused an entry. */
+function recentRunIds(files: readonly EntryFile<RunStamped>[], count: number): Set<string> {
+  const lastSeen = new Map<string, number>();
+  for (const { entry } of files) {
+    if (entry === undefined) continue;
+    const time = Math.max(entry.createdAt, entry.usedAt ?? 0);
+    lastSeen.set(entry.runId, Math.max(lastSeen.get(entry.runId) ?? -Infinity, time));
+  }
+  const newestFirst = [...lastSeen].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
+  return new Set(newestFirst.slice(0, Math.max(0, count)).map(([runId]) => runId));
+}

@@ -1,0 +1,120 @@
+// StageContext.memo: sub-stage units (e.g. HPO trials) cached by a user key. A unit's files are
+// stored as a tree in the object store and its JSON value in `memo/<key[:2]>/<key>.json`.
+import { createHash } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import type { MemoOptions, MemoResult, StageContext } from '../stage-api.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { canonicalJson } from './canonical-json.js';
+import { listEntries, readEntry, type EntryFile } from './entry-files.js';
+import type { ObjectStore } from './object-store.js';
+import { Semaphore } from './semaphore.js';
+
+export const memoEntrySchema = z.object({
+  tree: z.string().regex(/^[0-9a-f]{64}$/),
+  value: z.unknown().optional(),
+  /** Epoch milliseconds. */
+  createdAt: z.number(),
+  runId: z.string(),
+  /** Epoch milliseconds of the last run that reused the entry. */
+  usedAt: z.number().optional(),
+});
+
+export type MemoEntry = z.infer<typeof memoEntrySchema>;
+
+export type MemoTaskState = 'queued' | 'running' | 'hit' | 'done' | 'failed';
+
+export interface MemoTaskEvent {
+  readonly task: string;
+  readonly state: MemoTaskState;
+}
+
+export interface CreateMemoOptions {
+  readonly store: ObjectStore;
+  /** Absolute project root; `options.dir` of each unit is resolved against it. */
+  readonly root: string;
+  /** CPU slots shared by all units of this memo (ignored when `semaphore` is given). */
+  readonly concurrency: number;
+  /** Share slots with other work (e.g. the engine's `-j` slots) instead of a private pool. */
+  readonly semaphore?: Semaphore;
+  /** Recorded in entries so gc can keep what recent runs used. */
+  readonly runId?: string;
+  onTask?(event: MemoTaskEvent): void;
+}
+
+export function memoKey(key: unknown): string {
+  const text = canonicalJson(key);
+  if (text === undefined) throw new Error('memo key must be a JSON value (got undefined or a function)');
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
+  const { store, root } = options;
+  const slots = options.semaphore ?? new Semaphore(Math.max(1, Math.floor(options.concurrency)));
+  // Units with the same key run one after the other, so the second one is a cache hit.
+  const inFlight = new Map<string, Promise<unknown>>();
+  const emit = (task: string, state: MemoTaskState): void => options.onTask?.({ task, state });
+
+  async function runUnit<T>(key: string, unit: MemoOptions, compute: (dir: string) => Promise<T>): Promise<MemoResult<T>> {
+    const dir = resolveUnitDir(root, unit.dir);
+    const task = unit.label ?? unit.dir;
+    const entryPath = store.layout.memoEntryPath(key);
+    emit(task, 'queued');
+    const cached = await readEntry(entryPath, memoEntrySchema);
+    if (cached !== undefined && (await store.restore(cached.tree, 'dir', dir)).ok) {
+      await writeFileAtomic(store.layout, entryPath, serialize({ ...cached, runId: options.runId ?? cached.runId, usedAt: Date.now() }));
+      emit(task, 'hit');
+      return { dir, value: cached.value as T, hit: true };
+    }
+    const release = await slots.acquire(unit.cpu ?? 1);
+    try {
+      emit(task, 'running');
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      // Round-trip through JSON so a fresh result looks exactly like a restored one.
+      const computed = await compute(dir);
+      const value = (computed === undefined ? computed : JSON.parse(JSON.stringify(computed))) as T;
+      const digest = await store.addTree(dir);
+      await writeFileAtomic(store.layout, entryPath, serialize({ tree: digest.hash, value, createdAt: Date.now(), runId: options.runId ?? '' }));
+      emit(task, 'done');
+      return { dir, value, hit: false };
+    } catch (error) {
+      emit(task, 'failed');
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  return <T>(userKey: unknown, unit: MemoOptions, compute: (dir: string) => Promise<T>): Promise<MemoResult<T>> => {
+    const key = memoKey(userKey);
+    const previous = inFlight.get(key) ?? Promise.resolve();
+    const current = previous.then(
+      () => runUnit(key, unit, compute),
+      () => runUnit(key, unit, compute),
+    );
+    inFlight.set(key, current);
+    const forget = (): void => {
+      if (inFlight.get(key) === current) inFlight.delete(key);
+    };
+    current.then(forget, forget);
+    return current;
+  };
+}
+
+export function listMemoEntries(store: ObjectStore): Promise<EntryFile<MemoEntry>[]> {
+  return listEntries(store.layout.memoDir, memoEntrySchema);
+}
+
+/** The unit's absolute directory; it is emptied on a miss, so it must lie strictly inside the project. */
+function resolveUnitDir(root: string, dir: string): string {
+  const abs = resolve(root, dir);
+  const rel = relative(root, abs);
+  if (isAbsolute(dir) || rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new Error(`memo dir must be a project-relative path below the project root, got ${JSON.stringify(dir)}`);
+  }
+  return abs;
+}
+
+const serialize = (entry: MemoEntry): string => `${JSON.stringify(entry, null, 2)}\n`;

@@ -1,0 +1,160 @@
+// Content-addressed store: every file is kept once under the SHA-256 of its bytes, and a
+// directory is a tree object holding the exact bytes of its manifest (src/hash/manifest.ts), so
+// the hash the lock records for a directory names its tree object.
+//
+// Objects are written to tmp/ and renamed into place (readers never see a partial object), then
+// left read-only. Restores copy objects out with copy-on-write clones where the filesystem
+// supports them and plain copies otherwise; they never hardlink, because stages run as root here
+// and read-only bits would not stop a stage from writing through a hardlink into the store.
+import { createHash } from 'node:crypto';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Diagnostic, Result } from '../errors.js';
+import { parseManifest, serializeManifest, type DirectoryDigest, type ManifestEntry } from '../hash/manifest.js';
+import { CacheLayout, defaultCacheDir } from './cache-layout.js';
+import { digestDirectory } from './directory-digest.js';
+import { mapLimit } from './map-limit.js';
+import { restoreFromStore, type RestoreOptions, type RestoreStats } from './restore.js';
+import { sweepTempDir } from './tmp-sweep.js';
+
+export type ObjectKind = 'file' | 'dir';
+
+/** Parallel file copies per tree: enough to hide I/O latency without flooding the disk. */
+const COPY_PARALLELISM = 8;
+
+export class ObjectStore {
+  private constructor(readonly layout: CacheLayout) {}
+
+  /** Opens (creating if needed) the store at `dir` and clears leftovers of interrupted writes. */
+  static async open(dir: string): Promise<ObjectStore> {
+    const layout = new CacheLayout(dir);
+    await Promise.all([layout.objectsDir, layout.tmpDir, layout.runsDir, layout.memoDir].map((d) => mkdir(d, { recursive: true })));
+    await sweepTempDir(layout.tmpDir);
+    return new ObjectStore(layout);
+  }
+
+  /** The store at the default place inside a project. */
+  static openForProject(projectRoot: string): Promise<ObjectStore> {
+    return ObjectStore.open(defaultCacheDir(projectRoot));
+  }
+
+  get dir(): string {
+    return this.layout.dir;
+  }
+
+  objectPath(hash: string): string {
+    return this.layout.objectPath(hash);
+  }
+
+  /** Whether the object exists (and, when `size` is given, has exactly that many bytes). */
+  async has(hash: string, size?: number): Promise<boolean> {
+    const info = await stat(this.objectPath(hash)).catch(() => undefined);
+    return info !== undefined && info.isFile() && (size === undefined || info.size === size);
+  }
+
+  /** Stores a file. With `knownHash` the content is trusted to have that hash (the caller just hashed it). */
+  async addFile(absPath: string, knownHash?: string): Promise<{ hash: string; size: number }> {
+    if (knownHash !== undefined) {
+      const { size } = await stat(absPath);
+      if (!(await this.has(knownHash, size))) {
+        const temp = this.layout.tempPath('.obj');
+        await copyFile(absPath, temp, constants.COPYFILE_FICLONE);
+        await this.publish(temp, knownHash);
+      }
+      return { hash: knownHash, size };
+    }
+    const temp = this.layout.tempPath('.obj');
+    const hasher = createHash('sha256');
+    let size = 0;
+    try {
+      await pipeline(
+        createReadStream(absPath),
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            hasher.update(chunk);
+            size += chunk.length;
+            yield chunk;
+          }
+        },
+        createWriteStream(temp),
+      );
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    const hash = hasher.digest('hex');
+    if (await this.has(hash, size)) await rm(temp, { force: true });
+    else await this.publish(temp, hash);
+    return { hash, size };
+  }
+
+  /** Stores a directory's files and its tree object; returns its digest (computed when not given). */
+  async addTree(absDir: string, digest?: DirectoryDigest): Promise<DirectoryDigest> {
+    const tree = digest ?? (await digestDirectory(absDir));
+    await mapLimit(tree.entries, COPY_PARALLELISM, (entry) => this.addFile(join(absDir, entry.path), entry.hash));
+    await this.addBytes(serializeManifest(tree.entries), tree.hash);
+    return tree;
+  }
+
+  /** Stores bytes whose hash must be `expectedHash` (a mismatch is a caller bug). */
+  async addBytes(data: string | Uint8Array, expectedHash?: string): Promise<string> {
+    const hash = createHash('sha256').update(data).digest('hex');
+    if (expectedHash !== undefined && hash !== expectedHash) {
+      throw new Error(`Internal error: content hashes to ${hash}, expected ${expectedHash}`);
+    }
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    if (!(await this.has(hash, size))) {
+      const temp = this.layout.tempPath('.obj');
+      await writeFile(temp, data);
+      await this.publish(temp, hash);
+    }
+    return hash;
+  }
+
+  /** The entries of a tree object, or undefined when it is missing or does not hash to its name. */
+  async readTree(hash: string): Promise<ManifestEntry[] | undefined> {
+    const bytes = await readFile(this.objectPath(hash)).catch(() => undefined);
+    if (bytes === undefined || createHash('sha256').update(bytes).digest('hex') !== hash) return undefined;
+    try {
+      return parseManifest(bytes.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether a file object, or a tree and every file it lists, is present with the recorded sizes. */
+  async isComplete(hash: string, kind: ObjectKind, size?: number): Promise<boolean> {
+    if (kind === 'file') return this.has(hash, size);
+    const entries = await this.readTree(hash);
+    if (entries === undefined) return false;
+    for (const entry of entries) if (!(await this.has(entry.hash, entry.size))) return false;
+    return true;
+  }
+
+  /**
+   * Puts a file or directory back at `destAbs` from the store. Nothing at `destAbs` changes unless
+   * every object is present with the right size (and, with `verify`, the right content).
+   */
+  restore(hash: string, kind: ObjectKind, destAbs: string, options: RestoreOptions = {}): Promise<Result<RestoreStats, Diagnostic[]>> {
+    return restoreFromStore(this, hash, kind, destAbs, options);
+  }
+
+  /** Deletes an object (a corrupt one, or garbage). */
+  async evict(hash: string): Promise<void> {
+    await rm(this.objectPath(hash), { force: true });
+  }
+
+  private async publish(temp: string, hash: string): Promise<void> {
+    const dest = this.objectPath(hash);
+    try {
+      await chmod(temp, 0o444);
+      await mkdir(dirname(dest), { recursive: true });
+      await rename(temp, dest);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+}

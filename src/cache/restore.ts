@@ -1,0 +1,111 @@
+// Copies objects out of the store into the workspace. Everything is built in a temp sibling of
+// the destination and renamed into place, so an interrupted restore never leaves a half-written out.
+import { constants } from 'node:fs';
+import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fail, ok, type Diagnostic, type Result } from '../errors.js';
+import { tempName } from './cache-layout.js';
+import { hashFile } from './hash-file.js';
+import { mapLimit } from './map-limit.js';
+import type { ObjectKind, ObjectStore } from './object-store.js';
+
+export interface RestoreOptions {
+  /** Re-hash every restored file and reject content that does not match its name. */
+  readonly verify?: boolean;
+  /** Expected size of a single-file object (directories carry sizes in their tree). */
+  readonly size?: number;
+}
+
+export interface RestoreStats {
+  readonly files: number;
+  readonly bytes: number;
+}
+
+interface PlannedFile {
+  /** Relative to the destination; '' for a single-file restore. */
+  readonly path: string;
+  readonly hash: string;
+  readonly size?: number;
+  readonly executable: boolean;
+}
+
+const COPY_PARALLELISM = 8;
+const HINT = 'The cache no longer holds this content; run the producing stage again to recreate it.';
+
+export async function restoreFromStore(
+  store: ObjectStore,
+  hash: string,
+  kind: ObjectKind,
+  destAbs: string,
+  options: RestoreOptions,
+): Promise<Result<RestoreStats, Diagnostic[]>> {
+  const plan = await planRestore(store, hash, kind, options.size);
+  if (!plan.ok) return plan;
+  const problems: Diagnostic[] = [];
+  for (const file of plan.value) {
+    const info = await stat(store.objectPath(file.hash)).catch(() => undefined);
+    if (info === undefined) problems.push(problem(`cache object ${short(file.hash)} for ${describe(destAbs, file)} is missing`));
+    else if (file.size !== undefined && info.size !== file.size) {
+      problems.push(problem(`cache object ${short(file.hash)} for ${describe(destAbs, file)} has ${info.size} bytes, expected ${file.size}`));
+    }
+  }
+  if (problems.length > 0) return fail(problems);
+
+  await mkdir(dirname(destAbs), { recursive: true });
+  const staging = join(dirname(destAbs), `.${basename(destAbs)}.restore-${tempName()}`);
+  try {
+    if (kind === 'dir') await mkdir(staging);
+    await mapLimit(plan.value, COPY_PARALLELISM, async (file) => {
+      const target = file.path === '' ? staging : join(staging, file.path);
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(store.objectPath(file.hash), target, constants.COPYFILE_FICLONE);
+      await chmod(target, file.executable ? 0o755 : 0o644);
+      if (options.verify && (await hashFile(target)).hash !== file.hash) {
+        await store.evict(file.hash);
+        problems.push(problem(`cache object ${short(file.hash)} for ${describe(destAbs, file)} is corrupt (content does not match its hash)`));
+      }
+    });
+    if (problems.length > 0) {
+      await rm(staging, { recursive: true, force: true });
+      return fail(problems);
+    }
+    await swapIntoPlace(staging, destAbs);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  return ok({ files: plan.value.length, bytes: plan.value.reduce((sum, f) => sum + (f.size ?? 0), 0) });
+}
+
+async function planRestore(
+  store: ObjectStore,
+  hash: string,
+  kind: ObjectKind,
+  size: number | undefined,
+): Promise<Result<PlannedFile[], Diagnostic[]>> {
+  if (kind === 'file') return ok([{ path: '', hash, size, executable: false }]);
+  const entries = await store.readTree(hash);
+  if (entries === undefined) return fail([problem(`cache tree object ${short(hash)} is missing or corrupt`)]);
+  return ok(entries.map((e) => ({ path: e.path, hash: e.hash, size: e.size, executable: e.executable })));
+}
+
+/** Replaces whatever is at `dest` by `staging`; the old content is moved aside before removal. */
+async function swapIntoPlace(staging: string, dest: string): Promise<void> {
+  const existing = await stat(dest).catch(() => undefined);
+  if (existing === undefined) {
+    await rename(staging, dest);
+    return;
+  }
+  const aside = join(dirname(dest), `.${basename(dest)}.old-${tempName()}`);
+  await rename(dest, aside);
+  await rename(staging, dest);
+  await rm(aside, { recursive: true, force: true });
+}
+
+function describe(destAbs: string, file: PlannedFile): string {
+  return file.path === '' ? destAbs : join(destAbs, file.path);
+}
+
+const short = (hash: string): string => hash.slice(0, 12);
+
+const problem = (message: string): Diagnostic => ({ message, hint: HINT });

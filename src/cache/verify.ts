@@ -1,0 +1,62 @@
+// Re-hashes every object; corrupt ones are evicted together with the run-cache and memo entries
+// that reference them, so nothing restores from them again.
+import { rm } from 'node:fs/promises';
+import { hashFile } from './hash-file.js';
+import { mapLimit } from './map-limit.js';
+import { listMemoEntries } from './memo.js';
+import { listObjects } from './object-listing.js';
+import type { ObjectStore } from './object-store.js';
+import { addReachable } from './references.js';
+import { RunCache } from './run-cache.js';
+
+export interface VerifyReport {
+  readonly checked: number;
+  /** Hashes of the objects whose content did not match their name (now evicted). */
+  readonly corrupt: string[];
+  readonly removedRunEntries: number;
+  readonly removedMemoEntries: number;
+}
+
+interface ReferencingEntry {
+  readonly path: string;
+  readonly kind: 'run' | 'memo';
+  readonly refs: Set<string>;
+}
+
+export async function verify(store: ObjectStore, options: { parallelism?: number } = {}): Promise<VerifyReport> {
+  const objects = await listObjects(store.layout.objectsDir);
+  // Trees are read before eviction so entries pointing at a corrupt tree member can still be found.
+  const entries = await referencingEntries(store);
+
+  const corrupt: string[] = [];
+  await mapLimit(objects, options.parallelism ?? 2, async (object) => {
+    const actual = await hashFile(object.path).catch(() => undefined);
+    if (actual?.hash !== object.hash) corrupt.push(object.hash);
+  });
+  for (const hash of corrupt) await store.evict(hash);
+
+  const bad = new Set(corrupt);
+  const dropped = entries.filter((entry) => [...entry.refs].some((hash) => bad.has(hash)));
+  for (const entry of dropped) await rm(entry.path, { force: true });
+  return {
+    checked: objects.length,
+    corrupt: corrupt.sort(),
+    removedRunEntries: dropped.filter((entry) => entry.kind === 'run').length,
+    removedMemoEntries: dropped.filter((entry) => entry.kind === 'memo').length,
+  };
+}
+
+async function referencingEntries(store: ObjectStore): Promise<ReferencingEntry[]> {
+  const found: ReferencingEntry[] = [];
+  for (const file of await new RunCache(store).list()) {
+    const refs = new Set<string>();
+    for (const out of file.entry?.outs ?? []) await addReachable(store, out.hash, out.kind, refs);
+    found.push({ path: file.path, kind: 'run', refs });
+  }
+  for (const file of await listMemoEntries(store)) {
+    const refs = new Set<string>();
+    if (file.entry) await addReachable(store, file.entry.tree, 'dir', refs);
+    found.push({ path: file.path, kind: 'memo', refs });
+  }
+  return found;
+}

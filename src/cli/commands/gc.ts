@@ -1,0 +1,68 @@
+import { gc } from '../../cache/gc.js';
+import { ObjectStore } from '../../cache/object-store.js';
+import { applyJournal, readJournal } from '../../lock/journal.js';
+import { readLock } from '../../lock/lock-file.js';
+import { acquireProjectMutex } from '../../project-mutex.js';
+import type { Command } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import { parseCommandArgs } from '../parse-command-args.js';
+import { printDiagnostics } from '../print-diagnostics.js';
+import { formatBytes } from './format-bytes.js';
+
+const usage = `Usage: dagmake gc [--keep-runs N] [--dry]
+
+Removes cached objects that the current dagmake.lock does not reference.
+
+Options:
+  --keep-runs N   also keep what the run-cache and memo entries of the last N runs need (default 0)
+  --dry           show what would be removed and how many bytes; remove nothing`;
+
+export const gcCommand: Command = {
+  name: 'gc',
+  summary: 'remove unreferenced cache objects',
+  usage,
+  async run(args, io) {
+    const parsed = parseCommandArgs<{ 'keep-runs'?: string; dry?: boolean }>(
+      args,
+      { 'keep-runs': { type: 'string' }, dry: { type: 'boolean' } },
+      usage,
+    );
+    if (!parsed.ok) {
+      if (parsed.help) io.stdout.write(parsed.help);
+      else io.stderr.write(`error: ${parsed.message}\n`);
+      return parsed.help ? ExitCode.ok : ExitCode.usage;
+    }
+    const keepRuns = Number(parsed.values['keep-runs'] ?? 0);
+    if (!Number.isInteger(keepRuns) || keepRuns < 0) {
+      io.stderr.write(`error: expected --keep-runs to be a whole number, got "${parsed.values['keep-runs']}"\n`);
+      return ExitCode.usage;
+    }
+    const root = parsed.global.root;
+    // A run in progress may be writing objects the lock does not reference yet.
+    const mutex = await acquireProjectMutex(root, { wait: false });
+    if (!mutex.ok) {
+      printDiagnostics(io.stderr, mutex.error);
+      return ExitCode.usage;
+    }
+    try {
+      const lock = await readLock(root);
+      const journal = await readJournal(root);
+      if (!lock.ok || !journal.ok) {
+        printDiagnostics(io.stderr, [...(lock.ok ? [] : lock.error), ...(journal.ok ? [] : journal.error)]);
+        return ExitCode.usage;
+      }
+      const stages = applyJournal(lock.value, journal.value).stages;
+      const keepHashes = new Set(Object.values(stages).flatMap((s) => s.outs.map((o) => o.hash)));
+      const store = await ObjectStore.openForProject(root);
+      const report = await gc(store, { keepHashes, keepRunsOfLast: keepRuns, dryRun: parsed.values.dry ?? false });
+      const verb = parsed.values.dry ? 'would remove' : 'removed';
+      io.stdout.write(
+        `${verb} ${report.removedObjects} objects (${formatBytes(report.removedBytes)}), ` +
+          `${report.removedRunEntries} run-cache and ${report.removedMemoEntries} memo entries; kept ${report.keptObjects} objects\n`,
+      );
+      return ExitCode.ok;
+    } finally {
+      await mutex.value.release();
+    }
+  },
+};

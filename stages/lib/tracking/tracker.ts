@@ -1,0 +1,201 @@
+// Run tracking: always a local run.json; additionally MLflow over REST when MLFLOW_TRACKING_URI
+// is an http(s) URL. MLflow problems are reported as warnings and never fail a training.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { KeyValue, MetricEntry } from './log-batch-chunks.js';
+import { MlflowClient, type RunStatus } from './mlflow-client.js';
+import { type MetricPoint, paramString, RUN_RECORD_FILE, type RunRecord, type RunRecordStatus } from './run-record.js';
+
+export interface TrackerOptions {
+  /** MLflow experiment name. */
+  readonly experiment: string;
+  readonly warn: (message: string) => void;
+  /** Defaults to process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly now?: () => number;
+}
+
+export interface StartRunOptions {
+  readonly name: string;
+  /** Absolute directory of the run's outputs; run.json is written here. */
+  readonly dir: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** MLflow run id of the parent (study) run: nests this run under it. */
+  readonly parentRunId?: string;
+}
+
+interface MlflowTarget {
+  readonly client: MlflowClient;
+  readonly trackingUri: string;
+  readonly experimentId: string;
+}
+
+export class Tracker {
+  private readonly now: () => number;
+  private target: Promise<MlflowTarget | undefined> | undefined;
+
+  constructor(private readonly options: TrackerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The MLflow tracking URI in use, if any. */
+  get trackingUri(): string | undefined {
+    const uri = (this.options.env ?? process.env).MLFLOW_TRACKING_URI;
+    return uri !== undefined && /^https?:\/\//i.test(uri) ? uri : undefined;
+  }
+
+  async startRun(options: StartRunOptions): Promise<TrackedRun> {
+    await mkdir(options.dir, { recursive: true });
+    const target = await this.mlflowTarget();
+    const startTime = this.now();
+    const params = Object.fromEntries(Object.entries(options.params ?? {}).map(([k, v]) => [k, paramString(v)]));
+    const tags = { ...(options.tags ?? {}) };
+    let mlflow: { target: MlflowTarget; runId: string } | undefined;
+    if (target !== undefined) {
+      const createTags: KeyValue[] = [{ key: 'mlflow.runName', value: options.name }];
+      if (options.parentRunId !== undefined) createTags.push({ key: 'mlflow.parentRunId', value: options.parentRunId });
+      try {
+        const runId = await target.client.createRun({
+          experimentId: target.experimentId,
+          runName: options.name,
+          startTime,
+          tags: createTags,
+        });
+        await target.client.logBatch(runId, { metrics: [], params: toKeyValues(params), tags: toKeyValues(tags) });
+        mlflow = { target, runId };
+      } catch (error) {
+        this.options.warn(`MLflow: could not start run '${options.name}' (${(error as Error).message}); logging locally only`);
+      }
+    }
+    return new TrackedRun(options, params, tags, startTime, this.now, this.options.warn, mlflow);
+  }
+
+  private mlflowTarget(): Promise<MlflowTarget | undefined> {
+    this.target ??= this.connect();
+    return this.target;
+  }
+
+  private async connect(): Promise<MlflowTarget | undefined> {
+    const env = this.options.env ?? process.env;
+    const trackingUri = this.trackingUri;
+    if (trackingUri === undefined) return undefined;
+    const client = new MlflowClient({
+      trackingUri,
+      ...(env.MLFLOW_TRACKING_TOKEN ? { token: env.MLFLOW_TRACKING_TOKEN } : {}),
+      ...(env.MLFLOW_TRACKING_USERNAME !== undefined ? { username: env.MLFLOW_TRACKING_USERNAME } : {}),
+      ...(env.MLFLOW_TRACKING_PASSWORD !== undefined ? { password: env.MLFLOW_TRACKING_PASSWORD } : {}),
+    });
+    try {
+      const experimentId = await client.getOrCreateExperiment(this.options.experiment);
+      return { client, trackingUri, experimentId };
+    } catch (error) {
+      this.options.warn(
+        `MLflow: cannot use experiment '${this.options.experiment}' at ${trackingUri} (${(error as Error).message}); ` +
+          'runs are recorded in run.json only. Check MLFLOW_TRACKING_URI or unset it.',
+      );
+      return undefined;
+    }
+  }
+}
+
+export class TrackedRun {
+  private readonly metrics = new Map<string, MetricPoint[]>();
+  private pending: MetricEntry[] = [];
+  private pendingTags: KeyValue[] = [];
+  private readonly extraArtifacts = new Set<string>();
+
+  constructor(
+    private readonly options: StartRunOptions,
+    private readonly params: Record<string, string>,
+    private readonly tags: Record<string, string>,
+    private readonly startTime: number,
+    private readonly now: () => number,
+    private readonly warn: (message: string) => void,
+    private mlflow: { target: MlflowTarget; runId: string } | undefined,
+  ) {}
+
+  /** The MLflow run id, when the run is mirrored to MLflow. */
+  get mlflowRunId(): string | undefined {
+    return this.mlflow?.runId;
+  }
+
+  logMetric(key: string, value: number, step: number): void {
+    const timestamp = this.now();
+    const points = this.metrics.get(key) ?? [];
+    points.push({ step, value: Number.isFinite(value) ? value : null, timestamp });
+    this.metrics.set(key, points);
+    if (Number.isFinite(value)) this.pending.push({ key, value, timestamp, step });
+  }
+
+  logMetrics(values: Readonly<Record<string, number>>, step: number): void {
+    for (const [key, value] of Object.entries(values)) this.logMetric(key, value, step);
+  }
+
+  setTag(key: string, value: string): void {
+    this.tags[key] = value;
+    this.pendingTags.push({ key, value });
+  }
+
+  /** Records a file outside the run directory (files inside it are listed automatically). */
+  addArtifact(path: string): void {
+    this.extraArtifacts.add(path);
+  }
+
+  /** Sends buffered metrics and tags to MLflow now (e.g. after each epoch). */
+  async flush(): Promise<void> {
+    const metrics = this.pending;
+    const tags = this.pendingTags;
+    this.pending = [];
+    this.pendingTags = [];
+    if (metrics.length === 0 && tags.length === 0) return;
+    await this.mlflowCall('log metrics', (client, runId) => client.logBatch(runId, { metrics, params: [], tags }));
+  }
+
+  async finish(status: Exclude<RunRecordStatus, 'RUNNING'>): Promise<RunRecord> {
+    await this.flush();
+    const endTime = this.now();
+    await this.mlflowCall('finish run', (client, runId) => client.updateRun(runId, status as RunStatus, endTime));
+    await mkdir(this.options.dir, { recursive: true });
+    const artifacts = [...new Set([...(await listFiles(this.options.dir)), ...this.extraArtifacts])]
+      .filter((path) => path !== RUN_RECORD_FILE)
+      .sort();
+    const record: RunRecord = {
+      name: this.options.name,
+      status,
+      startTime: this.startTime,
+      endTime,
+      params: this.params,
+      tags: this.tags,
+      metrics: Object.fromEntries([...this.metrics.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      artifacts,
+      ...(this.options.parentRunId !== undefined ? { parentRunId: this.options.parentRunId } : {}),
+      ...(this.mlflow !== undefined
+        ? { mlflow: { trackingUri: this.mlflow.target.trackingUri, experimentId: this.mlflow.target.experimentId, runId: this.mlflow.runId } }
+        : {}),
+    };
+    await writeFile(join(this.options.dir, RUN_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    return record;
+  }
+
+  private async mlflowCall(what: string, call: (client: MlflowClient, runId: string) => Promise<void>): Promise<void> {
+    if (this.mlflow === undefined) return;
+    try {
+      await call(this.mlflow.target.client, this.mlflow.runId);
+    } catch (error) {
+      this.warn(`MLflow: could not ${what} for '${this.options.name}' (${(error as Error).message}); continuing with run.json only`);
+      this.mlflow = undefined;
+    }
+  }
+}
+
+function toKeyValues(record: Readonly<Record<string, string>>): KeyValue[] {
+  return Object.entries(record).map(([key, value]) => ({ key, value }));
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'));
+}

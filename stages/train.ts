@@ -1,0 +1,122 @@
+// The train stage. Modes (ctx.with.mode):
+//   dry_run  one short epoch of the dry-run backbone on the tiny dataset → outputs/dry_run/
+//   final    the HPO winner (outputs/best_configuration.json) on train + validation with a
+//            fixed seed and no early stopping → outputs/final_training/
+// Both write checkpoint/ (weights, vocab, labels, config, meta) and the training reports.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { defineStage, type StageContext } from '../src/stage-api.js';
+import type { LabelSet, Sample } from './lib/data/sample.js';
+import { trainModel } from './lib/train/index.js';
+import type { BackendName, Hyperparameters, TrainResult } from './lib/train/types.js';
+
+const hyperSchema = z.object({
+  learningRate: z.number().positive(),
+  batchSize: z.number().int().positive(),
+  epochs: z.number().int().positive(),
+  dropout: z.number().min(0).max(0.9),
+  weightDecay: z.number().min(0),
+  warmupRatio: z.number().min(0).max(1),
+  schedule: z.enum(['linear', 'cosine', 'constant']),
+  clipNorm: z.number().min(0),
+  patience: z.number().int().min(0),
+  classWeighting: z.boolean(),
+  model: z.record(z.string(), z.unknown()).optional(),
+});
+
+const trainConfigSchema = z.object({
+  backend: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).default('auto'),
+  seed: z.number().int().default(42),
+  hyperparameters: hyperSchema,
+  dry_run: z.object({ backbone: z.string(), epochs: z.number().int().positive(), batchSize: z.number().int().positive(), dataset: z.string(), out: z.string() }),
+  final: z.object({ epochs: z.number().int().positive(), seed: z.number().int(), dataset: z.string(), best_configuration: z.string(), out: z.string() }),
+});
+
+const bestConfigurationSchema = z.object({
+  best: z.object({ backbone: z.string(), hyperparameters: hyperSchema.partial() }),
+});
+
+async function readYaml(ctx: StageContext, path: string): Promise<unknown> {
+  return parseYaml(await readFile(ctx.resolve(path), 'utf8'));
+}
+
+async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new Error(`${file}: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+interface Plan {
+  readonly backbone: string;
+  readonly hyper: Hyperparameters;
+  readonly seed: number;
+  readonly dataset: string;
+  readonly out: string;
+  readonly combineValidation: boolean;
+}
+
+async function planFor(ctx: StageContext, mode: string): Promise<{ plan: Plan; backend: BackendName }> {
+  const config = parse(trainConfigSchema, await readYaml(ctx, 'config/train.yaml'), 'config/train.yaml');
+  if (mode === 'dry_run') {
+    const { dry_run: dry } = config;
+    return {
+      backend: config.backend,
+      plan: { backbone: dry.backbone, hyper: { ...config.hyperparameters, epochs: dry.epochs, batchSize: dry.batchSize }, seed: config.seed, dataset: dry.dataset, out: dry.out, combineValidation: false },
+    };
+  }
+  if (mode === 'final') {
+    const { final } = config;
+    const chosen = parse(bestConfigurationSchema, await readJson(ctx.resolve(final.best_configuration)), final.best_configuration);
+    return {
+      backend: config.backend,
+      plan: {
+        backbone: chosen.best.backbone,
+        hyper: { ...config.hyperparameters, ...chosen.best.hyperparameters, epochs: final.epochs, patience: 0 },
+        seed: final.seed,
+        dataset: final.dataset,
+        out: final.out,
+        combineValidation: true,
+      },
+    };
+  }
+  throw new Error(`train: unknown mode '${mode}' (expected 'dry_run' or 'final')`);
+}
+
+export default defineStage(async (ctx) => {
+  const mode = String(ctx.with['mode'] ?? 'dry_run');
+  const { plan, backend } = await planFor(ctx, mode);
+  const modelFile = `config/model/${plan.backbone}.yaml`;
+  const model = { ...(await readYaml(ctx, modelFile) as Record<string, unknown>), backbone: plan.backbone };
+  const dataset = ctx.resolve(plan.dataset);
+  const train = await readJson<Sample[]>(join(dataset, 'train.json'));
+  const validation = await readJson<Sample[]>(join(dataset, 'validation.json'));
+  const labels = await readJson<LabelSet>(join(dataset, 'labels.json'));
+  ctx.log.info(`train (${mode}): ${plan.backbone}, ${train.length} + ${validation.length} samples, seed ${plan.seed}`);
+
+  const result: TrainResult = await trainModel({
+    train: plan.combineValidation ? [...train, ...validation] : train,
+    validation: plan.combineValidation ? [] : validation,
+    labels,
+    model,
+    hyper: plan.hyper,
+    seed: plan.seed,
+    backend,
+    outDir: ctx.resolve(plan.out),
+    signal: ctx.signal,
+    log: (message) => ctx.log.info(message),
+    onProgress: (progress) => ctx.progress(progress),
+    onEpoch: (record) => {
+      ctx.metric('val_micro_f1', record.validation.microF1, record.epoch);
+      ctx.metric('val_macro_f1', record.validation.macroF1, record.epoch);
+      return 'continue';
+    },
+  });
+  for (const record of result.history) ctx.metric('train_loss', record.trainLoss, record.epoch);
+  ctx.log.info(`train (${mode}): done on ${result.backend}, checkpoint ${result.checkpointDir} (epoch ${result.bestEpoch})`);
+});

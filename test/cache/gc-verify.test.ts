@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { chmod, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gc } from '../../src/cache/gc.js';
+import { createMemo } from '../../src/cache/memo.js';
+import { listObjects } from '../../src/cache/object-listing.js';
+import { ObjectStore } from '../../src/cache/object-store.js';
+import { RunCache } from '../../src/cache/run-cache.js';
+import { verify } from '../../src/cache/verify.js';
+import { serializeManifest } from '../../src/hash/manifest.js';
+import { makeTempDir, sha256, writeTree } from './temp-dir.js';
+
+const key = (n: number): string => String(n).repeat(64).slice(0, 64);
+
+/** A store with lock-referenced content, three runs' worth of entries and an orphan. */
+async function populate() {
+  const root = await makeTempDir();
+  const store = await ObjectStore.open(join(root, 'cache'));
+  const runCache = new RunCache(store);
+  await writeTree(join(root, 'ws'), {
+    'lock-file.txt': 'in the lock',
+    'lock-dir/a': 'lock member a',
+    'lock-dir/b': 'lock member b',
+    'run1.txt': 'only run 1',
+    'run2-dir/x': 'run 2 member',
+    'run3.txt': 'only run 3',
+    'orphan.txt': 'nobody',
+  });
+  const add = (path: string) => store.addFile(join(root, 'ws', path));
+  const lockFile = await add('lock-file.txt');
+  const lockDir = await store.addTree(join(root, 'ws', 'lock-dir'));
+  const run1 = await add('run1.txt');
+  const run2Dir = await store.addTree(join(root, 'ws', 'run2-dir'));
+  const run3 = await add('run3.txt');
+  const orphan = await add('orphan.txt');
+
+  const now = Date.now();
+  const memoOf = (runId: string) => createMemo({ store, root, concurrency: 1, runId });
+  await memoOf('run-1')('old trial', { dir: 'trials/old' }, async (dir) => writeFile(join(dir, 'w'), 'old trial weights'));
+  await memoOf('run-3')('new trial', { dir: 'trials/new' }, async (dir) => writeFile(join(dir, 'w'), 'new trial weights'));
+  const base = { durationMs: 10 };
+  await runCache.put(key(1), { ...base, runId: 'run-1', createdAt: now - 5000, outs: [{ path: 'r1', kind: 'file', ...run1 }] });
+  await runCache.put(key(2), {
+    ...base,
+    runId: 'run-2',
+    createdAt: now + 1000,
+    outs: [{ path: 'r2', kind: 'dir', hash: run2Dir.hash, size: run2Dir.size, nfiles: 1 }],
+  });
+  await runCache.put(key(3), { ...base, runId: 'run-3', createdAt: now + 2000, outs: [{ path: 'r3', kind: 'file', ...run3 }] });
+  return { root, store, runCache, lockFile, lockDir, run1, run2Dir, run3, orphan };
+}
+
+test('gc keeps what the lock and the last N runs reference and removes everything else', async () => {
+  const s = await populate();
+  const keepHashes = new Set([s.lockFile.hash, s.lockDir.hash]);
+  const before = (await listObjects(s.store.layout.objectsDir)).map((o) => o.hash).sort();
+  // lock file, tree & 2 members + run1 + run2 tree & member + run3 + orphan + 2 memo trees & members
+  assert.equal(before.length, 13);
+
+  const planned = await gc(s.store, { keepHashes, keepRunsOfLast: 2, dryRun: true });
+  assert.deepEqual((await listObjects(s.store.layout.objectsDir)).map((o) => o.hash).sort(), before, 'dry run deletes nothing');
+
+  const report = await gc(s.store, { keepHashes, keepRunsOfLast: 2 });
+  assert.deepEqual(report, planned);
+  const oldTrialWeights = 'old trial weights';
+  const oldTree = serializeManifest([{ path: 'w', hash: sha256(oldTrialWeights), size: oldTrialWeights.length, executable: false }]);
+  assert.equal(report.removedObjects, 4, 'run 1 file, orphan, old memo tree and its member');
+  assert.equal(report.removedBytes, s.run1.size + s.orphan.size + oldTrialWeights.length + Buffer.byteLength(oldTree));
+  assert.equal(report.removedRunEntries, 1);
+  assert.equal(report.removedMemoEntries, 1);
+
+  const expectedKept = new Set([
+    s.lockFile.hash,
+    s.lockDir.hash,
+    ...s.lockDir.entries.map((e) => e.hash),
+    s.run2Dir.hash,
+    ...s.run2Dir.entries.map((e) => e.hash),
+    s.run3.hash,
+  ]);
+  const kept = new Set((await listObjects(s.store.layout.objectsDir)).map((o) => o.hash));
+  for (const hash of expectedKept) assert.ok(kept.has(hash), `kept ${hash}`);
+  assert.equal(kept.size, expectedKept.size + 2, 'plus the recent memo tree and its member');
+  assert.equal(await s.runCache.get(key(1)), undefined);
+  assert.ok(await s.runCache.get(key(2)));
+  assert.ok(await s.runCache.get(key(3)));
+
+  const fresh = createMemo({ store: s.store, root: s.root, concurrency: 1, runId: 'run-4' });
+  let recomputed = 0;
+  const trial = (name: string) => async (dir: string) => {
+    recomputed++;
+    await writeFile(join(dir, 'w'), `${name} trial weights`);
+  };
+  assert.equal((await fresh('new trial', { dir: 'trials/new' }, trial('new'))).hit, true);
+  assert.equal((await fresh('old trial', { dir: 'trials/old' }, trial('old'))).hit, false);
+  assert.equal(recomputed, 1);
+});
+
+test('gc with keepRunsOfLast 0 keeps only the lock', async () => {
+  const s = await populate();
+  const report = await gc(s.store, { keepHashes: new Set([s.lockFile.hash]), keepRunsOfLast: 0 });
+  assert.deepEqual((await listObjects(s.store.layout.objectsDir)).map((o) => o.hash), [s.lockFile.hash]);
+  assert.equal(report.removedObjects, 12);
+  assert.equal(report.removedRunEntries, 3);
+  assert.deepEqual(await readdir(join(s.root, 'cache', 'runs', '11')), []);
+});
+
+test('verify finds corrupt objects, evicts them and the run entries that reference them', async () => {
+  const s = await populate();
+  const member = s.run2Dir.entries[0]!;
+  for (const hash of [member.hash, s.lockFile.hash]) {
+    await chmod(s.store.objectPath(hash), 0o644);
+    await writeFile(s.store.objectPath(hash), 'corrupted!!!');
+  }
+  const report = await verify(s.store);
+  assert.equal(report.checked, 13);
+  assert.deepEqual(report.corrupt, [member.hash, s.lockFile.hash].sort());
+  assert.equal(report.removedRunEntries, 1);
+  assert.equal(report.removedMemoEntries, 0);
+  assert.equal(await s.store.has(member.hash), false);
+  assert.equal(await s.store.has(s.lockFile.hash), false);
+  assert.equal(await s.runCache.get(key(2)), undefined);
+  assert.ok(await s.runCache.get(key(1)));
+  assert.ok(await s.runCache.get(key(3)));
+
+  const again = await verify(s.store);
+  assert.deepEqual([again.checked, again.corrupt], [11, []]);
+});

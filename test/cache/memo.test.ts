@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createMemo, type MemoTaskEvent } from '../../src/cache/memo.js';
+import { ObjectStore } from '../../src/cache/object-store.js';
+import { Semaphore } from '../../src/cache/semaphore.js';
+import { canonicalJson } from '../../src/cache/canonical-json.js';
+import { makeTempDir } from './temp-dir.js';
+
+async function setup(concurrency = 2) {
+  const root = await makeTempDir();
+  const store = await ObjectStore.open(join(root, 'cache'));
+  const events: MemoTaskEvent[] = [];
+  const memo = createMemo({ store, root, concurrency, runId: 'run-1', onTask: (e) => events.push(e) });
+  return { root, store, memo, events };
+}
+
+test('the same key is a hit that restores files and value without computing', async () => {
+  const { root, memo, events } = await setup();
+  let computed = 0;
+  const compute = async (dir: string) => {
+    computed++;
+    await writeFile(join(dir, 'result.json'), '{"loss":0.5}');
+    return { loss: 0.5, epochs: [1, 2] };
+  };
+  const first = await memo({ lr: 0.1, model: 'bilstm' }, { dir: 'outputs/trial_1', label: 'trial_1' }, compute);
+  assert.deepEqual(first, { dir: join(root, 'outputs/trial_1'), value: { loss: 0.5, epochs: [1, 2] }, hit: false });
+
+  await writeFile(join(root, 'outputs/trial_1/result.json'), 'clobbered');
+  await writeFile(join(root, 'outputs/trial_1/stray.txt'), 'stray');
+  const second = await memo({ model: 'bilstm', lr: 0.1 }, { dir: 'outputs/trial_1', label: 'trial_1' }, compute);
+  assert.deepEqual(second, { ...first, hit: true });
+  assert.equal(computed, 1);
+  assert.deepEqual(await readdir(join(root, 'outputs/trial_1')), ['result.json']);
+  assert.equal(await readFile(join(root, 'outputs/trial_1/result.json'), 'utf8'), '{"loss":0.5}');
+  assert.deepEqual(
+    events.map((e) => `${e.task}:${e.state}`),
+    ['trial_1:queued', 'trial_1:running', 'trial_1:done', 'trial_1:queued', 'trial_1:hit'],
+  );
+});
+
+test('a changed key recomputes into an emptied directory', async () => {
+  const { root, memo } = await setup();
+  const seen: string[][] = [];
+  const compute = (value: number) => async (dir: string) => {
+    seen.push(await readdir(dir));
+    await writeFile(join(dir, `out-${value}.txt`), String(value));
+    return value;
+  };
+  await memo({ lr: 1 }, { dir: 'u' }, compute(1));
+  const again = await memo({ lr: 2 }, { dir: 'u' }, compute(2));
+  assert.equal(again.hit, false);
+  assert.equal(again.value, 2);
+  assert.deepEqual(seen, [[], []]);
+  assert.deepEqual(await readdir(join(root, 'u')), ['out-2.txt']);
+});
+
+test('a failing compute stores nothing and is retried next time', async () => {
+  const { memo, events } = await setup();
+  await assert.rejects(
+    memo('k', { dir: 'u' }, async () => {
+      throw new Error('diverged');
+    }),
+    /diverged/,
+  );
+  assert.deepEqual(events.map((e) => e.state), ['queued', 'running', 'failed']);
+  const retried = await memo('k', { dir: 'u' }, async () => 'fine');
+  assert.deepEqual([retried.hit, retried.value], [false, 'fine']);
+});
+
+test('a unit that returns nothing is still cached', async () => {
+  const { memo } = await setup();
+  let computed = 0;
+  const compute = async (dir: string): Promise<void> => {
+    computed++;
+    await writeFile(join(dir, 'only-files'), 'x');
+  };
+  await memo(['void'], { dir: 'v' }, compute);
+  const again = await memo(['void'], { dir: 'v' }, compute);
+  assert.deepEqual([again.hit, again.value, computed], [true, undefined, 1]);
+});
+
+test('concurrent units never use more slots than the limit', async () => {
+  const { memo } = await setup(3);
+  let running = 0;
+  let peak = 0;
+  const unit = (i: number, cpu: number) =>
+    memo({ i }, { dir: `units/${i}`, cpu }, async (dir) => {
+      // A unit asking for more slots than exist takes all of them.
+      const slots = Math.min(cpu, 3);
+      running += slots;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      await writeFile(join(dir, 'x'), String(i));
+      running -= slots;
+      return i;
+    });
+  const results = await Promise.all([...Array.from({ length: 8 }, (_, i) => unit(i, 1)), unit(8, 2), unit(9, 5)]);
+  assert.deepEqual(results.map((r) => r.value), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(peak, 3);
+});
+
+test('the same key requested twice at once computes once', async () => {
+  const { memo } = await setup();
+  let computed = 0;
+  const compute = async () => ++computed;
+  const [a, b] = await Promise.all([memo('same', { dir: 'a' }, compute), memo('same', { dir: 'b' }, compute)]);
+  assert.equal(computed, 1);
+  assert.deepEqual([a.hit, b.hit, a.value, b.value], [false, true, 1, 1]);
+});
+
+test('a unit directory must lie inside the project', async () => {
+  const { memo } = await setup();
+  for (const dir of ['.', '../elsewhere', '/abs/path']) {
+    await assert.rejects(memo('k', { dir }, async () => 1), /project-relative/);
+  }
+});
+
+test('Semaphore hands out slots in FIFO order and canonicalJson sorts keys', async () => {
+  const semaphore = new Semaphore(2);
+  const order: string[] = [];
+  const wide = semaphore.run(2, async () => order.push('wide'));
+  const narrow = semaphore.run(1, async () => order.push('narrow'));
+  await Promise.all([wide, narrow]);
+  assert.deepEqual(order, ['wide', 'narrow']);
+  assert.equal(canonicalJson({ b: [{ d: 1, c: 2 }], a: null }), '{"a":null,"b":[{"c":2,"d":1}]}');
+});

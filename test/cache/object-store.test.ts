@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmod, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { digestManifest, serializeManifest } from '../../src/hash/manifest.js';
+import { ObjectStore } from '../../src/cache/object-store.js';
+import { makeTempDir, sha256, writeTree } from './temp-dir.js';
+
+test('addFile stores content under its SHA-256, read-only, once', async () => {
+  const dir = await makeTempDir();
+  const store = await ObjectStore.open(join(dir, 'cache'));
+  await writeFile(join(dir, 'a.txt'), 'hello');
+  const added = await store.addFile(join(dir, 'a.txt'));
+  assert.deepEqual(added, { hash: sha256('hello'), size: 5 });
+  const objectPath = join(dir, 'cache', 'objects', added.hash.slice(0, 2), added.hash.slice(2));
+  assert.equal(store.objectPath(added.hash), objectPath);
+  assert.equal(await readFile(objectPath, 'utf8'), 'hello');
+  assert.equal((await stat(objectPath)).mode & 0o777, 0o444);
+  const inode = (await stat(objectPath)).ino;
+  assert.deepEqual(await store.addFile(join(dir, 'a.txt')), added);
+  assert.deepEqual(await store.addFile(join(dir, 'a.txt'), added.hash), added);
+  assert.equal((await stat(objectPath)).ino, inode, 'an existing object is not rewritten');
+  assert.equal(await store.has(added.hash), true);
+  assert.equal(await store.has(added.hash, 5), true);
+  assert.equal(await store.has(added.hash, 6), false);
+  assert.deepEqual(await readdir(join(dir, 'cache', 'tmp')), []);
+});
+
+test('addTree stores every file and the manifest bytes as the tree object', async () => {
+  const dir = await makeTempDir();
+  const store = await ObjectStore.open(join(dir, 'cache'));
+  await writeTree(join(dir, 'data'), { 'b.txt': 'bee', 'sub/a.txt': 'ay', 'run.sh': '#!/bin/sh\n' });
+  await chmod(join(dir, 'data', 'run.sh'), 0o755);
+  const digest = await store.addTree(join(dir, 'data'));
+  assert.equal(digest.nfiles, 3);
+  assert.deepEqual(digest.entries.map((e) => [e.path, e.executable]), [['b.txt', false], ['run.sh', true], ['sub/a.txt', false]]);
+  const treeBytes = await readFile(store.objectPath(digest.hash), 'utf8');
+  assert.equal(treeBytes, serializeManifest(digest.entries));
+  assert.equal(sha256(treeBytes), digest.hash);
+  assert.deepEqual(digestManifest(digest.entries), digest);
+  for (const entry of digest.entries) assert.equal(await store.has(entry.hash, entry.size), true);
+  assert.deepEqual(await store.addTree(join(dir, 'data'), digest), digest, 'a given digest is used as is');
+});
+
+test('restore recreates files and directories with executable bits, as independent copies', async () => {
+  const dir = await makeTempDir();
+  const store = await ObjectStore.open(join(dir, 'cache'));
+  await writeTree(join(dir, 'data'), { 'x.bin': 'payload', 'nested/tool': 'exec' });
+  await chmod(join(dir, 'data', 'nested', 'tool'), 0o755);
+  const tree = await store.addTree(join(dir, 'data'));
+  const file = await store.addFile(join(dir, 'data', 'x.bin'));
+
+  const restored = await store.restore(tree.hash, 'dir', join(dir, 'out', 'restored'));
+  assert.deepEqual(restored, { ok: true, value: { files: 2, bytes: 11 } });
+  assert.equal(await readFile(join(dir, 'out', 'restored', 'x.bin'), 'utf8'), 'payload');
+  assert.equal((await stat(join(dir, 'out', 'restored', 'nested', 'tool'))).mode & 0o777, 0o755);
+  assert.equal((await stat(join(dir, 'out', 'restored', 'x.bin'))).mode & 0o777, 0o644);
+
+  const single = join(dir, 'out', 'single.bin');
+  assert.equal((await store.restore(file.hash, 'file', single, { size: file.size, verify: true })).ok, true);
+  assert.equal((await stat(single)).nlink, 1, 'never a hardlink into the store');
+  await writeFile(single, 'overwritten by a stage');
+  assert.equal(await readFile(store.objectPath(file.hash), 'utf8'), 'payload');
+  assert.deepEqual((await readdir(join(dir, 'out'))).sort(), ['restored', 'single.bin'], 'no temp siblings left');
+});
+
+test('restore replaces an existing directory entirely', async () => {
+  const dir = await makeTempDir();
+  const store = await ObjectStore.open(join(dir, 'cache'));
+  await writeTree(join(dir, 'data'), { 'keep.txt': 'v1' });
+  const tree = await store.addTree(join(dir, 'data'));
+  await writeTree(join(dir, 'data'), { 'keep.txt': 'v2', 'extra.txt': 'stray' });
+  assert.equal((await store.restore(tree.hash, 'dir', join(dir, 'data'))).ok, true);
+  assert.deepEqual(await readdir(join(dir, 'data')), ['keep.txt']);
+  assert.equal(await readFile(join(dir, 'data', 'keep.txt'), 'utf8'), 'v1');
+});
+
+test('restore refuses missing objects and objects of the wrong size, leaving the destination alone', async () => {
+  const dir = await makeTempDir();
+  const store = await ObjectStore.open(join(dir, 'cache'));
+  await writeTree(join(dir, 'data'), { 'a.txt': 'alpha', 'b.txt': 'beta' });
+  const tree = await store.addTree(join(dir, 'data'));
+  await writeTree(join(dir, 'dest'), { 'old.txt': 'old' });
+
+  const b = tree.entries.find((e) => e.path === 'b.txt')!;
+  await chmod(store.objectPath(b.hash), 0o644);
+  await writeFile(store.objectPath(b.hash), 'beta but longer');
+  const wrongSize = await store.restore(tree.hash, 'dir', join(dir, 'dest'));
+  assert.equal(wrongSize.ok, false);
+  assert.match(wrongSize.ok ? '' : wrongSize.error[0]!.message, /has 15 bytes, expected 4/);
+
+  await store.evict(b.hash);
+  const missing = await store.restore(tree.hash, 'dir', join(dir, 'dest'));
+  assert.equal(missing.ok, false);
+  assert.match(missing.ok ? '' : missing.error[0]!.message, /is missing/);
+  assert.ok(missing.ok || missing.error[0]!.hint);
+  assert.deepEqual(await readdir(join(dir, 'dest')), ['old.txt']);
+  assert.equal((await store.restore('0'.repeat(64), 'dir', join(dir, 'dest'))).ok, false);
+});
+
+test('restore with verify rejects same-size corruption and evicts the object', async () => {
+  const dir = await makeTempDir();
+  const store = await ObjectStore.open(join(dir, 'cache'));
+  await writeFile(join(dir, 'f.txt'), 'genuine');
+  const { hash, size } = await store.addFile(join(dir, 'f.txt'));
+  await chmod(store.objectPath(hash), 0o644);
+  await writeFile(store.objectPath(hash), 'forgery');
+
+  const rejected = await store.restore(hash, 'file', join(dir, 'restored.txt'), { size, verify: true });
+  assert.equal(rejected.ok, false);
+  assert.match(rejected.ok ? '' : rejected.error[0]!.message, /corrupt/);
+  await assert.rejects(stat(join(dir, 'restored.txt')), { code: 'ENOENT' });
+  assert.equal(await store.has(hash), false, 'the corrupt object is evicted');
+  assert.deepEqual(await readdir(dir), ['cache', 'f.txt']);
+});
+
+test('open removes temp leftovers of dead processes and old ones, keeps fresh ones', async () => {
+  const dir = await makeTempDir();
+  const cacheDir = join(dir, 'cache');
+  await ObjectStore.open(cacheDir);
+  const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+  await writeFile(join(cacheDir, 'tmp', `${deadPid}-abcdef.obj`), 'dead');
+  await writeFile(join(cacheDir, 'tmp', `${process.pid}-old.obj`), 'old');
+  const twoMinutesAgo = new Date(Date.now() - 120_000);
+  await utimes(join(cacheDir, 'tmp', `${process.pid}-old.obj`), twoMinutesAgo, twoMinutesAgo);
+  await writeFile(join(cacheDir, 'tmp', `${process.pid}-abc123.obj`), 'in progress');
+  await ObjectStore.open(cacheDir);
+  assert.deepEqual(await readdir(join(cacheDir, 'tmp')), [`${process.pid}-abc123.obj`]);
+});

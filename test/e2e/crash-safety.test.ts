@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { chmod, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli, spawnCli, stagesWithStatus } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+const chain = (n: number) =>
+  'stages:\n' +
+  Array.from({ length: n }, (_, i) => {
+    const dep = i === 0 ? 'seed.txt' : `out/s${i - 1}.txt`;
+    return `  s${i}:\n    cmd: sleep 0.02 && cat ${dep} > out/s${i}.txt && echo ${i} >> out/s${i}.txt\n    deps: [${dep}]\n    outs: [out/s${i}.txt]\n`;
+  }).join('');
+
+describe('crash safety', () => {
+  test('kill -9 at 20 moments: every next run completes, finished stages never rerun, outputs intact', async () => {
+    const project = await tempProject({ 'pipeline.yaml': chain(50), 'seed.txt': 'seed\n' });
+    try {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        await project.write('seed.txt', `seed ${attempt}\n`);
+        const child = spawnCli(project.root, ['run', '--json', '--no-run-cache']);
+        let finished = 0;
+        const killAfter = 1 + ((attempt * 7) % 45);
+        await new Promise<void>((resolve) => {
+          child.stdout!.on('data', (chunk: Buffer) => {
+            finished += (chunk.toString().match(/"type":"stage","/g) ?? []).length;
+            if (finished >= killAfter) resolve();
+          });
+          void child.then(() => resolve());
+        });
+        child.kill('SIGKILL');
+        await child.catch(() => undefined);
+        const rerun = await runCli(project.root, ['run', '--json', '--no-run-cache']);
+        assert.equal(rerun.exitCode, 0, rerun.stderr);
+        const ran = stagesWithStatus(rerun.events, 'ran').length;
+        // Stages that finished before the kill were journaled and are not redone.
+        assert.ok(ran <= 50 - Math.min(finished, killAfter) + 1, `attempt ${attempt}: ${ran} reran after ${finished} finished`);
+        const last = await project.read('out/s49.txt');
+        assert.equal(last.split('\n')[0], `seed ${attempt}`);
+        assert.equal(last.trim().split('\n').length, 51);
+        const status = await runCli(project.root, ['status', '--exit-code']);
+        assert.equal(status.exitCode, 0, status.stdout);
+      }
+      const leftovers = await readdir(path.join(project.root, 'cache', 'tmp')).catch(() => []);
+      assert.deepEqual(leftovers, []);
+    } finally {
+      await project.dispose();
+    }
+  });
+
+  test('a second run waits for the first, naming its pid; --no-wait fails at once', async () => {
+    const project = await tempProject({
+      'pipeline.yaml': 'stages:\n  slow: {cmd: sleep 1.5 && echo x > x.txt, outs: [x.txt]}\n  other: {cmd: echo y > y.txt, outs: [y.txt]}\n',
+    });
+    try {
+      const first = spawnCli(project.root, ['run', '--json', 'slow']);
+      await new Promise<void>((resolve) => first.stdout!.on('data', (c: Buffer) => c.toString().includes('stage-start') && resolve()));
+      const refused = await runCli(project.root, ['run', '--no-wait', 'other']);
+      assert.equal(refused.exitCode, 2);
+      assert.match(refused.stderr, new RegExp(`pid ${first.pid}`));
+      const waiting = await runCli(project.root, ['run', 'other']);
+      assert.equal(waiting.exitCode, 0);
+      assert.match(waiting.stderr, /waiting for another dagmake run/);
+      assert.equal((await first).exitCode, 0);
+    } finally {
+      await project.dispose();
+    }
+  });
+
+  test('a corrupted cache object is never restored, and cache verify evicts it', async () => {
+    const project = await tempProject({
+      'pipeline.yaml': 'stages:\n  make:\n    cmd: cat input.txt input.txt > out.txt\n    deps: [input.txt]\n    outs: [out.txt]\n',
+      'input.txt': 'one\n',
+    });
+    try {
+      await runCli(project.root, ['run']);
+      const original = await project.read('out.txt');
+      await project.write('input.txt', 'two\n');
+      await runCli(project.root, ['run']);
+      const objects = path.join(project.root, 'cache', 'objects');
+      // Corrupt the cached copy of the first output, keeping its size.
+      const { createHash } = await import('node:crypto');
+      const hash = createHash('sha256').update(original).digest('hex');
+      const objectPath = path.join(objects, hash.slice(0, 2), hash.slice(2));
+      await chmod(objectPath, 0o644);
+      await writeFile(objectPath, original.replace('one', 'bad'));
+      await project.write('input.txt', 'one\n');
+      const restoredWithVerify = await runCli(project.root, ['run', '--json', '--verify']);
+      assert.deepEqual(stagesWithStatus(restoredWithVerify.events, 'ran'), ['make']);
+      assert.equal(await project.read('out.txt'), original);
+      const verify = await runCli(project.root, ['cache', 'verify']);
+      assert.equal(verify.exitCode, 0, 'the rerun replaced the corrupt object with a good one');
+      await chmod(objectPath, 0o644);
+      await writeFile(objectPath, 'short');
+      const detected = await runCli(project.root, ['cache', 'verify']);
+      assert.equal(detected.exitCode, 1);
+      assert.match(detected.stdout, new RegExp(`corrupt: ${hash}`));
+    } finally {
+      await project.dispose();
+    }
+  });
+
+  test('gc keeps what the lock references and removes the rest', async () => {
+    const project = await tempProject({
+      'pipeline.yaml': 'stages:\n  make:\n    cmd: cp input.txt out.txt\n    deps: [input.txt]\n    outs: [out.txt]\n',
+      'input.txt': 'first\n',
+    });
+    try {
+      await runCli(project.root, ['run']);
+      await project.write('input.txt', 'second\n');
+      await runCli(project.root, ['run']);
+      const dry = await runCli(project.root, ['gc', '--dry']);
+      assert.match(dry.stdout, /would remove 1 objects \(6 B\)/);
+      const kept = await runCli(project.root, ['gc', '--keep-runs', '2']);
+      assert.match(kept.stdout, /removed 0 objects/);
+      const removed = await runCli(project.root, ['gc']);
+      assert.match(removed.stdout, /removed 1 objects/);
+      await project.write('input.txt', 'first\n');
+      const result = await runCli(project.root, ['run', '--json']);
+      assert.deepEqual(stagesWithStatus(result.events, 'ran'), ['make'], 'the collected output is rebuilt, not restored');
+      await project.write('input.txt', 'second\n');
+      const restored = await runCli(project.root, ['run', '--json']);
+      assert.deepEqual(stagesWithStatus(restored.events, 'ran'), ['make'], 'its run-cache entry went with it');
+    } finally {
+      await project.dispose();
+    }
+  });
+});

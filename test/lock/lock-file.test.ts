@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseLock, readLock, serializeLock, writeLock } from '../../src/lock/lock-file.js';
+import type { LockFile } from '../../src/lock/types.js';
+
+const H1 = 'a1'.repeat(32);
+const H2 = 'b2'.repeat(32);
+
+const sampleLock: LockFile = {
+  schema: 1,
+  stages: {
+    train: {
+      definition: H2,
+      deps: [
+        { path: 'src/train.ts', hash: H1, size: 10 },
+        { path: 'outputs/dataset', hash: H2, size: 99, nfiles: 4 },
+      ],
+      params: { 'config/train.yaml': { 'train.lr': 0.01, 'model.layers': [64, 32] } },
+      outs: [{ path: 'outputs/model', hash: H1, size: 7, nfiles: 2 }],
+    },
+    prepare: {
+      definition: H1,
+      deps: [{ path: 'data/raw', hash: H1, size: 1234, nfiles: 3 }],
+      params: { 'config/data.yaml': { 'split.seed': 42 } },
+      outs: [{ path: 'outputs/dataset', hash: H2, size: 99, nfiles: 4 }],
+    },
+  },
+};
+
+let tmp: string;
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'dagmake-lock-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('lock file', () => {
+  it('serializes sorted, one line per dep and out, and parses back', () => {
+    const text = serializeLock(sampleLock);
+    assert.equal(
+      text,
+      [
+        'schema: 1',
+        'stages:',
+        '  prepare:',
+        `    definition: ${H1}`,
+        '    deps:',
+        `      - {path: data/raw, hash: ${H1}, size: 1234, nfiles: 3}`,
+        '    params:',
+        '      config/data.yaml:',
+        '        split.seed: 42',
+        '    outs:',
+        `      - {path: outputs/dataset, hash: ${H2}, size: 99, nfiles: 4}`,
+        '  train:',
+        `    definition: ${H2}`,
+        '    deps:',
+        `      - {path: outputs/dataset, hash: ${H2}, size: 99, nfiles: 4}`,
+        `      - {path: src/train.ts, hash: ${H1}, size: 10}`,
+        '    params:',
+        '      config/train.yaml:',
+        '        model.layers:',
+        '          - 64',
+        '          - 32',
+        '        train.lr: 0.01',
+        '    outs:',
+        `      - {path: outputs/model, hash: ${H1}, size: 7, nfiles: 2}`,
+        '',
+      ].join('\n'),
+    );
+    const parsed = parseLock(text);
+    assert.ok(parsed.ok);
+    assert.equal(serializeLock(parsed.value), text);
+    assert.deepEqual(parsed.value.stages.train?.deps[1], { path: 'src/train.ts', hash: H1, size: 10 });
+  });
+
+  it('reads a missing lock as empty', async () => {
+    assert.deepEqual(await readLock(await mkdtemp(path.join(tmp, 'p-'))), { ok: true, value: { schema: 1, stages: {} } });
+  });
+
+  it('writes atomically and leaves identical bytes untouched', async () => {
+    const root = await mkdtemp(path.join(tmp, 'p-'));
+    assert.equal(await writeLock(root, sampleLock), true);
+    const before = await stat(path.join(root, 'dagmake.lock'), { bigint: true });
+    const reordered: LockFile = { schema: 1, stages: { train: sampleLock.stages.train!, prepare: sampleLock.stages.prepare! } };
+    assert.equal(await writeLock(root, reordered), false);
+    const after = await stat(path.join(root, 'dagmake.lock'), { bigint: true });
+    assert.equal(after.ino, before.ino);
+    assert.equal(after.mtimeNs, before.mtimeNs);
+    assert.deepEqual(await readdir(root), ['dagmake.lock'], 'no temp files left behind');
+    assert.deepEqual(await readLock(root), { ok: true, value: parseLock(serializeLock(sampleLock)).ok && (parseLock(serializeLock(sampleLock)) as { value: LockFile }).value });
+  });
+
+  it('reports invalid YAML with its location and a hint', async () => {
+    const root = await mkdtemp(path.join(tmp, 'p-'));
+    await writeFile(path.join(root, 'dagmake.lock'), 'schema: 1\nstages: [\n');
+    const result = await readLock(root);
+    assert.ok(!result.ok);
+    assert.equal(result.error[0]!.location?.file, 'dagmake.lock');
+    assert.match(result.error[0]!.hint ?? '', /delete dagmake.lock/);
+  });
+
+  it('reports an unsupported schema version', () => {
+    const result = parseLock('schema: 2\nstages: {}\n');
+    assert.deepEqual(!result.ok && result.error[0]!.location, { file: 'dagmake.lock', line: 1, col: 9 });
+    assert.match(!result.ok ? result.error[0]!.message : '', /schema version 2/);
+  });
+
+  it('points at the offending field of a malformed stage', () => {
+    const text = serializeLock(sampleLock).replace(`definition: ${H1}`, 'definition: nope');
+    const result = parseLock(text);
+    assert.ok(!result.ok);
+    assert.match(result.error[0]!.message, /stages\.prepare\.definition/);
+    assert.deepEqual(result.error[0]!.location, { file: 'dagmake.lock', line: 4, col: 17 });
+  });
+
+  it('round-trips through the file byte for byte', async () => {
+    const root = await mkdtemp(path.join(tmp, 'p-'));
+    await writeLock(root, sampleLock);
+    const first = await readFile(path.join(root, 'dagmake.lock'), 'utf8');
+    const read = await readLock(root);
+    assert.ok(read.ok);
+    assert.equal(await writeLock(root, read.value), false);
+    assert.equal(await readFile(path.join(root, 'dagmake.lock'), 'utf8'), first);
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import type { StageContext } from '../../src/stage-api.js';
+import trainStage from '../../stages/train.js';
+import { WNUT_DIR, labelSetOf, readConll } from './train-fixtures.js';
+
+function projectWithDatasets(): string {
+  const root = mkdtempSync(join(tmpdir(), 'dagmake-train-stage-'));
+  cpSync(resolve(process.cwd(), 'config/train.yaml'), join(root, 'config/train.yaml'));
+  cpSync(resolve(process.cwd(), 'config/model'), join(root, 'config/model'), { recursive: true });
+  const samples = readConll(join(WNUT_DIR, 'wnut17train.conll'), 30);
+  for (const name of ['dataset_tiny', 'dataset']) {
+    const dir = join(root, 'outputs', name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'train.json'), JSON.stringify(samples.slice(0, 20)));
+    writeFileSync(join(dir, 'validation.json'), JSON.stringify(samples.slice(20)));
+    writeFileSync(join(dir, 'labels.json'), JSON.stringify(labelSetOf(samples)));
+  }
+  return root;
+}
+
+function context(root: string, mode: string, events: { progress: unknown[]; metrics: string[] }): StageContext {
+  return {
+    stage: `train@${mode}`,
+    root,
+    with: { mode },
+    params: {},
+    deps: [],
+    outs: [],
+    resolve: (path) => resolve(root, path),
+    log: { info: () => {}, warn: () => {}, error: () => {} },
+    progress: (p) => events.progress.push(p),
+    metric: (name) => events.metrics.push(name),
+    memo: () => Promise.reject(new Error('memo is not used by the train stage')),
+    signal: new AbortController().signal,
+  };
+}
+
+test('dry_run trains one epoch on the tiny dataset and writes a checkpoint with reports', async () => {
+  const root = projectWithDatasets();
+  const events = { progress: [] as unknown[], metrics: [] as string[] };
+  await trainStage(context(root, 'dry_run', events));
+  const checkpoint = join(root, 'outputs/dry_run/checkpoint');
+  for (const file of ['weights.bin', 'weights.json', 'vocab.json', 'labels.json', 'config.json', 'meta.json']) assert.ok(existsSync(join(checkpoint, file)), file);
+  const meta = JSON.parse(readFileSync(join(checkpoint, 'meta.json'), 'utf8'));
+  assert.equal(meta.epoch, 1);
+  assert.equal(meta.backend, 'wasm');
+  assert.deepEqual(events.progress, [{ current: 1, total: 1, unit: 'epoch', message: (events.progress[0] as { message: string }).message }]);
+  assert.ok(events.metrics.includes('val_micro_f1'));
+});
+
+test('final trains the chosen configuration on train + validation without early stopping', async () => {
+  const root = projectWithDatasets();
+  writeFileSync(
+    join(root, 'outputs/best_configuration.json'),
+    JSON.stringify({ best: { backbone: 'transformer', hyperparameters: { learningRate: 0.003, batchSize: 8, model: { layers: 1 } } } }),
+  );
+  await trainStage(context(root, 'final', { progress: [], metrics: [] }));
+  const report = JSON.parse(readFileSync(join(root, 'outputs/final_training/report.json'), 'utf8'));
+  assert.equal(report.backbone, 'transformer');
+  assert.equal(report.seed, 42);
+  assert.equal(report.hyperparameters.patience, 0);
+  assert.equal(report.model.layers, 1);
+  assert.equal(report.history.length, report.hyperparameters.epochs);
+  assert.ok(existsSync(join(root, 'outputs/final_training/checkpoint/weights.bin')));
+  assert.ok(readFileSync(join(root, 'outputs/final_training/summary.txt'), 'utf8').includes('best epoch'));
+});

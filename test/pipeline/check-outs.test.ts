@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatDiagnostic } from '../../src/errors.js';
+import { checkOuts } from '../../src/pipeline/check-outs.js';
+import type { StageDef } from '../../src/pipeline/types.js';
+
+const stage = (name: string, outs: [path: string, line: number][]): StageDef => ({
+  name,
+  cmd: ['true'],
+  with: {},
+  wdir: '.',
+  deps: [],
+  params: [],
+  outs: outs.map(([path, line]) => ({ path, kind: 'out', persist: false, cache: true, location: { file: 'pipeline.yaml', line, col: 12 } })),
+  env: {},
+  alwaysChanged: false,
+  frozen: false,
+  resources: { cpu: 1, mutex: [] },
+});
+
+describe('checkOuts', () => {
+  test('distinct, unrelated outputs pass', () => {
+    assert.deepEqual(checkOuts([stage('a', [['out/a', 3], ['out/ab', 4]]), stage('b', [['out/b.json', 7], ['out/a.json', 8]])]), []);
+  });
+
+  test('the same output in two stages is reported at the second, naming the first', () => {
+    assert.deepEqual(checkOuts([stage('a', [['out/model', 3]]), stage('b', [['out/model', 9]])]).map(formatDiagnostic), [
+      'pipeline.yaml:9:12 error: output "out/model" of stage "b" is already an output of stage "a"\n' +
+        '  hint: first declared at pipeline.yaml:3:12; every path has exactly one producing stage',
+    ]);
+  });
+
+  test('the same output twice in one stage', () => {
+    assert.deepEqual(checkOuts([stage('a', [['x', 3], ['x', 4]])]).map(formatDiagnostic), [
+      'pipeline.yaml:4:12 error: output "x" is declared twice in stage "a"\n' +
+        '  hint: first declared at pipeline.yaml:3:12; every path has exactly one producing stage',
+    ]);
+  });
+
+  test('an output inside another output, whichever comes first', () => {
+    const expected = [
+      'pipeline.yaml:9:12 error: output "outputs/a/deep/b.json" of stage "b" is inside output "outputs/a" of stage "a"\n' +
+        '  hint: "outputs/a" is declared at pipeline.yaml:3:12; an output directory belongs entirely to one stage, so move one of them',
+    ];
+    const outer = stage('a', [['outputs/a', 3]]);
+    const inner = stage('b', [['outputs/a/deep/b.json', 9]]);
+    assert.deepEqual(checkOuts([outer, inner]).map(formatDiagnostic), expected);
+    assert.deepEqual(checkOuts([inner, outer]).map(formatDiagnostic), expected);
+  });
+});
