@@ -27,3 +27,17 @@ export function parseCommandArgs<T>(
     return { ok: false, message: (error as Error).message };
   }
 }
+
+/** Prints --help or the argument error; returns the exit code (0 for help, 2 for bad arguments). */
+export function reportParseFailure(
+  parsed: { help?: string; message?: string },
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+  command: string,
+): number {
+  if (parsed.help) {
+    io.stdout.write(parsed.help);
+    return 0;
+  }
+  io.stderr.write(`error: ${parsed.message}\n  hint: see "dagmake ${command} --help"\n`);
+  return 2;
+}

@@ -66,8 +66,24 @@ async function openJournal(root: string): Promise<FileHandle> {
     return handle;
   } catch (error) {
     if (!isErrno(error, 'EEXIST')) throw error;
-    return open(file, 'a');
   }
+  const handle = await open(file, 'a+');
+  await dropPartialLastLine(handle);
+  return handle;
+}
+
+/** A line cut short by a crash would otherwise end up in the middle of the journal, unreadable. */
+async function dropPartialLastLine(handle: FileHandle): Promise<void> {
+  const { size } = await handle.stat();
+  if (size === 0) return;
+  const tailSize = Math.min(size, 1 << 20);
+  const tail = Buffer.alloc(tailSize);
+  await handle.read(tail, 0, tailSize, size - tailSize);
+  if (tail[tailSize - 1] === 0x0a) return;
+  const lastNewline = tail.lastIndexOf(0x0a);
+  // A journal line is far shorter than the tail read, so no newline in it means no whole line at all.
+  await handle.truncate(lastNewline === -1 ? 0 : size - tailSize + lastNewline + 1);
+  await handle.sync();
 }
 
 /** Appends one entry and fsyncs it. For many entries, a JournalWriter avoids reopening the file. */

@@ -36,6 +36,8 @@ describe('Hasher.hashPath', () => {
     assert.deepEqual(await hasher.hashPath('a.txt'), { kind: 'file', hash: sha('hello'), size: 5, executable: false });
     assert.deepEqual(await hasher.hashPath('nope.txt'), { kind: 'missing' });
     assert.deepEqual(await hasher.hashPath('a.txt/below'), { kind: 'missing' });
+    assert.equal(toLockedPath('nope.txt', { kind: 'missing' }), undefined);
+    assert.deepEqual(toLockedPath('a.txt', await hasher.hashPath('a.txt')), { path: 'a.txt', hash: sha('hello'), size: 5 });
     await hasher.close();
   });
 

@@ -57,6 +57,15 @@ describe('journal', () => {
     assert.deepEqual(folded.ok && Object.keys(folded.value.stages), ['a']);
   });
 
+  it('drops a partial last line before appending after it', async () => {
+    const root = await newRoot();
+    await appendJournal(root, { stage: 'a', locked: stageState(1) });
+    await appendFile(journalPath(root), '{"stage": "b", "lock');
+    await appendJournal(root, { stage: 'c', locked: stageState(3) });
+    const entries = await readJournal(root);
+    assert.deepEqual(entries.ok && entries.value.map((e) => e.stage), ['a', 'c']);
+  });
+
   it('reports a corrupt line that is not the last', async () => {
     const root = await newRoot();
     await appendJournal(root, { stage: 'a', locked: stageState(1) });
@@ -130,8 +139,12 @@ describe('LockSession', () => {
     const journaled = await readJournal(root);
     assert.deepEqual(journaled.ok && journaled.value, [{ stage: 'x', locked: stageState(6) }], 'durable before close');
 
+    const unsorted = stageState(8);
+    await session.record('y', { ...unsorted, deps: [...unsorted.deps].reverse() });
+    assert.deepEqual(session.get('y'), stageState(8), 'kept in the canonical order');
+
     const closed = await session.close();
-    assert.deepEqual(closed.ok && Object.keys(closed.value.stages).sort(), ['leftover', 'x']);
+    assert.deepEqual(closed.ok && Object.keys(closed.value.stages).sort(), ['leftover', 'x', 'y']);
     assert.equal(await exists(journalPath(root)), false);
     await assert.rejects(session.record('y', null), /closed/);
   });

@@ -2,7 +2,7 @@ import { ObjectStore } from '../../cache/object-store.js';
 import { verify } from '../../cache/verify.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { parseCommandArgs } from '../parse-command-args.js';
+import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 
 const usage = `Usage: dagmake cache verify
 
@@ -15,11 +15,7 @@ export const cacheCommand: Command = {
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<object>(args, {}, usage);
-    if (!parsed.ok) {
-      if (parsed.help) io.stdout.write(parsed.help);
-      else io.stderr.write(`error: ${parsed.message}\n`);
-      return parsed.help ? ExitCode.ok : ExitCode.usage;
-    }
+    if (!parsed.ok) return reportParseFailure(parsed, io, 'cache');
     if (parsed.positionals[0] !== 'verify' || parsed.positionals.length !== 1) {
       io.stderr.write(`error: unknown cache subcommand "${parsed.positionals.join(' ')}"\n  hint: dagmake cache verify\n`);
       return ExitCode.usage;

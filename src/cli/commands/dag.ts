@@ -3,7 +3,7 @@ import { topologicalOrder } from '../../graph/select-stages.js';
 import { loadPipeline } from '../../pipeline/load-pipeline.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { parseCommandArgs } from '../parse-command-args.js';
+import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 
 const usage = `Usage: dagmake dag [--mermaid | --dot]
@@ -22,11 +22,7 @@ export const dagCommand: Command = {
       { mermaid: { type: 'boolean' }, dot: { type: 'boolean' } },
       usage,
     );
-    if (!parsed.ok) {
-      if (parsed.help) io.stdout.write(parsed.help);
-      else io.stderr.write(`error: ${parsed.message}\n`);
-      return parsed.help ? ExitCode.ok : ExitCode.usage;
-    }
+    if (!parsed.ok) return reportParseFailure(parsed, io, 'dag');
     const pipeline = await loadPipeline(parsed.global.file, { displayPath: parsed.global.displayPath });
     if (!pipeline.ok) {
       printDiagnostics(io.stderr, pipeline.error);

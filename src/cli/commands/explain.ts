@@ -3,7 +3,7 @@ import type { StaleReason } from '../../events.js';
 import { describeReason } from '../../reporters/describe-reason.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { parseCommandArgs } from '../parse-command-args.js';
+import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 
 const usage = `Usage: dagmake explain STAGE
@@ -32,11 +32,7 @@ export const explainCommand: Command = {
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<object>(args, {}, usage);
-    if (!parsed.ok) {
-      if (parsed.help) io.stdout.write(parsed.help);
-      else io.stderr.write(`error: ${parsed.message}\n`);
-      return parsed.help ? ExitCode.ok : ExitCode.usage;
-    }
+    if (!parsed.ok) return reportParseFailure(parsed, io, 'explain');
     if (parsed.positionals.length !== 1) {
       io.stderr.write('error: explain takes exactly one STAGE\n  hint: dagmake explain train\n');
       return ExitCode.usage;

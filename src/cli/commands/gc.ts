@@ -5,7 +5,7 @@ import { readLock } from '../../lock/lock-file.js';
 import { acquireProjectMutex } from '../../project-mutex.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { parseCommandArgs } from '../parse-command-args.js';
+import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { formatBytes } from './format-bytes.js';
 
@@ -27,11 +27,7 @@ export const gcCommand: Command = {
       { 'keep-runs': { type: 'string' }, dry: { type: 'boolean' } },
       usage,
     );
-    if (!parsed.ok) {
-      if (parsed.help) io.stdout.write(parsed.help);
-      else io.stderr.write(`error: ${parsed.message}\n`);
-      return parsed.help ? ExitCode.ok : ExitCode.usage;
-    }
+    if (!parsed.ok) return reportParseFailure(parsed, io, 'gc');
     const keepRuns = Number(parsed.values['keep-runs'] ?? 0);
     if (!Number.isInteger(keepRuns) || keepRuns < 0) {
       io.stderr.write(`error: expected --keep-runs to be a whole number, got "${parsed.values['keep-runs']}"\n`);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { logFile } from '../../engine/stage-logs.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { parseCommandArgs } from '../parse-command-args.js';
+import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 
 const usage = `Usage: dagmake logs STAGE
 
@@ -14,11 +14,7 @@ export const logsCommand: Command = {
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<object>(args, {}, usage);
-    if (!parsed.ok) {
-      if (parsed.help) io.stdout.write(parsed.help);
-      else io.stderr.write(`error: ${parsed.message}\n`);
-      return parsed.help ? ExitCode.ok : ExitCode.usage;
-    }
+    if (!parsed.ok) return reportParseFailure(parsed, io, 'logs');
     const stage = parsed.positionals[0];
     if (stage === undefined || parsed.positionals.length > 1) {
       io.stderr.write('error: logs takes exactly one STAGE\n');

@@ -3,7 +3,7 @@ import { runPipeline } from '../../engine/run-pipeline.js';
 import { createReporter, type ReporterKind } from '../../reporters/pick-reporter.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { parseCommandArgs } from '../parse-command-args.js';
+import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { printDryRun } from './dry-run.js';
 
@@ -63,11 +63,7 @@ export const runCommand: Command = {
       },
       usage,
     );
-    if (!parsed.ok) {
-      if (parsed.help) io.stdout.write(parsed.help);
-      else io.stderr.write(`error: ${parsed.message}\n  hint: see "dagmake run --help"\n`);
-      return parsed.help ? ExitCode.ok : ExitCode.usage;
-    }
+    if (!parsed.ok) return reportParseFailure(parsed, io, 'run');
     const { values, positionals, global } = parsed;
     const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) {

@@ -2,7 +2,7 @@ import { computeStatus } from '../../engine/compute-status.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { parseCommandArgs } from '../parse-command-args.js';
+import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 
 const usage = `Usage: dagmake status [TARGET...] [--json] [--exit-code]
@@ -23,11 +23,7 @@ export const statusCommand: Command = {
       { json: { type: 'boolean' }, 'exit-code': { type: 'boolean' } },
       usage,
     );
-    if (!parsed.ok) {
-      if (parsed.help) io.stdout.write(parsed.help);
-      else io.stderr.write(`error: ${parsed.message}\n`);
-      return parsed.help ? ExitCode.ok : ExitCode.usage;
-    }
+    if (!parsed.ok) return reportParseFailure(parsed, io, 'status');
     const selection = { targets: parsed.positionals, downstream: false, single: false };
     const status = await computeStatus(parsed.global.file, parsed.global.displayPath, selection);
     if (!status.ok) {

@@ -19,7 +19,9 @@ export class WeightBuilder {
 
   #add(name: string, shape: readonly number[], values: Float32Array): void {
     if (this.weights[name]) throw new Error(`Internal error: weight '${name}' defined twice`);
-    this.weights[name] = tf.variable(tf.tensor(values, [...shape], 'float32'));
+    const initial = tf.tensor(values, [...shape], 'float32');
+    this.weights[name] = tf.variable(initial);
+    initial.dispose();
   }
 
   /** Glorot/Xavier uniform over [fanIn, fanOut]. */
