@@ -85,7 +85,7 @@ export const runCommand: Command = {
       stream: io.stdout,
       isTTY: Boolean(io.stdout.isTTY),
       env: io.env,
-      color: !values['no-color'],
+      color: !values['no-color'] && Boolean(io.stdout.isTTY),
       onCancel: () => handle?.cancel(),
     });
     handle = runPipeline({

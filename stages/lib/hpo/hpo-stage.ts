@@ -69,7 +69,8 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
     params: { backbone, algorithm: config.sampling.algorithm, max_trials: config.sampling.max_trials, seed: config.sampling.seed },
     tags: { stage: ctx.stage, data_hash: dataHash, code_version: codeVersion },
   });
-  const trainModel = await deps.trainModel();
+  // Loaded on the first cache miss: a fully cached study never loads the training code.
+  let trainModel: Promise<TrainModelFn> | undefined;
   let finishedCount = 0;
   let best: number | undefined;
   const pruning = config.early_termination.policy !== 'none';
@@ -103,7 +104,7 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
       const memo = await ctx.memo<TrialOutcome>(
         key,
         { dir: `${outDir}/${trialDirName(trial.number)}`, label: `trial ${trial.number}`, cpu: 1 },
-        (dir) =>
+        async (dir) =>
           runTrainingTrial({
             dir,
             number: trial.number,
@@ -111,7 +112,7 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
             config,
             data,
             model,
-            trainModel,
+            trainModel: await (trainModel ??= deps.trainModel()),
             report,
             tracker,
             runName: `${ctx.stage} trial ${trial.number}`,

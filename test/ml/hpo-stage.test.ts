@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type HpoStageContext, runHpoStage } from '../../stages/lib/hpo/hpo-stage.js';
+import { findStudies, formatBestConfiguration, selectBest } from '../../stages/lib/hpo/select-best.js';
+import type { StudyFile } from '../../stages/lib/hpo/study-files.js';
+import type { TrainModelFn } from '../../stages/lib/hpo/trial-runner.js';
+import type { EpochRecord, TrainOptions } from '../../stages/lib/train/types.js';
+import type { RunRecord } from '../../stages/lib/tracking/run-record.js';
+
+const CONFIG = (maxTrials: number) => `
+search_space:
+  backbone: {type: choice, values: [bilstm, transformer]}
+  learning_rate: {type: loguniform, min: 0.0005, max: 0.01}
+  dropout: {type: uniform, min: 0.0, max: 0.3}
+  hidden: {type: int, min: 32, max: 96, step: 32}
+sampling: {algorithm: random, max_trials: ${maxTrials}, seed: 7}
+early_termination: {policy: median, evaluation_interval: 1, delay_evaluation: 1, n_startup_trials: 2}
+objective: {metric: macro-f1, goal: maximize}
+trial: {epochs: 3, patience: 2}
+`;
+
+/** A deterministic stand-in for the training core: macro-F1 rises per epoch, peaks at lr≈0.003, hidden 64. */
+function fakeTrainer(calls: TrainOptions[]): TrainModelFn {
+  return async (options) => {
+    calls.push(options);
+    const lr = options.hyper.learningRate;
+    const hidden = options.hyper.model?.hidden as number;
+    const level = 0.9 - 0.15 * Math.abs(Math.log10(lr / 0.003)) - (hidden === 64 ? 0 : 0.1) + (options.model.backbone === 'transformer' ? 0.02 : 0);
+    const history: EpochRecord[] = [];
+    await mkdir(options.outDir, { recursive: true });
+    await writeFile(join(options.outDir, 'weights.bin'), 'w');
+    for (let epoch = 1; epoch <= options.hyper.epochs; epoch++) {
+      const f1 = level * (epoch / options.hyper.epochs);
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: 1 / epoch,
+        validationLoss: 1.2 / epoch,
+        validation: { microF1: f1, macroF1: f1, microPrecision: f1, microRecall: f1, tokenAccuracy: 0.9, perType: {} },
+        learningRate: lr,
+        durationMs: 1,
+      };
+      history.push(record);
+      if ((await options.onEpoch?.(record)) === 'stop') return { backend: 'cpu', history, bestEpoch: epoch, stoppedEarly: true, checkpointDir: options.outDir };
+    }
+    return { backend: 'cpu', history, bestEpoch: history.length, stoppedEarly: false, checkpointDir: options.outDir };
+  };
+}
+
+/** A StageContext stand-in whose memo computes into the unit's directory and caches by key. */
+function fakeContext(root: string, backbone: string, cache: Map<string, unknown>) {
+  const progress: { current: number; total?: number; message?: string; task?: string }[] = [];
+  const warnings: string[] = [];
+  const hits: boolean[] = [];
+  const ctx: HpoStageContext = {
+    stage: `hpo@${backbone}`,
+    root,
+    with: { backbone, config: 'config/hpo/test.yaml' },
+    resolve: (p) => join(root, p),
+    log: { info: () => {}, warn: (m) => warnings.push(m) },
+    progress: (p) => progress.push(p),
+    metric: () => {},
+    async memo<T>(key: unknown, options: { dir: string }, compute: (dir: string) => Promise<T>) {
+      const id = JSON.stringify(key);
+      const dir = join(root, options.dir);
+      if (cache.has(id)) {
+        hits.push(true);
+        return { dir, value: cache.get(id) as T, hit: true };
+      }
+      hits.push(false);
+      await mkdir(dir, { recursive: true });
+      const value = await compute(dir);
+      cache.set(id, value);
+      return { dir, value, hit: false };
+    },
+    signal: new AbortController().signal,
+  };
+  return { ctx, progress, warnings, hits };
+}
+
+describe('hpo stage', () => {
+  let root: string;
+  const cache = new Map<string, unknown>();
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'hpo-stage-'));
+    const sample = { id: 's1', text: 'Jane Doe', tokens: ['Jane', 'Doe'], offsets: [[0, 4], [5, 8]], tags: ['B-NAME', 'I-NAME'] };
+    await mkdir(join(root, 'outputs/dataset'), { recursive: true });
+    await writeFile(join(root, 'outputs/dataset/train.json'), JSON.stringify([sample]));
+    await writeFile(join(root, 'outputs/dataset/validation.json'), JSON.stringify([sample]));
+    await writeFile(join(root, 'outputs/dataset/labels.json'), JSON.stringify({ entityTypes: ['NAME'], tags: ['O', 'B-NAME', 'I-NAME'] }));
+    await mkdir(join(root, 'config/model'), { recursive: true });
+    await mkdir(join(root, 'config/hpo'), { recursive: true });
+    await writeFile(join(root, 'config/model/bilstm.yaml'), 'embedding: 32\n');
+    await writeFile(join(root, 'config/model/transformer.yaml'), 'layers: 1\n');
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  it('runs a study, writes its files and records each trial', async () => {
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(6));
+    const calls: TrainOptions[] = [];
+    const { ctx, progress, warnings } = fakeContext(root, 'bilstm', cache);
+    const study = await runHpoStage(ctx, { trainModel: async () => fakeTrainer(calls), env: {} });
+
+    assert.deepEqual(warnings, []);
+    assert.equal(calls.length, 6);
+    assert.equal(calls[0]?.model.backbone, 'bilstm');
+    assert.equal(calls[0]?.model.embedding, 32);
+    assert.equal(calls[0]?.hyper.epochs, 3);
+    assert.equal(calls[0]?.seed, 7);
+    assert.ok(!('backbone' in (study.trials[0]?.params ?? {})), 'backbone is not searched inside a backbone study');
+    assert.equal(study.trials.length, 6);
+    assert.ok(study.trials.some((t) => t.state === 'pruned'), 'the median pruner stopped a weak trial');
+    const bestValue = Math.max(...study.trials.filter((t) => t.state === 'complete').map((t) => t.objective as number));
+    assert.equal(study.best?.objective, bestValue);
+
+    const dir = join(root, 'outputs/hpo/bilstm');
+    const onDisk = JSON.parse(await readFile(join(dir, 'study.json'), 'utf8')) as StudyFile;
+    assert.deepEqual(onDisk.trials.map((t) => t.number), [0, 1, 2, 3, 4, 5]);
+    assert.equal(onDisk.trials[2]?.dir, 'outputs/hpo/bilstm/trial_2');
+    assert.match(onDisk.lineage.dataHash, /^[0-9a-f]{64}$/);
+    const importances = Object.values(onDisk.importance.values);
+    assert.ok(Math.abs(importances.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    for (const file of ['report.md', 'objective-by-trial.svg', 'param-importance.svg', 'run.json']) await stat(join(dir, file));
+    assert.match(await readFile(join(dir, 'report.md'), 'utf8'), /fANOVA-lite/);
+    assert.match(await readFile(join(dir, 'objective-by-trial.svg'), 'utf8'), /^<svg[^>]*>/);
+
+    const run = JSON.parse(await readFile(join(dir, 'trial_0/run.json'), 'utf8')) as RunRecord;
+    assert.equal(run.metrics['validation/macro_f1']?.length, onDisk.trials[0]?.lastStep);
+    assert.deepEqual(run.artifacts, ['metrics.json', 'weights.bin']);
+    const metrics = JSON.parse(await readFile(join(dir, 'trial_0/metrics.json'), 'utf8')) as { state: string; value: number };
+    assert.equal(metrics.state, onDisk.trials[0]?.state);
+    assert.equal(metrics.value, onDisk.trials[0]?.objective);
+
+    assert.equal(progress.at(-1)?.current, 6);
+    assert.equal(progress.at(-1)?.total, 6);
+    assert.match(progress.filter((p) => p.task === undefined).at(-1)?.message ?? '', /^best macro-f1 0\.\d{4}$/);
+  });
+
+  it('raising max_trials trains only the new trials and replays cached (incl. pruned) results', async () => {
+    const before = JSON.parse(await readFile(join(root, 'outputs/hpo/bilstm/study.json'), 'utf8')) as StudyFile;
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(9));
+    const calls: TrainOptions[] = [];
+    const { ctx, hits } = fakeContext(root, 'bilstm', cache);
+    const study = await runHpoStage(ctx, { trainModel: async () => fakeTrainer(calls), env: {} });
+    assert.equal(calls.length, 3);
+    assert.deepEqual(hits, [true, true, true, true, true, true, false, false, false]);
+    const strip = (t: StudyFile['trials'][number]) => ({ ...t, durationMs: 0 });
+    assert.deepEqual(study.trials.slice(0, 6).map(strip), before.trials.map(strip));
+  });
+
+  it('selects the best trial per backbone and overall, byte-identically on rerun', async () => {
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(6));
+    await runHpoStage(fakeContext(root, 'transformer', cache).ctx, { trainModel: async () => fakeTrainer([]), env: {} });
+    const studies = await findStudies(root, 'outputs/hpo');
+    assert.deepEqual(studies, ['outputs/hpo/bilstm/study.json', 'outputs/hpo/transformer/study.json']);
+    const first = formatBestConfiguration(await selectBest(root, studies));
+    const parsed = JSON.parse(first) as { best: { backbone: string; objective: number }; backbones: Record<string, { objective: number }> };
+    const winner = Object.entries(parsed.backbones).sort(([, a], [, b]) => b.objective - a.objective)[0]?.[0];
+    assert.equal(parsed.best.backbone, winner);
+    assert.deepEqual(Object.keys(JSON.parse(first)), ['backbones', 'best', 'objective']);
+
+    // Rerunning both studies from the memo cache changes durations but not the selection.
+    await runHpoStage(fakeContext(root, 'transformer', cache).ctx, { trainModel: async () => assert.fail('all trials cached'), env: {} });
+    assert.equal(formatBestConfiguration(await selectBest(root, studies)), first);
+  });
+
+  it('explains a missing backbone and an invalid config', async () => {
+    const { ctx } = fakeContext(root, 'bilstm', cache);
+    await assert.rejects(runHpoStage({ ...ctx, with: {} }, { trainModel: async () => fakeTrainer([]) }), /hpo@bilstm: with\.backbone is required/);
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(0));
+    await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer([]) }), /test\.yaml: invalid HPO config\n {2}sampling\.max_trials/);
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(2).replace('[bilstm, transformer]', '[transformer]'));
+    await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer([]) }), /search_space\.backbone lists transformer but this stage runs backbone 'bilstm'/);
+  });
+});
