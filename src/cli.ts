@@ -1,26 +1,11 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import type { Command } from './cli/command.js';
-import { cacheCommand } from './cli/commands/cache.js';
-import { dagCommand } from './cli/commands/dag.js';
-import { explainCommand } from './cli/commands/explain.js';
-import { gcCommand } from './cli/commands/gc.js';
-import { logsCommand } from './cli/commands/logs.js';
-import { runCommand } from './cli/commands/run.js';
-import { statusCommand } from './cli/commands/status.js';
+import { commandRegistry } from './cli/command-registry.js';
 import { ExitCode } from './cli/exit-codes.js';
 import { globalHelp } from './cli/global-options.js';
 import { suggestClosest } from './text/suggest.js';
 
-const commands: readonly Command[] = [
-  runCommand,
-  statusCommand,
-  explainCommand,
-  dagCommand,
-  logsCommand,
-  gcCommand,
-  cacheCommand,
-];
+const commands = commandRegistry;
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -54,7 +39,7 @@ async function main(argv: readonly string[]): Promise<number> {
     io.stderr.write(`error: unknown command "${name}"\n  hint: ${closest ? `did you mean "${closest}"? ` : ''}run "dagmake --help"\n`);
     return ExitCode.usage;
   }
-  return command.run(rest, io);
+  return (await command.load()).run(rest, io);
 }
 
 main(process.argv.slice(2)).then(

@@ -8,7 +8,6 @@ export interface CommandIo {
 
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   /** Parses its own arguments; returns the process exit code. */
   run(args: readonly string[], io: CommandIo): Promise<number>;

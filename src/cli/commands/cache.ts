@@ -11,7 +11,6 @@ Exits 1 when something was corrupt.`;
 
 export const cacheCommand: Command = {
   name: 'cache',
-  summary: 'cache maintenance (verify)',
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<object>(args, {}, usage);

@@ -14,7 +14,6 @@ const quote = (name: string) => JSON.stringify(name);
 
 export const dagCommand: Command = {
   name: 'dag',
-  summary: 'print the stage graph',
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<{ mermaid?: boolean; dot?: boolean }>(

@@ -28,7 +28,6 @@ function detail(reason: StaleReason): string {
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: 'say exactly why a stage is stale',
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<object>(args, {}, usage);

@@ -19,7 +19,6 @@ Options:
 
 export const gcCommand: Command = {
   name: 'gc',
-  summary: 'remove unreferenced cache objects',
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<{ 'keep-runs'?: string; dry?: boolean }>(

@@ -10,7 +10,6 @@ Prints the full output of STAGE's last run (.dagmake/logs/STAGE.log).`;
 
 export const logsCommand: Command = {
   name: 'logs',
-  summary: "print a stage's last log",
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<object>(args, {}, usage);

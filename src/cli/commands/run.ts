@@ -42,7 +42,6 @@ interface RunFlags {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run the stale stages',
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<RunFlags>(

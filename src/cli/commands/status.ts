@@ -15,7 +15,6 @@ Options:
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'show stale stages and why',
   usage,
   async run(args, io) {
     const parsed = parseCommandArgs<{ json?: boolean; 'exit-code'?: boolean }>(

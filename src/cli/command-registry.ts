@@ -1,0 +1,18 @@
+import type { Command } from './command.js';
+
+interface RegisteredCommand {
+  readonly name: string;
+  readonly summary: string;
+  /** Commands load on demand: `dagmake status` never pays for the modules `run` needs. */
+  load(): Promise<Command>;
+}
+
+export const commandRegistry: readonly RegisteredCommand[] = [
+  { name: 'run', summary: 'run the stale stages', load: async () => (await import('./commands/run.js')).runCommand },
+  { name: 'status', summary: 'show stale stages and why', load: async () => (await import('./commands/status.js')).statusCommand },
+  { name: 'explain', summary: 'say exactly why a stage is stale', load: async () => (await import('./commands/explain.js')).explainCommand },
+  { name: 'dag', summary: 'print the stage graph', load: async () => (await import('./commands/dag.js')).dagCommand },
+  { name: 'logs', summary: "print a stage's last log", load: async () => (await import('./commands/logs.js')).logsCommand },
+  { name: 'gc', summary: 'remove unreferenced cache objects', load: async () => (await import('./commands/gc.js')).gcCommand },
+  { name: 'cache', summary: 'cache maintenance (verify)', load: async () => (await import('./commands/cache.js')).cacheCommand },
+];
