@@ -35,7 +35,7 @@ const trainConfigSchema = z.object({
 });
 
 const bestConfigurationSchema = z.object({
-  best: z.object({ backbone: z.string(), hyperparameters: hyperSchema.partial() }),
+  best: z.object({ backbone: z.string(), training: hyperSchema }),
 });
 
 async function readYaml(ctx: StageContext, path: string): Promise<unknown> {
@@ -77,7 +77,7 @@ async function planFor(ctx: StageContext, mode: string): Promise<{ plan: Plan; b
       backend: config.backend,
       plan: {
         backbone: chosen.best.backbone,
-        hyper: { ...config.hyperparameters, ...chosen.best.hyperparameters, epochs: final.epochs, patience: 0 },
+        hyper: { ...chosen.best.training, epochs: final.epochs, patience: 0 },
         seed: final.seed,
         dataset: final.dataset,
         out: final.out,

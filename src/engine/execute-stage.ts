@@ -172,6 +172,7 @@ async function startProcess(
         deps: stage.deps.map((d) => d.path),
         outs: stage.outs.map((o) => o.path),
         cacheDir: context.store.dir,
+        runId: context.runId,
         cpu: stage.resources.cpu,
       },
       env,

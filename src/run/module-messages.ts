@@ -12,6 +12,8 @@ export interface ModuleStageInit {
   readonly outs: readonly string[];
   /** Absolute cache directory for `ctx.memo`. */
   readonly cacheDir: string;
+  /** Recorded in memo entries so gc can keep what recent runs used. */
+  readonly runId: string;
   /** CPU slots the stage may use for memo units at once. */
   readonly cpu: number;
 }

@@ -41,7 +41,12 @@ async function main(): Promise<void> {
     store,
     root: init.root,
     concurrency: init.cpu,
-    onTask: (event) => progress({ current: 0, task: event.task, message: event.state }),
+    runId: init.runId,
+    onTask: (event) => {
+      const finished = event.state === 'done' || event.state === 'hit' || event.state === 'failed';
+      const message = event.state === 'hit' ? 'restored from cache' : event.state;
+      progress({ current: finished ? 1 : 0, total: 1, task: event.task, message });
+    },
   });
 
   const context: StageContext = {

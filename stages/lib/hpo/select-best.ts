@@ -3,7 +3,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stableStringify } from './stable-json.js';
 import { STUDY_FILE, type StudyFile, type StudyTrialRow } from './study-files.js';
-import { isBetter } from './types.js';
+import type { Hyperparameters } from '../train/types.js';
+import type { TrialConfig } from './config.js';
+import { toHyperparameters } from './trial-hyperparameters.js';
+import { isBetter, type Params } from './types.js';
 
 export interface BestEntry {
   readonly backbone: string;
@@ -11,6 +14,8 @@ export interface BestEntry {
   readonly objective: number;
   readonly hyperparameters: Readonly<Record<string, unknown>>;
   readonly fixed: Readonly<Record<string, unknown>>;
+  /** Exactly what the trial trained with, in the training contract's terms (final training reuses it). */
+  readonly training: Hyperparameters;
   readonly modelConfig: Readonly<Record<string, unknown>>;
   readonly trialDir: string;
   readonly lineage: { readonly dataHash: string; readonly codeVersion: string; readonly study: string };
@@ -75,6 +80,7 @@ function toEntry(study: StudyFile, trial: StudyTrialRow, path: string): BestEntr
     objective: trial.objective as number,
     hyperparameters: trial.params,
     fixed: study.lineage.fixed,
+    training: toHyperparameters(trial.params as Params, study.lineage.fixed['trial'] as TrialConfig),
     modelConfig: study.lineage.modelConfig,
     trialDir: trial.dir,
     lineage: { dataHash: study.lineage.dataHash, codeVersion: study.lineage.codeVersion, study: path },
