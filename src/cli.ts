@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { commandRegistry } from './cli/command-registry.js';
 import { ExitCode } from './cli/exit-codes.js';
 import { globalHelp } from './cli/global-options.js';
-import { suggestClosest } from './text/suggest.js';
+import { closestMatch } from './text/suggest.js';
 
 const commands = commandRegistry;
 
@@ -35,7 +35,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    const closest = suggestClosest(name, commands.map((c) => c.name));
+    const closest = closestMatch(name, commands.map((c) => c.name));
     io.stderr.write(`error: unknown command "${name}"\n  hint: ${closest ? `did you mean "${closest}"? ` : ''}run "dagmake --help"\n`);
     return ExitCode.usage;
   }

@@ -6,7 +6,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { MemoOptions, MemoResult, StageContext } from '../stage-api.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../hash/canonical-json.js';
 import { listEntries, readEntry, type EntryFile } from './entry-files.js';
 import type { ObjectStore } from './object-store.js';
 import { Semaphore } from './semaphore.js';

@@ -1,6 +1,6 @@
 import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
-import { suggestClosest } from '../text/suggest.js';
+import { closestMatch } from '../text/suggest.js';
 import type { StageGraph } from './build-graph.js';
 
 export interface Selection {
@@ -23,7 +23,7 @@ export function selectStages(graph: StageGraph, selection: Selection): Result<st
       ? [target]
       : [...graph.stages.keys()].filter((name) => name.startsWith(`${target}@`));
     if (matches.length === 0) {
-      const closest = suggestClosest(target, [...graph.stages.keys()]);
+      const closest = closestMatch(target, [...graph.stages.keys()]);
       problems.push({
         message: `unknown stage "${target}"`,
         hint: closest ? `did you mean "${closest}"?` : `run "dagmake dag" to list the stages`,

@@ -6,7 +6,7 @@ import type { Diagnostic, Result, SourceLocation } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import type { ParamSpec } from '../pipeline/types.js';
 import { canonicalize } from './canonical-json.js';
-import { didYouMean } from './did-you-mean.js';
+import { closestMatch } from '../text/suggest.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -65,7 +65,7 @@ function lookupDotted(data: Record<string, unknown>, key: string): Result<unknow
     const siblings = isRecord(node) ? Object.keys(node) : Array.isArray(node) ? node.map((_, n) => String(n)) : [];
     if (!siblings.includes(part)) {
       const prefix = parent === '' ? '' : `${parent}.`;
-      const guess = didYouMean(part, siblings);
+      const guess = closestMatch(part, siblings);
       if (guess !== undefined) return fail(`did you mean '${prefix}${guess}'?`);
       if (siblings.length === 0) return fail(`'${parent}' is not a mapping`);
       return fail(`keys ${parent === '' ? 'at the top level' : `under '${parent}'`}: ${siblings.slice(0, 10).join(', ')}`);

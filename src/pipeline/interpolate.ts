@@ -1,7 +1,7 @@
 // `${name}`, `${a.b.c}`, `${item.key}` references, resolved against the variables in scope.
 // `\${` stands for a literal `${`.
 import { describeValue } from './pipeline-schema.js';
-import { quoteList, suggestionHint } from './suggest.js';
+import { quoteList, suggestionHint } from '../text/suggest.js';
 import type { YamlPath } from './yaml-source.js';
 
 export type Scope = Readonly<Record<string, unknown>>;

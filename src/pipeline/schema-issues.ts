@@ -2,7 +2,7 @@
 // at the offending node (the key for unknown keys, the value otherwise).
 import type { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
-import { suggestionHint } from './suggest.js';
+import { suggestionHint } from '../text/suggest.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;

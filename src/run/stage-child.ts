@@ -20,6 +20,11 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(143), 2000).unref();
   });
 
+  // The engine died (kill -9): stop at once rather than keep writing into outputs as an orphan.
+  process.on('disconnect', () => {
+    controller.abort(new Error('engine exited'));
+    process.exit(129);
+  });
   const send = (message: ModuleStageMessage): void => {
     const sending = sendMessage(message).catch(() => undefined);
     pending.add(sending);

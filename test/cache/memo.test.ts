@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { createMemo, type MemoTaskEvent } from '../../src/cache/memo.js';
 import { ObjectStore } from '../../src/cache/object-store.js';
 import { Semaphore } from '../../src/cache/semaphore.js';
-import { canonicalJson } from '../../src/cache/canonical-json.js';
+import { canonicalJson } from '../../src/hash/canonical-json.js';
 import { makeTempDir } from './temp-dir.js';
 
 async function setup(concurrency = 2) {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { canonicalJson } from '../../src/hash/canonical-json.js';
-import { didYouMean } from '../../src/hash/did-you-mean.js';
+import { closestMatch } from '../../src/text/suggest.js';
 import { Hasher } from '../../src/hash/hasher.js';
 import { ParamsReader, selectParams } from '../../src/hash/params.js';
 
@@ -84,8 +84,8 @@ describe('canonicalJson', () => {
 
 describe('didYouMean', () => {
   it('suggests the closest name within a few edits, or nothing', () => {
-    assert.equal(didYouMean('lerning_rate', ['learning_rate', 'epochs']), 'learning_rate');
-    assert.equal(didYouMean('epcohs', ['learning_rate', 'epochs']), 'epochs');
-    assert.equal(didYouMean('xyz', ['learning_rate', 'epochs']), undefined);
+    assert.equal(closestMatch('lerning_rate', ['learning_rate', 'epochs']), 'learning_rate');
+    assert.equal(closestMatch('epcohs', ['learning_rate', 'epochs']), 'epochs');
+    assert.equal(closestMatch('xyz', ['learning_rate', 'epochs']), undefined);
   });
 });

@@ -56,13 +56,22 @@ test('final trains the chosen configuration on train + validation without early 
   const root = projectWithDatasets();
   writeFileSync(
     join(root, 'outputs/best_configuration.json'),
-    JSON.stringify({ best: { backbone: 'transformer', hyperparameters: { learningRate: 0.003, batchSize: 8, model: { layers: 1 } } } }),
+    JSON.stringify({
+      best: {
+        backbone: 'transformer',
+        training: {
+          learningRate: 0.003, batchSize: 8, epochs: 3, dropout: 0.1, weightDecay: 0, warmupRatio: 0,
+          schedule: 'linear', clipNorm: 1, patience: 2, classWeighting: false, model: { layers: 1 },
+        },
+      },
+    }),
   );
   await trainStage(context(root, 'final', { progress: [], metrics: [] }));
   const report = JSON.parse(readFileSync(join(root, 'outputs/final_training/report.json'), 'utf8'));
   assert.equal(report.backbone, 'transformer');
   assert.equal(report.seed, 42);
   assert.equal(report.hyperparameters.patience, 0);
+  assert.equal(report.hyperparameters.learningRate, 0.003);
   assert.equal(report.model.layers, 1);
   assert.equal(report.history.length, report.hyperparameters.epochs);
   assert.ok(existsSync(join(root, 'outputs/final_training/checkpoint/weights.bin')));

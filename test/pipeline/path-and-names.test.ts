@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { interpolateString, interpolateValue } from '../../src/pipeline/interpolate.js';
 import { isInside, normalizeProjectPath } from '../../src/pipeline/project-path.js';
-import { closestMatch, editDistance } from '../../src/pipeline/suggest.js';
+import { closestMatch, editDistance } from '../../src/text/suggest.js';
 
 describe('normalizeProjectPath', () => {
   test('canonical POSIX project-relative form', () => {
