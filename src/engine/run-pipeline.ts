@@ -6,6 +6,7 @@ import type { Diagnostic } from '../errors.js';
 import type { DagEvent, StageStatus } from '../events.js';
 import type { Selection } from '../graph/select-stages.js';
 import { LockSession } from '../lock/lock-session.js';
+import { snapshotRunMetrics } from '../metrics/snapshot-run-metrics.js';
 import { acquireProjectMutex } from '../project-mutex.js';
 import { readDurations, writeDurations } from './durations.js';
 import type { EngineContext, RunOptions } from './engine-context.js';
@@ -36,6 +37,8 @@ export interface RunHandle {
   readonly outcome: Promise<RunOutcome>;
   /** First call: stop scheduling and terminate running stages gracefully; second: kill them. */
   cancel(): void;
+  /** Terminates the named running stages and runs them again in this run; returns those restarted. */
+  restart(stages: readonly string[]): string[];
 }
 
 export function runPipeline(request: RunRequest): RunHandle {
@@ -96,6 +99,7 @@ export function runPipeline(request: RunRequest): RunHandle {
       const result = await scheduler.run();
       const folded = await session.value.close();
       await Promise.all([hasher.save(), writeDurations(root, durations)]);
+      if (counts.failed === 0 && !result.cancelled) await snapshotRunMetrics(root, graph.pipeline.stages);
       emit({
         type: 'summary',
         time: Date.now(),
@@ -120,5 +124,6 @@ export function runPipeline(request: RunRequest): RunHandle {
       cancelRequested++;
       scheduler?.cancel();
     },
+    restart: (stages) => scheduler?.restart(stages) ?? [],
   };
 }

@@ -35,6 +35,9 @@ export class Scheduler {
   readonly #running = new Map<string, ScheduledWork>();
   readonly #outcomes = new Map<string, StageOutcome | 'skipped'>();
   readonly #heldMutexes = new Set<string>();
+  /** Running stages to queue again once they stop (their inputs changed while they ran). */
+  readonly #restarting = new Set<string>();
+  #pending: string[] = [];
   #freeSlots: number;
   #stopped = false;
   #cancelled = false;
@@ -61,10 +64,30 @@ export class Scheduler {
     this.#wake?.();
   }
 
+  /**
+   * Terminates the named stages that are running now and queues them again: they start over
+   * with fresh inputs, and what waits on them keeps waiting. Returns the stages it restarted.
+   */
+  restart(stages: readonly string[]): string[] {
+    if (this.#stopped) return [];
+    const restarted: string[] = [];
+    for (const stage of stages) {
+      const work = this.#running.get(stage);
+      if (work === undefined || this.#restarting.has(stage)) continue;
+      this.#restarting.add(stage);
+      restarted.push(stage);
+      work.cancel(false);
+      setTimeout(() => {
+        if (this.#running.get(stage) === work) work.cancel(true);
+      }, this.#options.graceMs).unref();
+    }
+    return restarted;
+  }
+
   async run(): Promise<SchedulerResult> {
     const { graph, stages } = this.#options;
     const selected = new Set(stages);
-    const pending = [...stages];
+    const pending = (this.#pending = [...stages]);
     while (pending.length > 0 || this.#running.size > 0) {
       if (!this.#stopped) {
         for (let i = 0; i < pending.length; ) {
@@ -138,6 +161,11 @@ export class Scheduler {
         this.#running.delete(stage);
         this.#freeSlots += cost;
         for (const m of mutex) this.#heldMutexes.delete(m);
+        if (this.#restarting.delete(stage) && !this.#stopped) {
+          this.#pending.unshift(stage);
+          this.#wake?.();
+          return;
+        }
         this.#finish(stage, outcome);
         if (outcome === 'failed' && !this.#options.keepGoing) this.#stopped = true;
         this.#wake?.();

@@ -1,7 +1,7 @@
 // `metrics show/diff [TARGET...]`: keep the metrics files named by path or by their stage.
 import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
-import { suggestClosest } from '../text/suggest.js';
+import { closestMatch } from '../text/suggest.js';
 import type { MetricsFileReport } from './collect-metrics.js';
 
 export function selectMetricsFiles(reports: readonly MetricsFileReport[], targets: readonly string[]): Result<MetricsFileReport[], Diagnostic[]> {
@@ -11,7 +11,7 @@ export function selectMetricsFiles(reports: readonly MetricsFileReport[], target
   if (unknown.length > 0) {
     return fail(
       unknown.map((target) => {
-        const closest = suggestClosest(target, names);
+        const closest = closestMatch(target, names);
         return {
           message: `"${target}" is neither a stage with metrics nor a metrics file`,
           hint: closest ? `did you mean "${closest}"?` : 'run "dagmake metrics show" to list the metrics files',

@@ -1,0 +1,58 @@
+// What a watched file "is" for watch mode: its content hash, or for a params file only the
+// values its stages select, so editing an unrelated key is no change at all.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic } from '../errors.js';
+import { canonicalJson } from '../hash/canonical-json.js';
+import type { Hasher } from '../hash/hasher.js';
+import { parseParamsText, selectParams } from '../hash/params.js';
+import { isErrno } from '../lock/atomic-write.js';
+import type { ParamSpec } from '../pipeline/types.js';
+
+export type Fingerprint =
+  | { readonly kind: 'present'; readonly value: string }
+  | { readonly kind: 'missing' }
+  /** Unreadable or unparsable now: not a change yet, the problem is reported. */
+  | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[] };
+
+export type Fingerprinter = (rel: string) => Promise<Fingerprint>;
+
+export function createFingerprinter(hasher: Hasher, paramsOnly: ReadonlyMap<string, readonly ParamSpec[]>): Fingerprinter {
+  return async (rel) => {
+    const specs = paramsOnly.get(rel);
+    if (specs !== undefined) return paramsFingerprint(hasher.root, rel, specs);
+    const hashed = await hasher.hashPath(rel);
+    switch (hashed.kind) {
+      case 'file':
+        return { kind: 'present', value: `${hashed.hash}${hashed.executable ? '+x' : ''}` };
+      case 'missing':
+        return { kind: 'missing' };
+      case 'invalid':
+        return { kind: 'invalid', diagnostics: hashed.diagnostics };
+      case 'dir':
+        // A file turned into a directory; its members are fingerprinted one by one.
+        return { kind: 'missing' };
+    }
+  };
+}
+
+async function paramsFingerprint(root: string, rel: string, specs: readonly ParamSpec[]): Promise<Fingerprint> {
+  let text: string;
+  try {
+    text = await readFile(path.join(root, rel), 'utf8');
+  } catch (error) {
+    if (isErrno(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return { kind: 'missing' };
+    return { kind: 'invalid', diagnostics: [{ message: `cannot read ${rel}: ${(error as Error).message}` }] };
+  }
+  const data = parseParamsText(text, rel);
+  if (!data.ok) return { kind: 'invalid', diagnostics: data.error };
+  const selected: unknown[] = [];
+  const problems: Diagnostic[] = [];
+  for (const spec of specs) {
+    const values = selectParams(data.value, rel, spec.keys, spec.location);
+    if (values.ok) selected.push(values.value);
+    else problems.push(...values.error);
+  }
+  if (problems.length > 0) return { kind: 'invalid', diagnostics: problems };
+  return { kind: 'present', value: canonicalJson(selected) };
+}

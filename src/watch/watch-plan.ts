@@ -1,0 +1,114 @@
+// What watch mode must keep an eye on for one version of the pipeline: the inputs of the selected
+// stages (deps nobody produces, params files, stage modules with their local imports) and the
+// pipeline file with its vars files. Outputs and dagmake's own state are never inputs.
+import path from 'node:path';
+import type { Diagnostic, Result } from '../errors.js';
+import { ok } from '../errors.js';
+import { buildGraph, isWithin, type StageGraph } from '../graph/build-graph.js';
+import { selectStages, type Selection } from '../graph/select-stages.js';
+import { Hasher } from '../hash/hasher.js';
+import { collectModuleFiles } from '../hash/module-graph.js';
+import { loadPipeline } from '../pipeline/load-pipeline.js';
+import type { ParamSpec } from '../pipeline/types.js';
+
+export interface StageInputs {
+  /** Deps that no stage produces: files or directories, which may not exist yet. */
+  readonly deps: readonly string[];
+  readonly params: readonly ParamSpec[];
+  /** The `uses:` module and its local imports. */
+  readonly modules: readonly string[];
+}
+
+export interface WatchPlan {
+  readonly graph: StageGraph;
+  /** Selected stages in topological order. */
+  readonly stages: readonly string[];
+  readonly inputs: ReadonlyMap<string, StageInputs>;
+  /** The pipeline file and its vars files: a change reloads the pipeline. */
+  readonly configFiles: readonly string[];
+  /** Every out of every stage: written by the engine, never watched. */
+  readonly outs: readonly string[];
+}
+
+/** Paths dagmake itself writes, relative to the project root. */
+const OWN_STATE = ['.dagmake', 'cache', 'dagmake.lock', '.git'];
+
+export async function loadWatchPlan(
+  file: string,
+  displayPath: string,
+  selection: Selection,
+  hasher: Hasher,
+): Promise<Result<WatchPlan, Diagnostic[]>> {
+  const pipeline = await loadPipeline(file, { displayPath });
+  if (!pipeline.ok) return pipeline;
+  const graph = buildGraph(pipeline.value);
+  if (!graph.ok) return graph;
+  const stages = selectStages(graph.value, selection);
+  if (!stages.ok) return stages;
+  const root = pipeline.value.root;
+  const outs = pipeline.value.stages.flatMap((s) => s.outs.map((o) => o.path));
+  const inputs = new Map<string, StageInputs>();
+  for (const name of stages.value) {
+    const stage = graph.value.stages.get(name)!;
+    inputs.set(name, {
+      deps: stage.deps.map((d) => d.path).filter((dep) => !outs.some((out) => isWithin(dep, out))),
+      params: stage.params,
+      modules: stage.uses === undefined ? [] : await moduleFiles(stage.uses, root, hasher),
+    });
+  }
+  const configFiles = [path.relative(root, file).split(path.sep).join('/'), ...pipeline.value.varsFiles];
+  return ok({ graph: graph.value, stages: stages.value, inputs, configFiles, outs });
+}
+
+/** A module whose imports do not resolve still has its own file watched: fixing it is an edit there. */
+async function moduleFiles(entry: string, root: string, hasher: Hasher): Promise<string[]> {
+  const files = await collectModuleFiles(entry, root, hasher);
+  return files.ok ? files.value : [entry];
+}
+
+/** Every watched path (file or directory), deduplicated and sorted. */
+export function watchRoots(plan: WatchPlan): string[] {
+  const roots = new Set(plan.configFiles);
+  for (const inputs of plan.inputs.values()) {
+    for (const dep of inputs.deps) roots.add(dep);
+    for (const spec of inputs.params) roots.add(spec.file);
+    for (const module of inputs.modules) roots.add(module);
+  }
+  return [...roots].sort();
+}
+
+/** Whether the watcher must look at `rel`: a watched path, something inside one, or a directory on the way to one. */
+export function isOnWatchedPath(roots: readonly string[], outs: readonly string[], rel: string): boolean {
+  if (rel === '' || rel === '.') return true;
+  if (OWN_STATE.some((own) => isWithin(rel, own)) || outs.some((out) => isWithin(rel, out))) return false;
+  return roots.some((root) => isWithin(rel, root) || isWithin(root, rel));
+}
+
+/** The selected stages that one of the changed paths feeds. */
+export function affectedStages(plan: WatchPlan, changed: readonly string[]): string[] {
+  if (changed.some((p) => plan.configFiles.includes(p))) return [...plan.stages];
+  const touches = (p: string, input: string) => isWithin(p, input) || isWithin(input, p);
+  return plan.stages.filter((name) => {
+    const inputs = plan.inputs.get(name)!;
+    return changed.some(
+      (p) =>
+        inputs.deps.some((dep) => touches(p, dep)) ||
+        inputs.params.some((spec) => spec.file === p) ||
+        inputs.modules.includes(p),
+    );
+  });
+}
+
+/** Params files that are nothing else: only their selected values count, not their bytes. */
+export function paramsOnlyFiles(plan: WatchPlan): Map<string, ParamSpec[]> {
+  const specs = new Map<string, ParamSpec[]>();
+  for (const inputs of plan.inputs.values()) {
+    for (const spec of inputs.params) specs.set(spec.file, [...(specs.get(spec.file) ?? []), spec]);
+  }
+  const other = new Set(plan.configFiles);
+  for (const inputs of plan.inputs.values()) for (const p of [...inputs.deps, ...inputs.modules]) other.add(p);
+  for (const file of [...specs.keys()]) {
+    if ([...other].some((p) => isWithin(file, p))) specs.delete(file);
+  }
+  return specs;
+}

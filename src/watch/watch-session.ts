@@ -1,0 +1,198 @@
+// `dagmake watch`: run the selected stages, then keep them up to date as their inputs change.
+// File events are debounced, confirmed by content, mapped to the stages they feed, and turn into
+// a new cycle — or, during a run, into a restart of just the running stages they make stale.
+import path from 'node:path';
+import { formatDiagnostic, type Diagnostic } from '../errors.js';
+import type { DagEvent } from '../events.js';
+import type { RunOptions } from '../engine/engine-context.js';
+import type { Selection } from '../graph/select-stages.js';
+import { Hasher } from '../hash/hasher.js';
+import { ContentTracker } from './content-tracker.js';
+import { Debouncer } from './debouncer.js';
+import { createFingerprinter } from './file-fingerprint.js';
+import { startFsWatcher, type FsWatcher } from './fs-watcher.js';
+import { affectedStages, isOnWatchedPath, loadWatchPlan, paramsOnlyFiles, watchRoots, type WatchPlan } from './watch-plan.js';
+import { WatchCycleRun } from './watch-cycle-run.js';
+
+export interface WatchRequest {
+  readonly file: string;
+  readonly displayPath: string;
+  readonly selection: Selection;
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  readonly options: RunOptions;
+  readonly debounceMs: number;
+  readonly graceMs: number;
+  emit(event: DagEvent): void;
+}
+
+export interface WatchHandle {
+  /** Resolves once stopped: the running cycle is cancelled and the watcher closed. */
+  readonly done: Promise<void>;
+  /** First call: stop watching and terminate running stages; second: kill them. */
+  stop(): void;
+}
+
+export function startWatch(request: WatchRequest): WatchHandle {
+  const session = new WatchSession(request);
+  return { done: session.start(), stop: () => session.stop() };
+}
+
+class WatchSession {
+  readonly #root: string;
+  readonly #debouncer: Debouncer;
+  #hasher!: Hasher;
+  #tracker!: ContentTracker;
+  #plan: WatchPlan | undefined;
+  /** The last pipeline failed to load: changes wait until it is fixed. */
+  #planInvalid = false;
+  #roots: string[];
+  #watchedRoots: string[] = [];
+  #watcher: FsWatcher | undefined;
+  #run: WatchCycleRun | undefined;
+  #cycle = 0;
+  /** Confirmed changes that the next cycle must take in. */
+  readonly #pending = new Set<string>();
+  /** Batches are handled one at a time so that content checks never interleave. */
+  #queue: Promise<void> = Promise.resolve();
+  #stopping = false;
+  #stopped!: () => void;
+
+  constructor(private readonly request: WatchRequest) {
+    this.#root = path.dirname(request.file);
+    this.#roots = [path.basename(request.file)];
+    this.#debouncer = new Debouncer(request.debounceMs, Math.max(2000, request.debounceMs * 10), (paths) => {
+      this.#queue = this.#queue.then(() => this.#onChanges(paths));
+    });
+  }
+
+  async start(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => (this.#stopped = resolve));
+    this.#hasher = await Hasher.open(this.#root);
+    this.#tracker = new ContentTracker(this.#root, createFingerprinter(this.#hasher, new Map()));
+    await this.#reloadPlan();
+    await this.#tracker.syncAll(this.#roots, this.#excluded);
+    await this.#refreshWatcher();
+    if (this.#plan && !this.#planInvalid) this.#startCycle();
+    else this.#emitIdle();
+    await stopped;
+    await this.#watcher?.close();
+    await this.#hasher.close();
+  }
+
+  stop(): void {
+    if (this.#stopping) {
+      this.#run?.cancel();
+      return;
+    }
+    this.#stopping = true;
+    this.#debouncer.cancel();
+    if (this.#run) this.#run.cancel();
+    else this.#stopped();
+  }
+
+  readonly #excluded = (rel: string): boolean => !isOnWatchedPath(this.#roots, this.#plan?.outs ?? [], rel);
+
+  async #onChanges(paths: readonly string[]): Promise<void> {
+    if (this.#stopping) return;
+    const changed = new Set<string>();
+    const problems: Diagnostic[] = [];
+    for (const p of paths) {
+      const result = await this.#tracker.sync(p, this.#excluded);
+      for (const c of result.changed) changed.add(c);
+      problems.push(...result.problems);
+    }
+    if (problems.length > 0) this.#emitDiagnostics(problems);
+    if (changed.size === 0) return;
+    const configFiles = this.#plan?.configFiles ?? this.#roots;
+    const modules = [...(this.#plan?.inputs.values() ?? [])].flatMap((i) => i.modules);
+    const configChanged = [...changed].some((c) => configFiles.includes(c));
+    if (configChanged || [...changed].some((c) => modules.includes(c))) {
+      await this.#reloadPlan();
+      for (const c of await this.#refreshWatcher()) changed.add(c);
+    }
+    for (const c of changed) this.#pending.add(c);
+    if (this.#planInvalid || this.#stopping) return;
+    if (this.#run === undefined) {
+      this.#startCycle();
+      return;
+    }
+    // During a run: restart what is stale now; anything already finished needs another cycle.
+    const followUp = configChanged || this.#run.inputsChanged(affectedStages(this.#plan!, [...changed]));
+    if (!followUp) for (const c of changed) this.#pending.delete(c);
+  }
+
+  async #reloadPlan(): Promise<void> {
+    const { file, displayPath, selection } = this.request;
+    const plan = await loadWatchPlan(file, displayPath, selection, this.#hasher);
+    if (!plan.ok) {
+      this.#planInvalid = true;
+      this.#emitDiagnostics(plan.error);
+      return;
+    }
+    this.#plan = plan.value;
+    this.#planInvalid = false;
+    this.#roots = watchRoots(plan.value);
+    this.#tracker.setFingerprinter(createFingerprinter(this.#hasher, paramsOnlyFiles(plan.value)));
+    this.#tracker.retain(this.#roots);
+  }
+
+  /** Watches the current roots; returns changes that happened while no watcher covered them. */
+  async #refreshWatcher(): Promise<string[]> {
+    const roots = this.#roots;
+    if (this.#watcher && roots.join('\n') === this.#watchedRoots.join('\n')) return [];
+    await this.#watcher?.close();
+    this.#watchedRoots = roots;
+    this.#watcher = await startFsWatcher({
+      root: this.#root,
+      isWatched: (rel) => !this.#excluded(rel),
+      onPath: (rel) => this.#debouncer.add(rel),
+      onError: (error) => this.request.emit({ type: 'warning', time: Date.now(), message: `file watcher: ${error.message}` }),
+    });
+    const gaps = await this.#tracker.syncAll(roots, this.#excluded);
+    return gaps.changed;
+  }
+
+  #startCycle(): void {
+    const changed = [...this.#pending].sort();
+    this.#pending.clear();
+    const cycle = ++this.#cycle;
+    this.#emitCycle('start', changed);
+    const { file, displayPath, selection, jobs, keepGoing, options, graceMs } = this.request;
+    const run = new WatchCycleRun(
+      { file, displayPath, selection, jobs, keepGoing, options, graceMs, wait: true },
+      (event) => this.request.emit(event),
+    );
+    this.#run = run;
+    run.outcome.then(
+      (outcome) => {
+        if (outcome.kind === 'invalid') this.#emitDiagnostics(outcome.diagnostics);
+        this.#endCycle(cycle, changed);
+      },
+      (error: unknown) => {
+        this.request.emit({ type: 'warning', time: Date.now(), message: `cycle ${cycle} stopped: ${String(error)}` });
+        this.#endCycle(cycle, changed);
+      },
+    );
+  }
+
+  #endCycle(cycle: number, changed: readonly string[]): void {
+    this.#run = undefined;
+    this.#emitCycle('end', changed, cycle);
+    if (this.#stopping) this.#stopped();
+    else if (this.#pending.size > 0 && !this.#planInvalid) this.#startCycle();
+    else this.#emitIdle();
+  }
+
+  #emitIdle(): void {
+    this.#emitCycle('idle', []);
+  }
+
+  #emitCycle(phase: 'start' | 'end' | 'idle', changed: readonly string[], cycle = this.#cycle): void {
+    this.request.emit({ type: 'watch-cycle', time: Date.now(), phase, cycle, changed, watchedFiles: this.#tracker.size });
+  }
+
+  #emitDiagnostics(diagnostics: readonly Diagnostic[]): void {
+    this.request.emit({ type: 'diagnostics', time: Date.now(), messages: diagnostics.map(formatDiagnostic) });
+  }
+}

@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { rename, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { ResultPromise } from 'execa';
+import type { DagEvent } from '../../src/events.js';
+import { spawnCli } from '../helpers/run-cli.js';
+import { tempProject, type TempProject } from '../helpers/temp-project.js';
+
+type Cycle = Extract<DagEvent, { type: 'watch-cycle' }>;
+
+/** A running `dagmake watch --json`, read event by event. */
+class Watch {
+  readonly events: DagEvent[] = [];
+  readonly #process: ResultPromise;
+  #buffer = '';
+  #waiters: (() => void)[] = [];
+
+  constructor(root: string, args: readonly string[] = []) {
+    this.#process = spawnCli(root, ['watch', '--json', '--debounce', '50', ...args]);
+    this.#process.stdout!.on('data', (chunk: Buffer) => {
+      this.#buffer += chunk.toString();
+      const lines = this.#buffer.split('\n');
+      this.#buffer = lines.pop()!;
+      for (const line of lines) if (line.startsWith('{')) this.events.push(JSON.parse(line) as DagEvent);
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+  }
+
+  /** The first event from index `from` on that matches; fails the test after `timeoutMs`. */
+  async waitFor(match: (event: DagEvent) => boolean, from = 0, timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.events.findIndex((e, i) => i >= from && match(e));
+      if (index >= 0) return index;
+      const left = deadline - Date.now();
+      if (left <= 0) assert.fail(`timed out waiting for an event; got:\n${this.events.map((e) => JSON.stringify(e)).join('\n')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Waits for the idle marker after `from`; returns its index. */
+  idle(from = 0): Promise<number> {
+    return this.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'idle', from);
+  }
+
+  cyclesBetween(from: number, to = this.events.length): Cycle[] {
+    return this.events.slice(from, to).filter((e): e is Cycle => e.type === 'watch-cycle' && e.phase === 'start');
+  }
+
+  stagesBetween(from: number, to: number, status: string): string[] {
+    return this.events
+      .slice(from, to)
+      .filter((e) => e.type === 'stage' && e.status === status)
+      .map((e) => (e.type === 'stage' ? e.stage : ''));
+  }
+
+  async stop(): Promise<number> {
+    this.#process.kill('SIGINT');
+    const result = await this.#process;
+    return result.exitCode ?? -1;
+  }
+}
+
+/**
+ * Writes the sentinel (the dep of stage `sentinel`) and waits for that cycle to go idle: every
+ * change made before it has been looked at by then. Returns the idle marker's index.
+ */
+async function settle(watch: Watch, project: TempProject, from: number): Promise<number> {
+  await project.write('sentinel.txt', `${Date.now()}-${Math.random()}\n`);
+  const start = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start' && e.changed.includes('sentinel.txt'), from);
+  return watch.idle(start);
+}
+
+const SENTINEL_STAGE = `  sentinel: {cmd: cp sentinel.txt sentinel.out, deps: [sentinel.txt], outs: [sentinel.out]}\n`;
+
+const projects: TempProject[] = [];
+async function project(files: Record<string, string>): Promise<TempProject> {
+  const p = await tempProject({ 'sentinel.txt': 'start\n', ...files });
+  projects.push(p);
+  return p;
+}
+after(() => Promise.all(projects.map((p) => p.dispose())));
+
+describe('watch', () => {
+  test('a selected param reruns only its stage; unselected keys, touches and same-byte saves run nothing', async () => {
+    const p = await project({
+      'params.yaml': 'lr: 1\nepochs: 3\nunused: a\n',
+      'data.txt': 'rows\n',
+      'pipeline.yaml': `stages:
+  train: {cmd: echo trained > model.txt, params: [lr], outs: [model.txt]}
+  prep: {cmd: cp data.txt prep.txt, deps: [data.txt], params: [epochs], outs: [prep.txt]}
+${SENTINEL_STAGE}`,
+    });
+    const watch = new Watch(p.root);
+    const first = await watch.idle();
+    assert.deepEqual(watch.stagesBetween(0, first, 'ran').sort(), ['prep', 'sentinel', 'train']);
+
+    await p.write('params.yaml', 'lr: 2\nepochs: 3\nunused: a\n');
+    const idle = await watch.idle(first + 1);
+    assert.deepEqual(watch.cyclesBetween(first, idle).map((c) => c.changed), [['params.yaml']]);
+    assert.deepEqual(watch.stagesBetween(first, idle, 'ran'), ['train']);
+
+    await p.write('params.yaml', 'lr: 2\nepochs: 3\nunused: b\n');
+    await p.write('data.txt', 'rows\n');
+    const now = new Date();
+    await utimes(path.join(p.root, 'params.yaml'), now, now);
+    const settled = await settle(watch, p, idle + 1);
+    assert.deepEqual(watch.cyclesBetween(idle, settled).map((c) => c.changed), [['sentinel.txt']]);
+    assert.deepEqual(watch.stagesBetween(idle, settled, 'ran'), ['sentinel']);
+    assert.equal(await watch.stop(), 130);
+  });
+
+  test('twenty rapid saves make one rerun; an atomic rename save is seen', async () => {
+    const p = await project({
+      'data.txt': 'v0\n',
+      'pipeline.yaml': `stages:
+  copy: {cmd: cp data.txt copy.txt, deps: [data.txt], outs: [copy.txt]}
+${SENTINEL_STAGE}`,
+    });
+    const watch = new Watch(p.root);
+    const first = await watch.idle();
+    for (let i = 1; i <= 20; i++) await p.write('data.txt', `v${i}\n`);
+    const settled = await settle(watch, p, first + 1);
+    assert.equal(watch.stagesBetween(first, settled, 'ran').filter((s) => s === 'copy').length, 1);
+    assert.equal(await p.read('copy.txt'), 'v20\n');
+
+    await writeFile(path.join(p.root, '.data.txt.tmp'), 'renamed\n');
+    await rename(path.join(p.root, '.data.txt.tmp'), path.join(p.root, 'data.txt'));
+    const start = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start', settled + 1);
+    assert.deepEqual((watch.events[start] as Cycle).changed, ['data.txt']);
+    await watch.idle(start);
+    assert.equal(await p.read('copy.txt'), 'renamed\n');
+    assert.equal(await watch.stop(), 130);
+  });
+
+  test('a deleted dep is reported, and its stage reruns when it comes back', async () => {
+    const p = await project({
+      'in/a.txt': 'one\n',
+      'pipeline.yaml': `stages:
+  copy: {cmd: cp in/a.txt copy.txt, deps: [in/a.txt], outs: [copy.txt]}
+`,
+    });
+    const watch = new Watch(p.root);
+    const first = await watch.idle();
+    await p.remove('in');
+    const diagnostics = await watch.waitFor((e) => e.type === 'diagnostics', first + 1);
+    const messages = (watch.events[diagnostics] as Extract<DagEvent, { type: 'diagnostics' }>).messages;
+    assert.match(messages.join('\n'), /in\/a\.txt/);
+    const idle = await watch.idle(diagnostics);
+    await p.write('in/a.txt', 'two\n');
+    const ran = await watch.waitFor((e) => e.type === 'stage' && e.stage === 'copy' && e.status === 'ran', idle + 1);
+    await watch.idle(ran);
+    assert.equal(await p.read('copy.txt'), 'two\n');
+    assert.equal(await watch.stop(), 130);
+  });
+
+  test('an invalid pipeline is reported and watching goes on until it is fixed', async () => {
+    const p = await project({
+      'pipeline.yaml': `stages:
+  hello: {cmd: echo one > hello.txt, outs: [hello.txt]}
+`,
+    });
+    const watch = new Watch(p.root);
+    const first = await watch.idle();
+    await p.write('pipeline.yaml', 'stages:\n  hello: {cmd: [unclosed\n');
+    const diagnostics = await watch.waitFor((e) => e.type === 'diagnostics', first + 1);
+    await p.write('pipeline.yaml', `stages:\n  hello: {cmd: echo two > hello.txt, outs: [hello.txt]}\n`);
+    const start = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start', diagnostics + 1);
+    assert.deepEqual((watch.events[start] as Cycle).changed, ['pipeline.yaml']);
+    await watch.idle(start);
+    assert.equal(await p.read('hello.txt'), 'two\n');
+    assert.equal(await watch.stop(), 130);
+  });
+
+  test('a change during a run restarts only the stale stage; the unrelated running stage finishes', async () => {
+    const p = await project({
+      'slow.in': 'old\n',
+      'pipeline.yaml': `stages:
+  slow: {cmd: sleep 1.5 && cp slow.in slow.out, deps: [slow.in], outs: [slow.out]}
+  other: {cmd: sleep 1.5 && echo other > other.out, outs: [other.out]}
+`,
+    });
+    const watch = new Watch(p.root, ['-j', '2']);
+    const started = (stage: string) => (e: DagEvent) => e.type === 'stage-start' && e.stage === stage;
+    await watch.waitFor(started('slow'));
+    await watch.waitFor(started('other'));
+    await p.write('slow.in', 'new\n');
+    const idle = await watch.idle();
+    assert.deepEqual(watch.stagesBetween(0, idle, 'cancelled'), ['slow']);
+    assert.deepEqual(watch.stagesBetween(0, idle, 'ran').sort(), ['other', 'slow']);
+    assert.equal(watch.cyclesBetween(0, idle).length, 1);
+    assert.equal(await p.read('slow.out'), 'new\n');
+    assert.equal(await watch.stop(), 130);
+  });
+
+  test("restores from the cache and the engine's writes into a watched directory trigger nothing", async () => {
+    const p = await project({
+      'data/raw.txt': 'v1\n',
+      'pipeline.yaml': `stages:
+  gen: {cmd: echo generated > data/gen.txt, outs: [data/gen.txt]}
+  use: {cmd: cat data/raw.txt data/gen.txt > use.txt, deps: [data], outs: [use.txt]}
+${SENTINEL_STAGE}`,
+    });
+    const watch = new Watch(p.root);
+    const first = await watch.idle();
+    await p.write('data/raw.txt', 'v2\n');
+    const second = await watch.idle(first + 1);
+    assert.deepEqual(watch.stagesBetween(first, second, 'ran'), ['use']);
+    await p.write('data/raw.txt', 'v1\n');
+    const third = await watch.idle(second + 1);
+    assert.deepEqual(watch.stagesBetween(second, third, 'restored'), ['use']);
+    const settled = await settle(watch, p, third + 1);
+    assert.deepEqual(watch.cyclesBetween(third, settled).map((c) => c.changed), [['sentinel.txt']]);
+    assert.equal(await watch.stop(), 130);
+  });
+});
