@@ -13,7 +13,8 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/dis
 describe('HPO config', () => {
   it('loads the shipped smoke and prod configs', () => {
     const smoke = loadHpoConfig(join(repoRoot, 'config/hpo/smoke.yaml'));
-    assert.equal(smoke.sampling.max_trials, 4);
+    assert.equal(smoke.sampling.max_trials, 3);
+    assert.equal(smoke.trial.epochs, 2);
     assert.equal(smoke.early_termination.policy, 'median');
     const prod = loadHpoConfig(join(repoRoot, 'config/hpo/prod.yaml'));
     assert.equal(prod.sampling.algorithm, 'tpe');
