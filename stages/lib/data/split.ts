@@ -1,23 +1,13 @@
 // Deterministic train/validation split for sources that come as one file.
+import { mulberry32 } from '../random.js';
 
-/** mulberry32: a tiny seeded PRNG, so the split does not depend on faker or Math.random. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Puts round(n × fraction) items (at least one when fraction > 0 and n ≥ 2) into validation,
  * chosen by `seed`; both parts keep the source order.
  */
 export function splitBySeed<T>(items: readonly T[], fraction: number, seed: number): { train: T[]; validation: T[] } {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const order = items.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

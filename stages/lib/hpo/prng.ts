@@ -3,24 +3,14 @@
 // sampling) seeded per trial/parameter through SHA-256, so that streams for different trials
 // never overlap and a trial's draws do not depend on how many draws another trial made.
 import { createHash } from 'node:crypto';
+import { mulberry32, type Rng } from '../random.js';
 
-export type Rng = () => number;
+export { mulberry32, type Rng };
+
 
 /** A 32-bit seed derived from any JSON-able parts, e.g. (studySeed, 'tpe', trialNumber, param). */
 export function deriveSeed(...parts: readonly unknown[]): number {
   return createHash('sha256').update(JSON.stringify(parts)).digest().readUInt32LE(0);
-}
-
-/** Uniform floats in [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function rngFor(...parts: readonly unknown[]): Rng {
