@@ -74,6 +74,7 @@ const toolsFor = (stages: number): Tool[] => [dagmake, ...peers, ...(withSnakema
 
 try {
   log(`dagmake engine benchmarks in ${tmp} (${os.availableParallelism()} cores, node ${process.version}${quick ? ', quick' : ''})`);
+  log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   log(`peers: ${[...peers.map((p) => p.name), ...(withSnakemake ? ['snakemake'] : [])].join(', ') || 'none'}`);
   results.floorSeconds = floor();
   log(`  floor: node -e 0 ${results.floorSeconds.toFixed(3)} s`);
@@ -84,7 +85,7 @@ try {
     const sizes: [number, Repetitions][] = [
       [100, reps(5, 7, 5)],
       [1000, reps(3, 7, 5)],
-      ...(quick ? [] : ([[5000, reps(2, 5, 3)]] as [number, Repetitions][])),
+      ...(quick ? [] : ([[5000, reps(1, 3, 3)]] as [number, Repetitions][])),
     ];
     for (const [n, r] of sizes) {
       const project = generateCopies(dirFor(`copy-${n}`), n, { snakefile });
@@ -122,6 +123,7 @@ try {
 
   results.engine = engine;
   console.log(`\nMachine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}, ${os.platform()} ${os.release()}`);
+  console.log(`Load average at the end (1, 5, 15 min): ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
   console.log(`Floor: \`node -e 0\` ${results.floorSeconds.toFixed(3)} s (median)\n`);
   if (engine.length > 0) console.log(`${engineTable(engine)}\n`);
   const targets = checkTargets(results);

@@ -6,7 +6,7 @@ import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { buildGraph, type StageGraph } from '../graph/build-graph.js';
 import { selectStages, type Selection } from '../graph/select-stages.js';
-import { loadPipeline } from '../pipeline/load-pipeline.js';
+import { loadPipelineMemo } from './load-pipeline-memo.js';
 
 export interface PreparedRun {
   readonly graph: StageGraph;
@@ -19,7 +19,7 @@ export async function prepareRun(
   displayPath: string,
   selection: Selection,
 ): Promise<Result<PreparedRun, Diagnostic[]>> {
-  const pipeline = await loadPipeline(file, { displayPath });
+  const pipeline = await loadPipelineMemo(file, displayPath);
   if (!pipeline.ok) return pipeline;
   const graph = buildGraph(pipeline.value);
   if (!graph.ok) return graph;

@@ -6,6 +6,7 @@ import { Document, LineCounter, isMap, isNode, isSeq, parseDocument } from 'yaml
 import type { Diagnostic, Result, SourceLocation } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { canonicalize } from '../hash/canonical-json.js';
+import { readParseMemo, writeParseMemo } from '../parse-memo.js';
 import { isErrno, writeFileAtomicIfChanged } from './atomic-write.js';
 import { lockFileSchema } from './lock-schema.js';
 import type { LockFile, LockedPath, LockedStage } from './types.js';
@@ -108,7 +109,11 @@ export async function readLock(root: string): Promise<Result<LockFile, Diagnosti
     const reason = error instanceof Error ? error.message : String(error);
     return fail([{ message: `cannot read ${LOCK_FILE_NAME}: ${reason}`, hint: 'check the file permissions' }]);
   }
-  return parseLock(text);
+  const memo = await readParseMemo<LockFile>(root, 'lock', text);
+  if (memo) return ok(memo);
+  const parsed = parseLock(text);
+  if (parsed.ok) await writeParseMemo(root, 'lock', text, parsed.value);
+  return parsed;
 }
 
 /** Atomic; leaves the file untouched when its bytes would not change. Returns whether it wrote. */

@@ -34,15 +34,18 @@ export class ContentTracker {
     const result: SyncResult = { changed: [], problems: [] };
     if (excluded(rel)) return result;
     const present = await this.#listFiles(rel, excluded);
-    const below = [...this.#known.keys()].filter((known) => isWithin(known, rel) && !present.has(known));
+    // Only a directory (now or before) can have known files below it; a plain file skips the scan.
+    const isFile = this.#known.has(rel) || (present.size === 1 && present.has(rel));
+    const below = isFile ? [] : [...this.#known.keys()].filter((known) => isWithin(known, rel) && !present.has(known));
+    if (isFile && !present.has(rel)) below.push(rel);
     for (const file of [...present, ...below]) await this.#check(file, result);
     return result;
   }
 
-  /** Re-checks every known file and every root; for gaps when the watcher was restarted. */
+  /** Re-checks everything under the roots; for gaps while no watcher was running. */
   async syncAll(roots: readonly string[], excluded: (rel: string) => boolean): Promise<SyncResult> {
     const result: SyncResult = { changed: [], problems: [] };
-    for (const rel of new Set([...roots, ...this.#known.keys()])) {
+    for (const rel of roots) {
       const one = await this.sync(rel, excluded);
       result.changed.push(...one.changed.filter((c) => !result.changed.includes(c)));
       result.problems.push(...one.problems);

@@ -26,6 +26,19 @@ export async function startFsWatcher(options: FsWatcherOptions): Promise<FsWatch
     atomic: false,
   });
   watcher.on('all', (_event, abs) => options.onPath(toRel(abs)));
+  // chokidar drops some changes of a file (same mtime as it last saw, or a read just after the
+  // write); the raw notifications are all there, and each path is confirmed by content anyway.
+  watcher.on('raw', (_event, name, details) => {
+    const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    if (typeof watched !== 'string') return;
+    if (typeof name === 'string' && name !== '') {
+      const inside = toRel(path.join(watched, name));
+      if (options.isWatched(inside)) options.onPath(inside);
+      if (name !== path.basename(watched)) return;
+    }
+    const own = toRel(watched);
+    if (own !== '' && options.isWatched(own)) options.onPath(own);
+  });
   watcher.on('error', (error) => options.onError(error instanceof Error ? error : new Error(String(error))));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return { close: () => watcher.close() };

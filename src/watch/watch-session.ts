@@ -6,6 +6,7 @@ import { formatDiagnostic, type Diagnostic } from '../errors.js';
 import type { DagEvent } from '../events.js';
 import type { RunOptions } from '../engine/engine-context.js';
 import type { Selection } from '../graph/select-stages.js';
+import { isWithin } from '../graph/build-graph.js';
 import { Hasher } from '../hash/hasher.js';
 import { ContentTracker } from './content-tracker.js';
 import { Debouncer } from './debouncer.js';
@@ -62,7 +63,9 @@ class WatchSession {
     this.#root = path.dirname(request.file);
     this.#roots = [path.basename(request.file)];
     this.#debouncer = new Debouncer(request.debounceMs, Math.max(2000, request.debounceMs * 10), (paths) => {
-      this.#queue = this.#queue.then(() => this.#onChanges(paths));
+      this.#queue = this.#queue
+        .then(() => this.#onChanges(paths))
+        .catch((error: unknown) => this.request.emit({ type: 'warning', time: Date.now(), message: `watching: ${String(error)}` }));
     });
   }
 
@@ -73,11 +76,12 @@ class WatchSession {
     await this.#reloadPlan();
     await this.#tracker.syncAll(this.#roots, this.#excluded);
     await this.#refreshWatcher();
-    if (this.#plan && !this.#planInvalid) this.#startCycle();
+    if (this.#stopping) this.#stopped();
+    else if (this.#plan && !this.#planInvalid) this.#startCycle();
     else this.#emitIdle();
     await stopped;
     await this.#watcher?.close();
-    await this.#hasher.close();
+    // The hasher is not saved: each run saves the project's stat cache with what it saw.
   }
 
   stop(): void {
@@ -103,7 +107,10 @@ class WatchSession {
       problems.push(...result.problems);
     }
     if (problems.length > 0) this.#emitDiagnostics(problems);
-    if (changed.size === 0) return;
+    if (changed.size === 0) {
+      if (problems.length > 0 && !this.#run) this.#emitIdle();
+      return;
+    }
     const configFiles = this.#plan?.configFiles ?? this.#roots;
     const modules = [...(this.#plan?.inputs.values() ?? [])].flatMap((i) => i.modules);
     const configChanged = [...changed].some((c) => configFiles.includes(c));
@@ -112,7 +119,11 @@ class WatchSession {
       for (const c of await this.#refreshWatcher()) changed.add(c);
     }
     for (const c of changed) this.#pending.add(c);
-    if (this.#planInvalid || this.#stopping) return;
+    if (this.#stopping) return;
+    if (this.#planInvalid) {
+      if (!this.#run) this.#emitIdle();
+      return;
+    }
     if (this.#run === undefined) {
       this.#startCycle();
       return;
@@ -142,6 +153,7 @@ class WatchSession {
     const roots = this.#roots;
     if (this.#watcher && roots.join('\n') === this.#watchedRoots.join('\n')) return [];
     await this.#watcher?.close();
+    const previous = this.#watcher ? this.#watchedRoots : [];
     this.#watchedRoots = roots;
     this.#watcher = await startFsWatcher({
       root: this.#root,
@@ -149,8 +161,9 @@ class WatchSession {
       onPath: (rel) => this.#debouncer.add(rel),
       onError: (error) => this.request.emit({ type: 'warning', time: Date.now(), message: `file watcher: ${error.message}` }),
     });
+    // Newly watched paths are taken as they are; only paths watched before can have changed.
     const gaps = await this.#tracker.syncAll(roots, this.#excluded);
-    return gaps.changed;
+    return gaps.changed.filter((c) => previous.some((root) => isWithin(c, root)));
   }
 
   #startCycle(): void {

@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import { rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, afterEach, describe, test } from 'node:test';
 import type { ResultPromise } from 'execa';
 import type { DagEvent } from '../../src/events.js';
 import { spawnCli } from '../helpers/run-cli.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
 type Cycle = Extract<DagEvent, { type: 'watch-cycle' }>;
+
+const running = new Set<ResultPromise>();
+// A failed assertion must not leave a watcher running: the test process would never exit.
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** A running `dagmake watch --json`, read event by event. */
 class Watch {
@@ -18,6 +24,8 @@ class Watch {
 
   constructor(root: string, args: readonly string[] = []) {
     this.#process = spawnCli(root, ['watch', '--json', '--debounce', '50', ...args]);
+    running.add(this.#process);
+    void this.#process.then(() => running.delete(this.#process));
     this.#process.stdout!.on('data', (chunk: Buffer) => {
       this.#buffer += chunk.toString();
       const lines = this.#buffer.split('\n');
@@ -78,6 +86,8 @@ async function settle(watch: Watch, project: TempProject, from: number): Promise
   return watch.idle(start);
 }
 
+const stageApi = path.resolve(process.cwd(), 'src/stage-api.ts');
+
 const SENTINEL_STAGE = `  sentinel: {cmd: cp sentinel.txt sentinel.out, deps: [sentinel.txt], outs: [sentinel.out]}\n`;
 
 const projects: TempProject[] = [];
@@ -94,8 +104,8 @@ describe('watch', () => {
       'params.yaml': 'lr: 1\nepochs: 3\nunused: a\n',
       'data.txt': 'rows\n',
       'pipeline.yaml': `stages:
-  train: {cmd: echo trained > model.txt, params: [lr], outs: [model.txt]}
-  prep: {cmd: cp data.txt prep.txt, deps: [data.txt], params: [epochs], outs: [prep.txt]}
+  train: {cmd: echo trained > model.txt, params: [{params.yaml: [lr]}], outs: [model.txt]}
+  prep: {cmd: cp data.txt prep.txt, deps: [data.txt], params: [{params.yaml: [epochs]}], outs: [prep.txt]}
 ${SENTINEL_STAGE}`,
     });
     const watch = new Watch(p.root);
@@ -219,5 +229,45 @@ ${SENTINEL_STAGE}`,
     const settled = await settle(watch, p, third + 1);
     assert.deepEqual(watch.cyclesBetween(third, settled).map((c) => c.changed), [['sentinel.txt']]);
     assert.equal(await watch.stop(), 130);
+  });
+
+  test("editing a module's local import reruns its stage; a new import is watched too", async () => {
+    const p = await project({
+      'pipeline.yaml': `stages:
+  greet: {uses: stages/greet.ts, outs: [greeting.txt]}
+`,
+      'stages/greet.ts': `import { writeFile } from 'node:fs/promises';
+import { defineStage } from ${JSON.stringify(stageApi)};
+import { word } from './lib/word.js';
+export default defineStage(async (ctx) => {
+  await writeFile(ctx.resolve('greeting.txt'), word);
+});
+`,
+      'stages/lib/word.ts': `export const word = 'one';\n`,
+      'stages/lib/extra.ts': `export const extra = '+';\n`,
+    });
+    const watch = new Watch(p.root);
+    const first = await watch.idle();
+    await p.write('stages/lib/word.ts', `import { extra } from './extra.js';\nexport const word = 'two' + extra;\n`);
+    const second = await watch.idle(first + 1);
+    assert.deepEqual(watch.cyclesBetween(first, second).map((c) => c.changed), [['stages/lib/word.ts']]);
+    assert.equal(await p.read('greeting.txt'), 'two+');
+    await p.write('stages/lib/extra.ts', `export const extra = '!';\n`);
+    const third = await watch.idle(second + 1);
+    assert.deepEqual(watch.stagesBetween(second, third, 'ran'), ['greet']);
+    assert.equal(await p.read('greeting.txt'), 'two!');
+    assert.equal(await watch.stop(), 130);
+  });
+
+  test('Ctrl-C during a run cancels the running stage and exits 130', async () => {
+    const p = await project({
+      'pipeline.yaml': `stages:
+  long: {cmd: sleep 30 && echo done > long.txt, outs: [long.txt]}
+`,
+    });
+    const watch = new Watch(p.root);
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'long');
+    assert.equal(await watch.stop(), 130);
+    assert.deepEqual(watch.stagesBetween(0, watch.events.length, 'cancelled'), ['long']);
   });
 });
