@@ -80,6 +80,7 @@ class WatchSession {
     else if (this.#plan && !this.#planInvalid) this.#startCycle();
     else this.#emitIdle();
     await stopped;
+    await this.#queue;
     await this.#watcher?.close();
     // The hasher is not saved: each run saves the project's stat cache with what it saw.
   }
@@ -151,7 +152,7 @@ class WatchSession {
   /** Watches the current roots; returns changes that happened while no watcher covered them. */
   async #refreshWatcher(): Promise<string[]> {
     const roots = this.#roots;
-    if (this.#watcher && roots.join('\n') === this.#watchedRoots.join('\n')) return [];
+    if (this.#stopping || (this.#watcher && roots.join('\n') === this.#watchedRoots.join('\n'))) return [];
     await this.#watcher?.close();
     const previous = this.#watcher ? this.#watchedRoots : [];
     this.#watchedRoots = roots;

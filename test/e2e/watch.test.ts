@@ -173,6 +173,7 @@ ${SENTINEL_STAGE}`,
 
   test('an invalid pipeline is reported and watching goes on until it is fixed', async () => {
     const p = await project({
+      'vars.yaml': 'word: two\n',
       'pipeline.yaml': `stages:
   hello: {cmd: echo one > hello.txt, outs: [hello.txt]}
 `,
@@ -181,11 +182,16 @@ ${SENTINEL_STAGE}`,
     const first = await watch.idle();
     await p.write('pipeline.yaml', 'stages:\n  hello: {cmd: [unclosed\n');
     const diagnostics = await watch.waitFor((e) => e.type === 'diagnostics', first + 1);
-    await p.write('pipeline.yaml', `stages:\n  hello: {cmd: echo two > hello.txt, outs: [hello.txt]}\n`);
+    await p.write('pipeline.yaml', `vars: [vars.yaml]\nstages:\n  hello: {cmd: "echo \${word} > hello.txt", outs: [hello.txt]}\n`);
     const start = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start', diagnostics + 1);
     assert.deepEqual((watch.events[start] as Cycle).changed, ['pipeline.yaml']);
-    await watch.idle(start);
+    const fixed = await watch.idle(start);
     assert.equal(await p.read('hello.txt'), 'two\n');
+    await p.write('vars.yaml', 'word: three\n');
+    const again = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start', fixed + 1);
+    assert.deepEqual((watch.events[again] as Cycle).changed, ['vars.yaml']);
+    await watch.idle(again);
+    assert.equal(await p.read('hello.txt'), 'three\n');
     assert.equal(await watch.stop(), 130);
   });
 
