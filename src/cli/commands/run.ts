@@ -1,8 +1,7 @@
-import os from 'node:os';
 import { runPipeline } from '../../engine/run-pipeline.js';
-import { createReporter, type ReporterKind } from '../../reporters/pick-reporter.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { checkRunOptions, openReporter, runOptionSpecs, selectionOf, type RunOptionFlags } from '../run-options.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { printDryRun } from './dry-run.js';
@@ -25,18 +24,10 @@ Options:
       --no-run-cache  never restore stale stages from the run cache
       --verify        re-hash cached objects before restoring them`;
 
-interface RunFlags {
-  jobs?: string;
-  'keep-going'?: boolean;
+interface RunFlags extends RunOptionFlags {
   force?: boolean;
   dry?: boolean;
-  downstream?: boolean;
-  single?: boolean;
-  json?: boolean;
-  reporter?: string;
-  'no-color'?: boolean;
   'no-wait'?: boolean;
-  'no-run-cache'?: boolean;
   verify?: boolean;
 }
 
@@ -46,52 +37,23 @@ export const runCommand: Command = {
   async run(args, io) {
     const parsed = parseCommandArgs<RunFlags>(
       args,
-      {
-        jobs: { type: 'string', short: 'j' },
-        'keep-going': { type: 'boolean', short: 'k' },
-        force: { type: 'boolean' },
-        dry: { type: 'boolean' },
-        downstream: { type: 'boolean' },
-        single: { type: 'boolean', short: 's' },
-        json: { type: 'boolean' },
-        reporter: { type: 'string' },
-        'no-color': { type: 'boolean' },
-        'no-wait': { type: 'boolean' },
-        'no-run-cache': { type: 'boolean' },
-        verify: { type: 'boolean' },
-      },
+      { ...runOptionSpecs, force: { type: 'boolean' }, dry: { type: 'boolean' }, 'no-wait': { type: 'boolean' }, verify: { type: 'boolean' } },
       usage,
     );
     if (!parsed.ok) return reportParseFailure(parsed, io, 'run');
     const { values, positionals, global } = parsed;
-    const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1) {
-      io.stderr.write(`error: expected --jobs to be a positive integer, got "${values.jobs}"\n`);
-      return ExitCode.usage;
-    }
-    const reporterKind = values.reporter;
-    if (reporterKind !== undefined && !['ink', 'plain', 'json'].includes(reporterKind)) {
-      io.stderr.write(`error: unknown reporter "${reporterKind}"\n  hint: use ink, plain or json\n`);
-      return ExitCode.usage;
-    }
-    const selection = { targets: positionals, downstream: values.downstream ?? false, single: values.single ?? false };
+    const checked = checkRunOptions(values, io);
+    if (!checked) return ExitCode.usage;
+    const selection = selectionOf(values, positionals);
     if (values.dry) return printDryRun(global, selection, io);
 
     let handle: ReturnType<typeof runPipeline> | undefined;
-    const reporter = await createReporter({
-      kind: reporterKind as ReporterKind | undefined,
-      json: values.json,
-      stream: io.stdout,
-      isTTY: Boolean(io.stdout.isTTY),
-      env: io.env,
-      color: !values['no-color'] && Boolean(io.stdout.isTTY),
-      onCancel: () => handle?.cancel(),
-    });
+    const reporter = await openReporter(values, checked.reporter, io, () => handle?.cancel());
     handle = runPipeline({
       file: global.file,
       displayPath: global.displayPath,
       selection,
-      jobs,
+      jobs: checked.jobs,
       keepGoing: values['keep-going'] ?? false,
       options: { force: values.force ?? false, verify: values.verify ?? false, useRunCache: !values['no-run-cache'] },
       wait: !values['no-wait'],

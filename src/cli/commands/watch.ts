@@ -1,8 +1,7 @@
-import os from 'node:os';
-import { createReporter, type ReporterKind } from '../../reporters/pick-reporter.js';
 import { startWatch, type WatchHandle } from '../../watch/watch-session.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { checkRunOptions, openReporter, runOptionSpecs, selectionOf, type RunOptionFlags } from '../run-options.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 
 const usage = `Usage: dagmake watch [TARGET...] [options]
@@ -23,16 +22,8 @@ Options:
       --no-color      plain text output (also NO_COLOR=1)
       --no-run-cache  never restore stale stages from the run cache`;
 
-interface WatchFlags {
-  jobs?: string;
-  'keep-going'?: boolean;
+interface WatchFlags extends RunOptionFlags {
   debounce?: string;
-  downstream?: boolean;
-  single?: boolean;
-  json?: boolean;
-  reporter?: string;
-  'no-color'?: boolean;
-  'no-run-cache'?: boolean;
 }
 
 export const watchCommand: Command = {
@@ -41,52 +32,26 @@ export const watchCommand: Command = {
   async run(args, io) {
     const parsed = parseCommandArgs<WatchFlags>(
       args,
-      {
-        jobs: { type: 'string', short: 'j' },
-        'keep-going': { type: 'boolean', short: 'k' },
-        debounce: { type: 'string' },
-        downstream: { type: 'boolean' },
-        single: { type: 'boolean', short: 's' },
-        json: { type: 'boolean' },
-        reporter: { type: 'string' },
-        'no-color': { type: 'boolean' },
-        'no-run-cache': { type: 'boolean' },
-      },
+      { ...runOptionSpecs, debounce: { type: 'string' } },
       usage,
     );
     if (!parsed.ok) return reportParseFailure(parsed, io, 'watch');
     const { values, positionals, global } = parsed;
-    const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1) {
-      io.stderr.write(`error: expected --jobs to be a positive integer, got "${values.jobs}"\n`);
-      return ExitCode.usage;
-    }
+    const checked = checkRunOptions(values, io);
+    if (!checked) return ExitCode.usage;
     const debounceMs = values.debounce === undefined ? 100 : Number(values.debounce);
     if (!Number.isInteger(debounceMs) || debounceMs < 0) {
       io.stderr.write(`error: expected --debounce to be a whole number of milliseconds, got "${values.debounce}"\n`);
       return ExitCode.usage;
     }
-    const reporterKind = values.reporter;
-    if (reporterKind !== undefined && !['ink', 'plain', 'json'].includes(reporterKind)) {
-      io.stderr.write(`error: unknown reporter "${reporterKind}"\n  hint: use ink, plain or json\n`);
-      return ExitCode.usage;
-    }
 
     let handle: WatchHandle | undefined;
-    const reporter = await createReporter({
-      kind: reporterKind as ReporterKind | undefined,
-      json: values.json,
-      stream: io.stdout,
-      isTTY: Boolean(io.stdout.isTTY),
-      env: io.env,
-      color: !values['no-color'] && Boolean(io.stdout.isTTY),
-      onCancel: () => handle?.stop(),
-    });
+    const reporter = await openReporter(values, checked.reporter, io, () => handle?.stop());
     handle = startWatch({
       file: global.file,
       displayPath: global.displayPath,
-      selection: { targets: positionals, downstream: values.downstream ?? false, single: values.single ?? false },
-      jobs,
+      selection: selectionOf(values, positionals),
+      jobs: checked.jobs,
       keepGoing: values['keep-going'] ?? false,
       options: { force: false, verify: false, useRunCache: !values['no-run-cache'] },
       debounceMs,
