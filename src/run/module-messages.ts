@@ -1,4 +1,5 @@
 // IPC messages between the engine and a TypeScript stage's child process.
+import type { ProtocolMessage } from '../progress-protocol.js';
 
 export interface ModuleStageInit {
   readonly type: 'start';
@@ -18,14 +19,7 @@ export interface ModuleStageInit {
   readonly cpu: number;
 }
 
+/** Progress and metrics travel in the same shape as the shell stages' line protocol. */
 export type ModuleStageMessage =
-  | {
-      readonly type: 'progress';
-      readonly current: number;
-      readonly total?: number;
-      readonly unit?: string;
-      readonly message?: string;
-      readonly task?: string;
-    }
-  | { readonly type: 'metric'; readonly name: string; readonly value: number; readonly step?: number }
+  | ProtocolMessage
   | { readonly type: 'failed'; readonly message: string };

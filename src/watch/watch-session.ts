@@ -3,9 +3,7 @@
 // a new cycle — or, during a run, into a restart of just the running stages they make stale.
 import path from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../errors.js';
-import type { DagEvent } from '../events.js';
-import type { RunOptions } from '../engine/engine-context.js';
-import type { Selection } from '../graph/select-stages.js';
+import type { RunRequest } from '../engine/run-pipeline.js';
 import { isWithin } from '../graph/build-graph.js';
 import { Hasher } from '../hash/hasher.js';
 import { ContentTracker } from './content-tracker.js';
@@ -15,16 +13,9 @@ import { startFsWatcher, type FsWatcher } from './fs-watcher.js';
 import { affectedStages, isOnWatchedPath, loadWatchPlan, paramsOnlyFiles, watchRoots, type WatchPlan } from './watch-plan.js';
 import { WatchCycleRun } from './watch-cycle-run.js';
 
-export interface WatchRequest {
-  readonly file: string;
-  readonly displayPath: string;
-  readonly selection: Selection;
-  readonly jobs: number;
-  readonly keepGoing: boolean;
-  readonly options: RunOptions;
+/** A run request without the project-mutex options (watch holds no mutex between cycles), plus a debounce. */
+export interface WatchRequest extends Omit<RunRequest, 'wait' | 'onWaiting'> {
   readonly debounceMs: number;
-  readonly graceMs: number;
-  emit(event: DagEvent): void;
 }
 
 export interface WatchHandle {
