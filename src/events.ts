@@ -52,6 +52,8 @@ export type DagEvent =
       /** Duration of the last successful run, for ETAs. */
       readonly previousDurationMs?: number;
     }
+  /** The stage's process ended (its CPU slots are free again); its outputs are being committed. */
+  | { readonly type: 'stage-exit'; readonly time: number; readonly stage: string; readonly ok: boolean }
   | {
       readonly type: 'stage-progress';
       readonly time: number;

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 
@@ -11,9 +12,9 @@ export interface EntryFile<T> {
 
 /** Reads one JSON entry; anything unreadable or malformed counts as absent. */
 export async function readEntry<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  const text = await readFile(path, 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
   try {
+    // Synchronous: entries are a few hundred bytes, and most lookups miss (one failed open).
+    const text = readFileSync(path, 'utf8');
     const parsed = schema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {

@@ -1,12 +1,12 @@
 // Copies objects out of the store into the workspace. Everything is built in a temp sibling of
-// the destination and renamed into place, so an interrupted restore never leaves a half-written out.
-import { constants } from 'node:fs';
-import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+// the destination and renamed into place, so an interrupted restore never leaves a half-written
+// out, and a missing, wrong-sized or (with verify) corrupt object fails the restore untouched.
+import { mkdirSync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fail, ok, type Diagnostic, type Result } from '../errors.js';
 import { tempName } from './cache-layout.js';
-import { hashFile } from './hash-file.js';
-import { mapLimit } from './map-limit.js';
+import { copyOut } from './copy-out.js';
 import type { ObjectKind, ObjectStore } from './object-store.js';
 
 export interface RestoreOptions {
@@ -29,7 +29,6 @@ interface PlannedFile {
   readonly executable: boolean;
 }
 
-const COPY_PARALLELISM = 8;
 const HINT = 'The cache no longer holds this content; run the producing stage again to recreate it.';
 
 export async function restoreFromStore(
@@ -41,30 +40,34 @@ export async function restoreFromStore(
 ): Promise<Result<RestoreStats, Diagnostic[]>> {
   const plan = await planRestore(store, hash, kind, options.size);
   if (!plan.ok) return plan;
-  const problems: Diagnostic[] = [];
-  for (const file of plan.value) {
-    const info = await stat(store.objectPath(file.hash)).catch(() => undefined);
-    if (info === undefined) problems.push(problem(`cache object ${short(file.hash)} for ${describe(destAbs, file)} is missing`));
-    else if (file.size !== undefined && info.size !== file.size) {
-      problems.push(problem(`cache object ${short(file.hash)} for ${describe(destAbs, file)} has ${info.size} bytes, expected ${file.size}`));
-    }
-  }
-  if (problems.length > 0) return fail(problems);
-
-  await mkdir(dirname(destAbs), { recursive: true });
+  mkdirSync(dirname(destAbs), { recursive: true });
   const staging = join(dirname(destAbs), `.${basename(destAbs)}.restore-${tempName()}`);
+  const problems: Diagnostic[] = [];
   try {
-    if (kind === 'dir') await mkdir(staging);
-    await mapLimit(plan.value, COPY_PARALLELISM, async (file) => {
-      const target = file.path === '' ? staging : join(staging, file.path);
-      await mkdir(dirname(target), { recursive: true });
-      await copyFile(store.objectPath(file.hash), target, constants.COPYFILE_FICLONE);
-      await chmod(target, file.executable ? 0o755 : 0o644);
-      if (options.verify && (await hashFile(target)).hash !== file.hash) {
+    if (kind === 'dir') {
+      mkdirSync(staging);
+      const dirs = new Set(plan.value.map((file) => dirname(join(staging, file.path))));
+      for (const dir of [...dirs].sort()) mkdirSync(dir, { recursive: true });
+    }
+    const jobs = plan.value.map((file) => ({
+      src: store.objectPath(file.hash),
+      dst: file.path === '' ? staging : join(staging, file.path),
+      size: file.size,
+      mode: file.executable ? 0o755 : 0o644,
+      hash: file.hash,
+    }));
+    const outcomes = await copyOut(jobs, options.verify ?? false);
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome === null) continue;
+      const file = plan.value[i]!;
+      const what = `cache object ${short(file.hash)} for ${describe(destAbs, file)}`;
+      if (outcome.kind === 'missing') problems.push(problem(`${what} is missing`));
+      else if (outcome.kind === 'size') problems.push(problem(`${what} has ${outcome.actual} bytes, expected ${file.size}`));
+      else {
         await store.evict(file.hash);
-        problems.push(problem(`cache object ${short(file.hash)} for ${describe(destAbs, file)} is corrupt (content does not match its hash)`));
+        problems.push(problem(`${what} is corrupt (content does not match its hash)`));
       }
-    });
+    }
     if (problems.length > 0) {
       await rm(staging, { recursive: true, force: true });
       return fail(problems);

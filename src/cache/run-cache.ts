@@ -42,8 +42,7 @@ export class RunCache {
   }
 
   async put(key: string, entry: RunCacheEntry): Promise<void> {
-    const checked = runCacheEntrySchema.parse(entry);
-    await writeFileAtomic(this.store.layout, this.store.layout.runEntryPath(key), `${JSON.stringify(checked, null, 2)}\n`);
+    writeFileAtomic(this.store.layout, this.store.layout.runEntryPath(key), `${JSON.stringify(entry, null, 2)}\n`);
   }
 
   /** Marks an entry as reused by `runId`, so gc counts it among that run's entries. */

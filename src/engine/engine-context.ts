@@ -27,6 +27,10 @@ export interface EngineContext {
   readonly runId: string;
   /** Recorded durations of earlier successful runs, for ETAs and "time saved". */
   readonly durations: ReadonlyMap<string, number>;
+  /** Directories this run has already created (outs' parents), so each costs one mkdir per run. */
+  readonly ensuredDirs: Set<string>;
+  /** Stages with a log from an earlier run (listed once per run), which a silent run must remove. */
+  readonly earlierLogs: Set<string>;
   /** Durably records a finished stage (journal); survives a kill -9 of the engine. */
   record(stage: string, locked: LockedStage): Promise<void>;
   emit(event: DagEvent): void;

@@ -7,11 +7,11 @@ import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts } from './outputs.js';
 import { restoreOuts } from './restore-outs.js';
-import type { ScheduledWork, StageOutcome } from './scheduler.js';
-import { staleReasons } from './staleness.js';
-import { closeStream, openStageLog } from './stage-logs.js';
+import { type AcquireSlots, NOT_STARTED, type ScheduledWork, type StageOutcome } from './scheduler.js';
+import { type ObservedOut, staleReasons } from './staleness.js';
+import { StageLog } from './stage-logs.js';
 
-export function executeStage(stage: StageDef, context: EngineContext): ScheduledWork {
+export function executeStage(stage: StageDef, context: EngineContext, acquireSlots: AcquireSlots): ScheduledWork {
   let process: StageProcess | undefined;
   let cancelled: boolean | undefined;
   const done = runStage(stage, context, {
@@ -20,6 +20,7 @@ export function executeStage(stage: StageDef, context: EngineContext): Scheduled
       if (cancelled !== undefined) p.terminate(cancelled);
     },
     isCancelled: () => cancelled !== undefined,
+    acquireSlots,
   });
   return {
     done,
@@ -33,9 +34,12 @@ export function executeStage(stage: StageDef, context: EngineContext): Scheduled
 interface Control {
   attach(process: StageProcess): void;
   isCancelled(): boolean;
+  acquireSlots: AcquireSlots;
 }
 
-async function runStage(stage: StageDef, context: EngineContext, control: Control): Promise<StageOutcome> {
+type Outcome = StageOutcome | typeof NOT_STARTED;
+
+async function runStage(stage: StageDef, context: EngineContext, control: Control): Promise<Outcome> {
   const started = Date.now();
   const finish = (status: StageStatus, reason: readonly StaleReason[], extra: { failure?: StageFailure; savedMs?: number; logFile?: string } = {}) => {
     context.emit({ type: 'stage', time: Date.now(), stage: stage.name, status, reason, durationMs: Date.now() - started, ...extra });
@@ -84,7 +88,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
       context.emit({ type: 'warning', time: Date.now(), stage: stage.name, message: restored.message });
     }
   }
-  return runAndCommit(stage, context, control, { fingerprint, reasons, key, cacheable, started, finish });
+  return runAndCommit(stage, context, control, { fingerprint, outs, reasons, key, cacheable, started, finish });
 }
 
 function lockEntry(fingerprint: StageFingerprint) {
@@ -93,6 +97,8 @@ function lockEntry(fingerprint: StageFingerprint) {
 
 interface RunPlan {
   readonly fingerprint: StageFingerprint;
+  /** The outs as observed before the run. */
+  readonly outs: readonly ObservedOut[];
   readonly reasons: readonly StaleReason[];
   readonly key: string;
   readonly cacheable: boolean;
@@ -100,8 +106,22 @@ interface RunPlan {
   readonly finish: (status: StageStatus, reason: readonly StaleReason[], extra?: { failure?: StageFailure; savedMs?: number; logFile?: string }) => void;
 }
 
-async function runAndCommit(stage: StageDef, context: EngineContext, control: Control, plan: RunPlan): Promise<StageOutcome> {
+async function runAndCommit(stage: StageDef, context: EngineContext, control: Control, plan: RunPlan): Promise<Outcome> {
+  const releaseSlots = await control.acquireSlots();
+  if (releaseSlots === undefined) return NOT_STARTED;
+  try {
+    return await runInSlots(stage, context, control, plan, releaseSlots);
+  } finally {
+    releaseSlots();
+  }
+}
+
+async function runInSlots(stage: StageDef, context: EngineContext, control: Control, plan: RunPlan, releaseSlots: () => void): Promise<Outcome> {
   const { root } = context;
+  if (control.isCancelled()) {
+    plan.finish('cancelled', plan.reasons);
+    return 'cancelled';
+  }
   context.emit({
     type: 'stage-start',
     time: Date.now(),
@@ -109,12 +129,11 @@ async function runAndCommit(stage: StageDef, context: EngineContext, control: Co
     reasons: plan.reasons,
     previousDurationMs: context.durations.get(stage.name),
   });
-  await clearOuts(root, stage.outs);
-  const log = await openStageLog(root, stage.name);
-  const logPath = path.relative(root, log.file);
+  await clearOuts(root, stage.outs, plan.outs, context.ensuredDirs);
+  const log = new StageLog(root, stage.name, context.earlierLogs.has(stage.name));
   const sink: StageOutputSink = {
     line: (stream, line) => {
-      log.stream.write(`${line}\n`);
+      log.write(line);
       context.emit({ type: 'stage-log', time: Date.now(), stage: stage.name, stream, line });
     },
     progress: (p) => context.emit({ type: 'stage-progress', time: Date.now(), stage: stage.name, ...p }),
@@ -123,14 +142,19 @@ async function runAndCommit(stage: StageDef, context: EngineContext, control: Co
   const process = await startProcess(stage, context, sink, plan.fingerprint.params);
   control.attach(process);
   const exit = await process.done;
-  await closeStream(log.stream);
+  // Committing outputs is file-system work: the slots go to the next stage's process now.
+  releaseSlots();
+  context.emit({ type: 'stage-exit', time: Date.now(), stage: stage.name, ok: exit.ok });
+  const wroteLog = await log.close();
+  if (wroteLog) context.earlierLogs.add(stage.name);
+  const logFile = wroteLog ? path.relative(root, log.file) : undefined;
 
   if (!exit.ok || control.isCancelled()) {
     const moved = await quarantineOuts(root, stage.name, stage.outs);
     const note = moved.length > 0 ? ` (partial outputs moved to .dagmake/failed/${stage.name}/)` : '';
     const failure = exit.ok ? { message: 'cancelled' } : exit.failure;
     const status = control.isCancelled() ? 'cancelled' : 'failed';
-    plan.finish(status, plan.reasons, { failure: { ...failure, message: failure.message + note }, logFile: logPath });
+    plan.finish(status, plan.reasons, { failure: { ...failure, message: failure.message + note }, ...(logFile !== undefined && { logFile }) });
     return status;
   }
   const committed = await commitOuts(root, stage.outs, context.hasher, context.store);
@@ -139,7 +163,7 @@ async function runAndCommit(stage: StageDef, context: EngineContext, control: Co
       failure: {
         message: `stage finished but did not produce declared out ${committed.missing.map((m) => `"${m}"`).join(', ')}`,
       },
-      logFile: logPath,
+      ...(logFile !== undefined && { logFile }),
     });
     return 'failed';
   }
@@ -148,9 +172,16 @@ async function runAndCommit(stage: StageDef, context: EngineContext, control: Co
     await context.runCache.put(plan.key, { outs: committed.cached, durationMs, createdAt: Date.now(), runId: context.runId });
   }
   await context.record(stage.name, { ...lockEntry(plan.fingerprint), outs: committed.locked });
-  plan.finish('ran', plan.reasons, { logFile: logPath });
+  plan.finish('ran', plan.reasons, { ...(logFile !== undefined && { logFile }) });
   return 'ok';
 }
+
+/** Loaded only when a stage actually runs: process spawning costs ~0.1 s of imports that a no-op run never needs. */
+const loadProcessModules = async () => {
+  const [{ runCommands }, { runModule }] = await Promise.all([import('../run/run-command.js'), import('../run/run-module.js')]);
+  return { runCommands, runModule };
+};
+let processModules: ReturnType<typeof loadProcessModules> | undefined;
 
 async function startProcess(
   stage: StageDef,
@@ -158,8 +189,7 @@ async function startProcess(
   sink: StageOutputSink,
   params: StageFingerprint['params'],
 ): Promise<StageProcess> {
-  // Loaded only when a stage actually runs: process spawning costs ~0.1 s of imports that a no-op run never needs.
-  const [{ runCommands }, { runModule }] = await Promise.all([import('../run/run-command.js'), import('../run/run-module.js')]);
+  const { runCommands, runModule } = await (processModules ??= loadProcessModules());
   const env = { ...stringEnv(), ...stage.env, DAGMAKE_STAGE: stage.name };
   if (stage.uses !== undefined) {
     return runModule({
@@ -182,8 +212,13 @@ async function startProcess(
   return runCommands({ commands: stage.cmd ?? [], cwd: path.join(context.root, stage.wdir), env, sink });
 }
 
+let baseEnv: Record<string, string> | undefined;
+
+/** The engine's environment, read once: copying it per stage showed up in profiles of large builds. */
 function stringEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  return env;
+  if (baseEnv === undefined) {
+    baseEnv = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) baseEnv[key] = value;
+  }
+  return baseEnv;
 }

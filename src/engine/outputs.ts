@@ -1,5 +1,6 @@
 // Declared outputs around a stage run: cleared before, observed and committed after, and moved
 // aside when the stage fails so nothing partial is ever taken for a valid output.
+import { mkdirSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectStore } from '../cache/object-store.js';
@@ -20,12 +21,23 @@ export async function observeOuts(outs: readonly OutSpec[], hasher: PathHasher):
   );
 }
 
-export async function clearOuts(root: string, outs: readonly OutSpec[]): Promise<void> {
+/** Removes the outs (unless persistent) and creates their parent directories. */
+export async function clearOuts(
+  root: string,
+  outs: readonly OutSpec[],
+  observed: readonly ObservedOut[],
+  ensuredDirs: Set<string>,
+): Promise<void> {
+  const missing = new Set(observed.filter((o) => 'missing' in o).map((o) => o.path));
   await Promise.all(
     outs.map(async (out) => {
       const target = path.join(root, out.path);
-      if (!out.persist) await rm(target, { recursive: true, force: true });
-      await mkdir(path.dirname(target), { recursive: true });
+      if (!out.persist && !missing.has(out.path)) await rm(target, { recursive: true, force: true });
+      const parent = path.dirname(target);
+      if (!ensuredDirs.has(parent)) {
+        mkdirSync(parent, { recursive: true });
+        ensuredDirs.add(parent);
+      }
     }),
   );
 }
@@ -72,7 +84,7 @@ export async function commitOuts(
       continue;
     }
     const absolute = path.join(root, out.path);
-    if (state.kind === 'file') await store.addFile(absolute, state.hash);
+    if (state.kind === 'file') await store.addFile(absolute, state.hash, state.size);
     else await store.addTree(absolute, state.digest);
     cached.push({ path: out.path, kind: state.kind, hash: state.hash, size: state.size, nfiles: state.nfiles });
   }

@@ -13,6 +13,7 @@ import type { EngineContext, RunOptions } from './engine-context.js';
 import { executeStage } from './execute-stage.js';
 import { openPathHasher } from './open-path-hasher.js';
 import { prepareRun } from './prepare-run.js';
+import { listStageLogs } from './stage-logs.js';
 import { Scheduler } from './scheduler.js';
 
 export interface RunRequest {
@@ -54,10 +55,11 @@ export function runPipeline(request: RunRequest): RunHandle {
     try {
       const session = await LockSession.open(root);
       if (!session.ok) return { kind: 'invalid', diagnostics: session.error };
-      const [store, hasher, durations] = await Promise.all([
+      const [store, hasher, durations, earlierLogs] = await Promise.all([
         ObjectStore.openForProject(root),
         openPathHasher(root),
         readDurations(root),
+        listStageLogs(root),
       ]);
       const started = Date.now();
       const counts: Record<StageStatus, number> = { ran: 0, restored: 0, 'up-to-date': 0, failed: 0, skipped: 0, cancelled: 0 };
@@ -80,6 +82,8 @@ export function runPipeline(request: RunRequest): RunHandle {
         options: request.options,
         runId: `${new Date(started).toISOString()}-${randomUUID().slice(0, 8)}`,
         durations,
+        ensuredDirs: new Set(),
+        earlierLogs,
         record: (stage, locked) => session.value.record(stage, locked),
         emit,
       };
@@ -91,7 +95,7 @@ export function runPipeline(request: RunRequest): RunHandle {
         jobs: request.jobs,
         keepGoing: request.keepGoing,
         graceMs: request.graceMs,
-        start: (name) => executeStage(graph.stages.get(name)!, context),
+        start: (name, acquireSlots) => executeStage(graph.stages.get(name)!, context, acquireSlots),
         skip: (stage, because) =>
           emit({ type: 'stage', time: Date.now(), stage, status: 'skipped', reason: [], durationMs: 0, skippedBecause: because }),
       });

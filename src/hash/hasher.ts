@@ -1,7 +1,6 @@
 // Content hashes of deps and outs for one run, backed by the persistent stat cache: the no-op
 // path only stats, changed files are read once, large batches are hashed on worker threads.
-import type { BigIntStats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { type BigIntStats, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
 import { isErrno } from '../lock/atomic-write.js';
@@ -87,7 +86,9 @@ export class Hasher {
     const startedNs = this.now();
     let s: BigIntStats;
     try {
-      s = await stat(abs, { bigint: true });
+      // Synchronous: one stat costs microseconds, a thread-pool round trip several times more,
+      // and every stage stats its deps and outs.
+      s = statSync(abs, { bigint: true });
     } catch (error) {
       if (!isErrno(error, 'ENOENT', 'ENOTDIR', 'ELOOP')) throw error;
       this.cache.delete(key);

@@ -29,28 +29,44 @@ function journalLine(entry: JournalEntry): string {
   return `${JSON.stringify({ stage: entry.stage, locked: entry.locked === null ? null : normalizeStage(entry.locked) })}\n`;
 }
 
-/** Keeps the journal open for a run; appends are serialized and each is fsynced before it resolves. */
+/**
+ * Keeps the journal open for a run. Appends that arrive while a write is in flight are written
+ * and fsynced together (group commit): each still resolves only once its line is durable, but a
+ * build of many short stages pays one fsync per batch instead of one per stage.
+ */
 export class JournalWriter {
   private handle: FileHandle | undefined;
-  private queue: Promise<void> = Promise.resolve();
+  private pending: { line: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(private readonly root: string) {}
 
   append(entry: JournalEntry): Promise<void> {
     const line = journalLine(entry);
-    const next = this.queue.then(() => this.write(line));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return new Promise((resolve, reject) => {
+      this.pending.push({ line, resolve, reject });
+      this.flushing ??= this.flush();
+    });
   }
 
-  private async write(line: string): Promise<void> {
-    if (!this.handle) this.handle = await openJournal(this.root);
-    await this.handle.write(line);
-    await this.handle.datasync();
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        this.handle ??= await openJournal(this.root);
+        await this.handle.write(batch.map((b) => b.line).join(''));
+        await this.handle.datasync();
+        for (const b of batch) b.resolve();
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+    this.flushing = undefined;
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    while (this.flushing !== undefined) await this.flushing;
     await this.handle?.close();
     this.handle = undefined;
   }

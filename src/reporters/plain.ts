@@ -93,6 +93,8 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
         else write(`  ${paint('gray', `[${event.stage}]`)} ${event.line}`);
         return;
       }
+      case 'stage-exit':
+        return;
       case 'stage-metric':
         stageRecord(event.stage, event.time).metrics.set(event.name, event.value);
         return;

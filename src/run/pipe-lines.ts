@@ -1,12 +1,9 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { parseProtocolLine } from '../progress-protocol.js';
+import { dispatchLine } from './output-lines.js';
 import type { OutputTail, StageOutputSink } from './stage-process.js';
 
-/**
- * Splits a child's stream into lines: protocol lines (`::dagmake progress ...`) become progress and
- * metric calls, every other line is logged. Resolves when the stream ends.
- */
+/** Splits a child's stream into lines for `dispatchLine`. Resolves when the stream ends. */
 export function pipeLines(
   stream: Readable | null | undefined,
   name: 'stdout' | 'stderr',
@@ -16,19 +13,7 @@ export function pipeLines(
   if (!stream) return Promise.resolve();
   return new Promise((resolve) => {
     const reader = createInterface({ input: stream, crlfDelay: Infinity });
-    reader.on('line', (line) => {
-      const protocol = parseProtocolLine(line);
-      if (protocol?.type === 'progress') {
-        const { type: _type, ...progress } = protocol;
-        sink.progress(progress);
-      } else if (protocol?.type === 'metric') {
-        const { type: _type, ...metric } = protocol;
-        sink.metric(metric);
-      } else {
-        tail.push(line);
-        sink.line(name, line);
-      }
-    });
+    reader.on('line', (line) => dispatchLine(line, name, sink, tail));
     reader.on('close', () => resolve());
   });
 }

@@ -1,5 +1,9 @@
 import { execa } from 'execa';
+import { dispatchLine } from './output-lines.js';
 import { pipeLines } from './pipe-lines.js';
+import { ShellPool } from './shell-pool.js';
+import type { ShellServer } from './shell-server.js';
+import { shellJobLine } from './shell-job.js';
 import type { StageExit, StageOutputSink, StageProcess } from './stage-process.js';
 import { OutputTail, signalGroup } from './stage-process.js';
 
@@ -10,49 +14,34 @@ export interface CommandOptions {
   readonly sink: StageOutputSink;
 }
 
+let pool: ShellPool | undefined;
+const shellPool = (): ShellPool => (pool ??= new ShellPool(currentEnv()));
+
+type Failure = Extract<StageExit, { ok: false }>['failure'];
+
 /**
  * Runs a stage's commands one after another through the shell (never through npm: it costs
  * seconds per call), each in its own process group so cancellation reaches every descendant.
+ * Commands go to a persistent shell (shell-server.ts); one that cannot be written as a single
+ * line for it (a multi-line script) gets a process of its own through execa.
  */
 export function runCommands(options: CommandOptions): StageProcess {
-  let current: ReturnType<typeof execa> | undefined;
+  let terminateCurrent: ((signal: NodeJS.Signals) => void) | undefined;
   let cancelled: NodeJS.Signals | undefined;
   const tail = new OutputTail();
+  const onLine = (stream: 'stdout' | 'stderr', line: string) => dispatchLine(line, stream, options.sink, tail);
 
   const done = (async (): Promise<StageExit> => {
     for (const command of options.commands) {
       if (cancelled) break;
-      const subprocess = execa(command, {
-        shell: true,
-        cwd: options.cwd,
-        env: options.env,
-        detached: true,
-        stdin: 'ignore',
-        buffer: false,
-        reject: false,
-        cleanup: true,
-      });
-      current = subprocess;
-      const piping = Promise.all([
-        pipeLines(subprocess.stdout, 'stdout', options.sink, tail),
-        pipeLines(subprocess.stderr, 'stderr', options.sink, tail),
-      ]);
-      const result = await subprocess;
-      await piping;
-      current = undefined;
-      if (result.failed) {
-        const signal = result.signal ?? cancelled;
-        const message =
-          signal !== undefined
-            ? `command was killed with ${signal}: ${command}`
-            : result.exitCode !== undefined
-              ? `command failed with exit code ${result.exitCode}: ${command}`
-              : `command could not start: ${command} (${result.shortMessage})`;
-        return {
-          ok: false,
-          failure: { message, exitCode: result.exitCode, signal: signal ?? undefined, tail: tail.lines },
-        };
-      }
+      const env = shellPool().envDifference(options.env);
+      const line = env === undefined ? undefined : shellJobLine(command, options.cwd, env);
+      const failure =
+        line === undefined
+          ? await runSeparately(command, options, tail, (kill) => (terminateCurrent = kill), () => cancelled)
+          : await runInShell(command, line, onLine, tail, (kill) => (terminateCurrent = kill), () => cancelled);
+      terminateCurrent = undefined;
+      if (failure !== undefined) return { ok: false, failure };
     }
     if (cancelled) return { ok: false, failure: { message: 'cancelled', signal: cancelled, tail: tail.lines } };
     return { ok: true };
@@ -62,7 +51,73 @@ export function runCommands(options: CommandOptions): StageProcess {
     done,
     terminate(force) {
       cancelled = force ? 'SIGKILL' : 'SIGTERM';
-      signalGroup(current?.pid, cancelled);
+      terminateCurrent?.(cancelled);
     },
   };
+}
+
+type Attach = (terminate: (signal: NodeJS.Signals) => void) => void;
+
+async function runInShell(
+  command: string,
+  line: string,
+  onLine: (stream: 'stdout' | 'stderr', line: string) => void,
+  tail: OutputTail,
+  attach: Attach,
+  cancelled: () => NodeJS.Signals | undefined,
+): Promise<Failure | undefined> {
+  const server: ShellServer = shellPool().acquire();
+  attach((signal) => server.signal(signal));
+  const result = await server.run(line, onLine);
+  shellPool().release(server);
+  if (result.kind === 'exited' && result.code === 0) return undefined;
+  const signal = cancelled() ?? (result.kind === 'died' ? result.signal : signalOfStatus(result.code));
+  if (signal !== undefined) return { message: `command was killed with ${signal}: ${command}`, signal, tail: tail.lines };
+  if (result.kind === 'exited') return { message: `command failed with exit code ${result.code}: ${command}`, exitCode: result.code, tail: tail.lines };
+  return { message: `the shell running the command exited unexpectedly (code ${result.code ?? 'unknown'}): ${command}`, tail: tail.lines };
+}
+
+async function runSeparately(
+  command: string,
+  options: CommandOptions,
+  tail: OutputTail,
+  attach: Attach,
+  cancelled: () => NodeJS.Signals | undefined,
+): Promise<Failure | undefined> {
+  const subprocess = execa(command, {
+    shell: true,
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    cleanup: true,
+  });
+  attach((signal) => signalGroup(subprocess.pid, signal));
+  const piping = Promise.all([
+    pipeLines(subprocess.stdout, 'stdout', options.sink, tail),
+    pipeLines(subprocess.stderr, 'stderr', options.sink, tail),
+  ]);
+  const result = await subprocess;
+  await piping;
+  if (!result.failed) return undefined;
+  const signal = result.signal ?? cancelled();
+  if (signal !== undefined) return { message: `command was killed with ${signal}: ${command}`, signal, tail: tail.lines };
+  if (result.exitCode !== undefined) {
+    return { message: `command failed with exit code ${result.exitCode}: ${command}`, exitCode: result.exitCode, tail: tail.lines };
+  }
+  return { message: `command could not start: ${command} (${result.shortMessage})`, tail: tail.lines };
+}
+
+/** A shell reports a command killed by signal N as status 128 + N. */
+function signalOfStatus(code: number): NodeJS.Signals | undefined {
+  const byNumber: Record<number, NodeJS.Signals> = { 1: 'SIGHUP', 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
+  return code > 128 ? byNumber[code - 128] : undefined;
+}
+
+function currentEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return env;
 }

@@ -4,9 +4,11 @@ import type { DagEvent } from '../../src/events.js';
 import { parseEvents, runCli, spawnCli, stagesWithStatus, statuses } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
+/** When the stage's process held its CPU slots: from stage-start to stage-exit. */
 const interval = (events: DagEvent[], stage: string) => {
   const start = events.find((e) => e.type === 'stage-start' && e.stage === stage)!.time;
-  const end = events.find((e) => e.type === 'stage' && e.stage === stage)!.time;
+  const end = events.find((e) => e.type === 'stage-exit' && e.stage === stage)!.time;
+  assert.ok(events.find((e) => e.type === 'stage' && e.stage === stage)!.time >= end, 'a stage ends after its process');
   return { start, end };
 };
 

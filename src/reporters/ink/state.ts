@@ -79,6 +79,7 @@ export function reduce(state: InkState, event: DagEvent): InkState {
       return { ...base, totalStages: event.stages.length, runStartedAt: event.time, done: false };
     case 'stage-queued':
     case 'stage-metric':
+    case 'stage-exit':
       return base;
     case 'stage-start': {
       const stage: RunningStage = {

@@ -1,0 +1,44 @@
+// Turns one stage command into a single line for a persistent shell (see shell-server.ts).
+
+/** Words made only of these characters mean the same to the shell as they read. */
+const PLAIN_WORD = /^[A-Za-z0-9_\-./:,+@%^=]+$/;
+
+/** Words a shell treats specially in command position: builtins and reserved words. */
+const SHELL_WORDS = new Set(
+  (
+    '! { } case do done elif else esac fi for if in then until while . : [ alias bg break cd command continue echo eval exec ' +
+    'exit export false fc fg getopts hash jobs kill local printf pwd read readonly return set shift test times trap true ' +
+    'type ulimit umask unalias unset wait'
+  ).split(' '),
+);
+
+const quote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Like make, a command of plain words that starts with an external program runs without an extra
+ * subshell; anything else (builtins, operators, quoting, expansions) runs in `( ... )` so it
+ * cannot change the persistent shell.
+ */
+export function isPlainCommand(command: string): boolean {
+  const words = command.trim().split(/ +/);
+  const first = words[0];
+  if (first === undefined || first === '' || SHELL_WORDS.has(first) || first.includes('=')) return false;
+  return words.every((word) => PLAIN_WORD.test(word));
+}
+
+/**
+ * The line the persistent shell evaluates for `command`, with `env` (variables that differ from
+ * the shell's own) applied to that command only. Undefined when the command, a directory or a
+ * value spans lines: the shell reads one job per line.
+ */
+export function shellJobLine(command: string, cwd: string, env: Readonly<Record<string, string>>): string | undefined {
+  const values = [command, cwd, ...Object.keys(env), ...Object.values(env)];
+  if (values.some((value) => value.includes('\n') || value.includes('\r') || value.includes('\0'))) return undefined;
+  if (Object.keys(env).some((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))) return undefined;
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
+  const enter = `cd -- ${quote(cwd)} &&`;
+  // Assignments before an external program apply to it alone.
+  if (isPlainCommand(command)) return [enter, ...assignments, command.trim()].join(' ');
+  const exports = assignments.length > 0 ? `export ${assignments.join(' ')}; ` : '';
+  return `${enter} ( ${exports}eval ${quote(command)} )`;
+}
