@@ -14,6 +14,8 @@ export interface CommandOptions {
   readonly sink: StageOutputSink;
 }
 
+/** A POSIX shell to keep running; elsewhere every command gets its own process. */
+const PERSISTENT_SHELL = process.platform !== 'win32';
 let pool: ShellPool | undefined;
 const shellPool = (): ShellPool => (pool ??= new ShellPool(currentEnv()));
 
@@ -34,7 +36,7 @@ export function runCommands(options: CommandOptions): StageProcess {
   const done = (async (): Promise<StageExit> => {
     for (const command of options.commands) {
       if (cancelled) break;
-      const env = shellPool().envDifference(options.env);
+      const env = PERSISTENT_SHELL ? shellPool().envDifference(options.env) : undefined;
       const line = env === undefined ? undefined : shellJobLine(command, options.cwd, env);
       const failure =
         line === undefined

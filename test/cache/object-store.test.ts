@@ -115,6 +115,37 @@ test('restore with verify rejects same-size corruption and evicts the object', a
   assert.deepEqual(await readdir(dir), ['cache', 'f.txt']);
 });
 
+test('a large restore (copied on worker threads) checks every object and keeps modes', async () => {
+  const dir = await makeTempDir();
+  const store = await ObjectStore.open(join(dir, 'cache'));
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) files[`d${i % 7}/f${i}.txt`] = `content ${i}\n`.repeat(1 + (i % 5));
+  await writeTree(join(dir, 'data'), files);
+  await chmod(join(dir, 'data', 'd3', 'f3.txt'), 0o755);
+  const tree = await store.addTree(join(dir, 'data'));
+
+  const restored = await store.restore(tree.hash, 'dir', join(dir, 'copy'), { verify: true });
+  assert.equal(restored.ok, true);
+  for (const [rel, content] of Object.entries(files)) assert.equal(await readFile(join(dir, 'copy', rel), 'utf8'), content);
+  assert.equal((await stat(join(dir, 'copy', 'd3', 'f3.txt'))).mode & 0o777, 0o755);
+  assert.equal((await stat(join(dir, 'copy', 'd4', 'f4.txt'))).mode & 0o777, 0o644);
+
+  const forged = tree.entries.find((e) => e.path === 'd5/f250.txt')!;
+  const resized = tree.entries.find((e) => e.path === 'd2/f16.txt')!;
+  await chmod(store.objectPath(forged.hash), 0o644);
+  await writeFile(store.objectPath(forged.hash), 'X'.repeat(forged.size));
+  await chmod(store.objectPath(resized.hash), 0o644);
+  await writeFile(store.objectPath(resized.hash), 'longer than before, surely');
+  const rejected = await store.restore(tree.hash, 'dir', join(dir, 'copy'), { verify: true });
+  assert.equal(rejected.ok, false);
+  const messages = rejected.ok ? [] : rejected.error.map((d) => d.message);
+  assert.ok(messages.some((m) => m.includes('d5/f250.txt') && m.includes('corrupt')), messages.join('\n'));
+  assert.ok(messages.some((m) => m.includes('d2/f16.txt') && m.includes('bytes, expected')), messages.join('\n'));
+  assert.equal(await store.has(forged.hash), false, 'the corrupt object is evicted');
+  assert.equal(await readFile(join(dir, 'copy', 'd5', 'f250.txt'), 'utf8'), files['d5/f250.txt'], 'the earlier restore is untouched');
+  assert.deepEqual((await readdir(dir)).sort(), ['cache', 'copy', 'data'], 'no staging directory left');
+});
+
 test('open removes temp leftovers of dead processes and old ones, keeps fresh ones', async () => {
   const dir = await makeTempDir();
   const cacheDir = join(dir, 'cache');

@@ -3,7 +3,7 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { appendJournal, foldJournal, journalPath, readJournal } from '../../src/lock/journal.js';
+import { appendJournal, foldJournal, journalPath, JournalWriter, readJournal } from '../../src/lock/journal.js';
 import { readLock, serializeLock, writeLock } from '../../src/lock/lock-file.js';
 import { LockSession } from '../../src/lock/lock-session.js';
 import type { LockFile, LockedStage } from '../../src/lock/types.js';
@@ -32,6 +32,27 @@ const exists = (file: string): Promise<boolean> => stat(file).then(() => true, (
 const lockText = (root: string): Promise<string> => readFile(path.join(root, 'dagmake.lock'), 'utf8');
 
 describe('journal', () => {
+  it('appends made while a write is in flight are written together, in order, each resolving once durable', async () => {
+    const root = await newRoot();
+    const writer = new JournalWriter(root);
+    const settled: number[] = [];
+    const appends = Array.from({ length: 50 }, (_, n) =>
+      writer.append({ stage: `s${n}`, locked: stageState(n) }).then(() => {
+        settled.push(n);
+      }),
+    );
+    await Promise.all(appends);
+    // Resolution of an append means its line is in the file.
+    const lines = (await readFile(journalPath(root), 'utf8')).trim().split('\n');
+    assert.equal(lines.length, 50);
+    assert.deepEqual(lines.map((l) => JSON.parse(l).stage), Array.from({ length: 50 }, (_, n) => `s${n}`));
+    assert.deepEqual(settled, Array.from({ length: 50 }, (_, n) => n));
+    await writer.append({ stage: 'after', locked: null });
+    await writer.close();
+    const entries = await readJournal(root);
+    assert.equal(entries.ok && entries.value.length, 51);
+  });
+
   it('folds appended entries into the lock and removes the journal', async () => {
     const root = await newRoot();
     await writeLock(root, { schema: 1, stages: { old: stageState(1), gone: stageState(2) } });
