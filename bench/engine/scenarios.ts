@@ -46,41 +46,69 @@ export function measureScenario(scenario: Scenario): Measurement[] {
   const { project } = scenario;
   const total = project.targets?.stages.length ?? project.stages.length;
   const expected: Record<Phase, number> = { first: total, noop: 0, change: scenario.changedStages };
+  // Snakemake spends seconds per run on its own bookkeeping: fewer repetitions keep the run short.
+  const repsOf = (tool: Tool) => (tool.name === 'snakemake' ? capped(scenario.reps, total) : scenario.reps);
+  const timedBuild = (tool: Tool, phase: Phase): Timed => {
+    const timed = timeOk(tool.build(project));
+    if (tool.name === 'dagmake') {
+      const { summary } = parseDagmakeRun(timed);
+      if (summary.ran !== expected[phase] || summary.failed !== 0) {
+        scenario.log(`  warning: dagmake ${phase} on ${project.kind} ran ${summary.ran} stages (expected ${expected[phase]}), failed ${summary.failed}`);
+      }
+    }
+    return timed;
+  };
+  const measurement = (tool: Tool, phase: Phase, timings: readonly Timed[]): Measurement => {
+    const samples = timings.map((t) => t.seconds);
+    const m: Measurement = {
+      workload: project.kind,
+      tool: tool.name,
+      phase,
+      seconds: median(samples),
+      samples,
+      cpuSeconds: median(timings.map((t) => t.cpuSeconds)),
+    };
+    scenario.log(`  ${project.kind.padEnd(10)} ${tool.name.padEnd(9)} ${phase.padEnd(6)} ${m.seconds.toFixed(3)} s  [${samples.map((x) => x.toFixed(3)).join(' ')}]`);
+    return m;
+  };
+
+  // First builds take turns between the tools, so load that comes and goes on a shared machine
+  // falls on all of them alike and the ratios stay meaningful.
+  const firsts = new Map<ToolName, Timed[]>(scenario.tools.map((tool) => [tool.name, []]));
+  const rounds = Math.max(...scenario.tools.map((tool) => repsOf(tool).first));
+  let lastBuilt: Tool | undefined;
+  for (let round = 0; round < rounds; round++) {
+    for (const tool of scenario.tools) {
+      if (round >= repsOf(tool).first) continue;
+      tool.reset(project);
+      firsts.get(tool.name)!.push(timedBuild(tool, 'first'));
+      lastBuilt = tool;
+    }
+  }
+
   const results: Measurement[] = [];
   for (const tool of scenario.tools) {
-    // Snakemake spends seconds per run on its own bookkeeping: fewer repetitions keep the run short.
-    const reps = tool.name === 'snakemake' ? capped(scenario.reps, total) : scenario.reps;
+    results.push(measurement(tool, 'first', firsts.get(tool.name)!));
+    if (lastBuilt !== tool) {
+      // Untimed: the no-op and change phases start from this tool's own complete build.
+      tool.reset(project);
+      timedBuild(tool, 'first');
+      lastBuilt = tool;
+    }
     const collect = (phase: Phase, runs: number, before: () => void) => {
       const timings: Timed[] = [];
       for (let i = 0; i < runs; i++) {
         before();
-        const timed = timeOk(tool.build(project));
-        if (tool.name === 'dagmake') {
-          const { summary } = parseDagmakeRun(timed);
-          if (summary.ran !== expected[phase] || summary.failed !== 0) {
-            scenario.log(`  warning: dagmake ${phase} on ${project.kind} ran ${summary.ran} stages (expected ${expected[phase]}), failed ${summary.failed}`);
-          }
-        }
-        timings.push(timed);
+        timings.push(timedBuild(tool, phase));
       }
-      const samples = timings.map((t) => t.seconds);
-      const m: Measurement = {
-        workload: project.kind,
-        tool: tool.name,
-        phase,
-        seconds: median(samples),
-        samples,
-        cpuSeconds: median(timings.map((t) => t.cpuSeconds)),
-      };
-      scenario.log(`  ${project.kind.padEnd(10)} ${tool.name.padEnd(9)} ${phase.padEnd(6)} ${m.seconds.toFixed(3)} s  [${samples.map((s) => s.toFixed(3)).join(' ')}]`);
-      results.push(m);
+      results.push(measurement(tool, phase, timings));
     };
-    collect('first', reps.first, () => tool.reset(project));
-    collect('noop', reps.noop, () => undefined);
-    collect('change', reps.change, () => {
+    collect('noop', repsOf(tool).noop, () => undefined);
+    collect('change', repsOf(tool).change, () => {
       pause(MTIME_TICK_MS);
       scenario.change(++changeCounter);
     });
+    lastBuilt = tool;
   }
   return results;
 }

@@ -10,12 +10,15 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 
+// The marker arrives as $1 and is moved out of the positional parameters, so commands see none.
 const SERVER_SCRIPT = `
+dagmake_marker=$1
+set --
 while IFS= read -r dagmake_job; do
   eval "$dagmake_job" </dev/null
   dagmake_status=$?
-  printf '\\n%s %s\\n' "$1" "$dagmake_status"
-  printf '\\n%s\\n' "$1" >&2
+  printf '\\n%s %s\\n' "$dagmake_marker" "$dagmake_status"
+  printf '\\n%s\\n' "$dagmake_marker" >&2
 done`;
 
 export type JobResult = { readonly kind: 'exited'; readonly code: number } | { readonly kind: 'died'; readonly signal?: NodeJS.Signals; readonly code?: number };
@@ -40,7 +43,7 @@ export class ShellServer {
   constructor(env: Readonly<Record<string, string>>) {
     // The marker ends each job's output on both streams; it is random so no output can fake it.
     this.#marker = `\u001edagmake-job-done-${randomBytes(12).toString('hex')}`;
-    this.#child = spawn('/bin/sh', ['-c', SERVER_SCRIPT, 'dagmake-shell', this.#marker], {
+    this.#child = spawn('/bin/sh', ['-c', SERVER_SCRIPT, 'sh', this.#marker], {
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,

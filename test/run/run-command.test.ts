@@ -87,10 +87,10 @@ describe('running commands', () => {
       for (let round = 0; round < 5; round++) {
         const changed = await run(['cd /; set -x; trap "" TERM; X_LEAK=1; export Y_LEAK=1; alias ls=false; umask 077'], dir, { STAGE_ONLY: 'a' });
         assert.deepEqual(changed.exit, { ok: true });
-        const probe = await run(['echo "$PWD|${X_LEAK-}|${Y_LEAK-}|${STAGE_ONLY-}|$(umask)"; ls >/dev/null'], dir);
+        const probe = await run(['echo "$PWD|${X_LEAK-}|${Y_LEAK-}|${STAGE_ONLY-}|$(umask)|$#"; ls >/dev/null'], dir);
         assert.deepEqual(probe.exit, { ok: true });
         const umask = process.umask().toString(8).padStart(4, '0');
-        assert.deepEqual(probe.lines, [{ stream: 'stdout', line: `${dir}||||${umask}` }]);
+        assert.deepEqual(probe.lines, [{ stream: 'stdout', line: `${dir}||||${umask}|0` }]);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
