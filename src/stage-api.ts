@@ -48,6 +48,14 @@ export interface StageContext {
   readonly outs: readonly string[];
   /** Absolute path for a project-relative one. */
   resolve(relativePath: string): string;
+  /**
+   * Absolute directory for what this run observed but the inputs do not decide (durations,
+   * timestamps, latencies, tracking-server ids): `<root>/.dagmake/run-info/<stage>/`, emptied
+   * before the stage starts. It is not an output, so it is never hashed, cached or restored:
+   * keeping clock readings here instead of in the outs lets a rerun reproduce them byte for byte,
+   * and their dependents stay up to date. Absent when a stage function is called without the engine.
+   */
+  readonly runInfoDir?: string;
   readonly log: StageLogger;
   progress(progress: StageProgress): void;
   metric(name: string, value: number, step?: number): void;

@@ -1,5 +1,7 @@
 // Exports the final checkpoint to ONNX (FP32 + dynamic int8) and smoke-tests both against
 // TensorFlow.js on the validation set; the stage fails when a bar in smoke.ts is missed.
+// smoke.json holds what the models and data decide; the timings differ on every run, so they go to
+// latency.json in ctx.runInfoDir and to the log.
 //
 // with: checkpoint (dir), validation (json), out (dir), backend (tfjs backend, default wasm),
 //       benchWindows (validation windows timed per runtime, default 256), reduceRange (bool)
@@ -11,9 +13,15 @@ import { checkOnnxFile, type CheckResult } from './lib/onnx/checker.js';
 import { weightArrays } from './lib/onnx/export-common.js';
 import { exportOnnx } from './lib/onnx/export-model.js';
 import { quantizeModel } from './lib/onnx/quantize.js';
+import type { SpeedReport } from './lib/onnx/benchmark.js';
 import { runSmokeTest } from './lib/onnx/smoke.js';
+import { writeRunInfo } from './lib/run-info.js';
 import { tf, useBackend, type BackendChoice } from './lib/tf/index.js';
 import { loadCheckpoint } from './lib/train/checkpoint.js';
+
+function speedLine(runtime: string, speed: SpeedReport): string {
+  return `${runtime}: p50 ${speed.latencyP50Ms.toFixed(2)} ms, p95 ${speed.latencyP95Ms.toFixed(2)} ms per sentence, ${speed.throughput.toFixed(0)} sentences/s at batch ${speed.batchSize}`;
+}
 
 function setting<T>(value: unknown, fallback: T): T {
   return value === undefined || value === null ? fallback : (value as T);
@@ -39,7 +47,7 @@ export default defineStage(async (ctx) => {
 
     ctx.progress({ current: 1, total: 3, unit: 'step', message: 'smoke test' });
     const validation = JSON.parse(await readFile(validationPath, 'utf8')) as Sample[];
-    const smoke = await runSmokeTest({
+    const { speed, ...smoke } = await runSmokeTest({
       model: { weights: loaded.weights, config: loaded.config.model, vocab: loaded.vocab },
       tagNames: loaded.labels.tags,
       fp32,
@@ -64,9 +72,11 @@ export default defineStage(async (ctx) => {
     ctx.metric('onnx/f1_fp32', smoke.microF1.fp32);
     ctx.metric('onnx/f1_int8', smoke.microF1.int8);
     ctx.metric('onnx/size_ratio', smoke.size.ratio);
-    if (smoke.speed) {
-      ctx.metric('onnx/latency_p50_ms_int8', smoke.speed.ortInt8.latencyP50Ms);
-      ctx.metric('onnx/throughput_int8', smoke.speed.ortInt8.throughput);
+    if (speed) {
+      await writeRunInfo(ctx.runInfoDir, 'latency.json', speed);
+      for (const [runtime, report] of Object.entries(speed)) ctx.log.info(speedLine(runtime, report));
+      ctx.metric('onnx/latency_p50_ms_int8', speed.ortInt8.latencyP50Ms);
+      ctx.metric('onnx/throughput_int8', speed.ortInt8.throughput);
     }
     ctx.progress({ current: 3, total: 3, unit: 'step' });
     if (failures.length > 0) throw new Error(`ONNX smoke test failed (see ${join(outDir, 'smoke.json')}):\n- ${failures.join('\n- ')}`);

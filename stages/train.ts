@@ -2,7 +2,8 @@
 //   dry_run  one short epoch of the dry-run backbone on the tiny dataset → outputs/dry_run/
 //   final    the HPO winner (outputs/best_configuration.json) on train + validation with a
 //            fixed seed and no early stopping → outputs/final_training/
-// Both write checkpoint/ (weights, vocab, labels, config, meta) and the training reports.
+// Both write checkpoint/ (weights, vocab, labels, config, meta) and the training reports, and
+// put the run's timing.json (epoch durations, throughput, save times) in ctx.runInfoDir.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -108,6 +109,7 @@ export default defineStage(async (ctx) => {
     seed: plan.seed,
     backend,
     outDir: ctx.resolve(plan.out),
+    runInfoDir: ctx.runInfoDir,
     signal: ctx.signal,
     log: (message) => ctx.log.info(message),
     onProgress: (progress) => ctx.progress(progress),

@@ -17,6 +17,8 @@ export interface ModuleStageInit {
   readonly runId: string;
   /** CPU slots the stage may use for memo units at once. */
   readonly cpu: number;
+  /** Absolute directory for `ctx.runInfoDir`; the child empties it before the stage starts. */
+  readonly runInfoDir: string;
 }
 
 /** Progress and metrics travel in the same shape as the shell stages' line protocol. */

@@ -1,6 +1,7 @@
 // Entry point of a `uses:` stage's child process: receives its context over IPC, imports the
 // module and calls its default export with a StageContext.
 import { getOneMessage, sendMessage } from 'execa';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMemo } from '../cache/memo.js';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     deps: init.deps,
     outs: init.outs,
     resolve: (relative) => path.resolve(init.root, relative),
+    runInfoDir: init.runInfoDir,
     log: {
       info: (message) => console.log(message),
       warn: (message) => console.error(`warning: ${message}`),
@@ -72,6 +74,10 @@ async function main(): Promise<void> {
     memo,
     signal: controller.signal,
   };
+
+  // Facts of an earlier run must not pass for this one's.
+  await rm(init.runInfoDir, { recursive: true, force: true });
+  await mkdir(init.runInfoDir, { recursive: true });
 
   const module = (await import(pathToFileURL(init.modulePath).href)) as { default?: unknown };
   if (typeof module.default !== 'function') {

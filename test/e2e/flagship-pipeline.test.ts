@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFile, readFile, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import type { DagEvent } from '../../src/events.js';
 import { parseEvents, runCli, spawnCli, stagesWithStatus, statuses } from '../helpers/run-cli.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
@@ -27,6 +28,14 @@ dry_run: {backbone: bilstm, epochs: 1, batchSize: 4, dataset: outputs/dataset_ti
 final: {epochs: 1, seed: 42, dataset: outputs/dataset, best_configuration: outputs/best_configuration.json, out: outputs/final_training}
 `;
 
+const ALL_STAGES = ['dataset', 'dataset_tiny', 'dry_run', 'evaluate', 'export_onnx', 'final', 'hpo@bilstm', 'hpo@transformer', 'select'];
+
+/** Every stage's recorded outs (path and content hash), from the project's dagmake.lock. */
+async function lockedOuts(project: TempProject): Promise<Record<string, string[]>> {
+  const lock = parseYaml(await project.read('dagmake.lock')) as { stages: Record<string, { outs: { path: string; hash: string }[] }> };
+  return Object.fromEntries(Object.entries(lock.stages).map(([stage, entry]) => [stage, entry.outs.map((out) => `${out.path} ${out.hash}`)]));
+}
+
 /** Memo units of the HPO stages: how many were computed and how many restored, per stage. */
 function trialCounts(events: readonly DagEvent[]): Record<string, { computed: number; restored: number }> {
   const counts: Record<string, { computed: number; restored: number }> = {};
@@ -43,7 +52,7 @@ describe('flagship pipeline (tiny configuration)', { timeout: 600_000 }, () => {
   let project: TempProject;
   before(async () => {
     project = await tempProject({
-      'config/data/resume.yaml': 'source: embedded\nseed: 13\nsize: {train: 40, validation: 12}\nsplit: {validation: 0.15, seed: 13}\nrepair: {mismatch: relocate, overlap: longest}\n',
+      'config/data/resume.yaml': 'source: embedded\nseed: 13\nsize: {train: 50, validation: 15}\nsplit: {validation: 0.15, test: 0.2, seed: 13}\nrepair: {mismatch: relocate, overlap: longest}\n',
       'config/train.yaml': trainConfig,
       'config/hpo/smoke.yaml': hpoConfig(2),
     });
@@ -60,9 +69,7 @@ describe('flagship pipeline (tiny configuration)', { timeout: 600_000 }, () => {
   test('first run: every stage runs and the ONNX models exist', async () => {
     const result = await runCli(project.root, ['run', '--json']);
     assert.equal(result.exitCode, 0, result.stdout.slice(-3000) + result.stderr);
-    assert.deepEqual(stagesWithStatus(result.events, 'ran'), [
-      'dataset', 'dataset_tiny', 'dry_run', 'export_onnx', 'final', 'hpo@bilstm', 'hpo@transformer', 'select',
-    ]);
+    assert.deepEqual(stagesWithStatus(result.events, 'ran'), ALL_STAGES);
     assert.deepEqual(trialCounts(result.events), {
       'hpo@bilstm': { computed: 2, restored: 0 },
       'hpo@transformer': { computed: 2, restored: 0 },
@@ -76,7 +83,36 @@ describe('flagship pipeline (tiny configuration)', { timeout: 600_000 }, () => {
 
   test('second run is a no-op', async () => {
     const result = await runCli(project.root, ['run', '--json']);
-    assert.equal(stagesWithStatus(result.events, 'up-to-date').length, 8);
+    assert.equal(stagesWithStatus(result.events, 'up-to-date').length, ALL_STAGES.length);
+  });
+
+  test('rerunning every stage reproduces every output byte for byte; what the clock decides is run info', async () => {
+    const first = await lockedOuts(project);
+    assert.deepEqual(Object.keys(first).sort(), ALL_STAGES);
+    // Trials computed by the first run left their own timing (a forced rerun restores them instead).
+    const trialTiming = JSON.parse(await project.read('.dagmake/run-info/hpo@bilstm/trial_0/timing.json')) as { epochs: unknown[] };
+    assert.equal(trialTiming.epochs.length, 1);
+
+    const result = await runCli(project.root, ['run', '--json', '--force', '--no-run-cache']);
+    assert.equal(result.exitCode, 0, result.stdout.slice(-3000) + result.stderr);
+    assert.deepEqual(stagesWithStatus(result.events, 'ran'), ALL_STAGES);
+    assert.deepEqual(await lockedOuts(project), first);
+
+    const info = async (stage: string, file: string) => JSON.parse(await project.read(`.dagmake/run-info/${stage}/${file}`)) as Record<string, unknown>;
+    for (const stage of ['dry_run', 'final']) {
+      const timing = (await info(stage, 'timing.json')) as { epochs: { durationMs: number }[]; checkpoints: Record<string, { savedAt: string }> };
+      assert.equal(timing.epochs.length, 1, stage);
+      assert.ok(timing.epochs[0]!.durationMs > 0, stage);
+      assert.ok(timing.checkpoints['last']?.savedAt, stage);
+    }
+    for (const backbone of ['bilstm', 'transformer']) {
+      const trials = (await info(`hpo@${backbone}`, 'trials.json')) as { trials: { restored: boolean; durationMs: number }[] };
+      assert.deepEqual(trials.trials.map((t) => t.restored), [true, true], backbone);
+      assert.equal(typeof ((await info(`hpo@${backbone}`, 'run.json')) as { startTime: unknown }).startTime, 'number');
+    }
+    const latency = (await info('export_onnx', 'latency.json')) as Record<string, { latencyP50Ms: number; throughput: number }>;
+    assert.ok(latency['ortInt8']!.latencyP50Ms > 0 && latency['ortInt8']!.throughput > 0);
+    await assert.rejects(project.read('.dagmake/run-info/hpo@bilstm/trial_0/timing.json'), 'a rerun starts with an empty run-info directory');
   });
 
   test('a study setting that changes no result: trials restored, same winner, final training not rerun', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, stagesWithStatus } from '../helpers/run-cli.js';
@@ -65,5 +66,53 @@ export default defineStage(async (ctx) => {
     assert.equal(finished?.type === 'stage' && finished.status, 'failed');
     assert.match(finished?.type === 'stage' ? finished.failure?.message ?? '' : '', /no shouting today/);
     await assert.rejects(project.read('out/greeting.txt'));
+  });
+});
+
+describe('ctx.runInfoDir', () => {
+  let project: TempProject;
+  before(async () => {
+    project = await tempProject({
+      'pipeline.yaml': `
+stages:
+  timed:
+    uses: stages/timed.ts
+    outs: [out/result.json]
+`,
+      'stages/timed.ts': `
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { defineStage } from ${JSON.stringify(stageApi)};
+export default defineStage(async (ctx) => {
+  const dir = ctx.runInfoDir ?? '';
+  const found = await readdir(dir);
+  await writeFile(path.join(dir, randomUUID() + '.json'), JSON.stringify({ at: Date.now() }));
+  await mkdir(ctx.resolve('out'), { recursive: true });
+  await writeFile(ctx.resolve('out/result.json'), JSON.stringify({ dir: path.relative(ctx.root, dir), found }));
+});
+`,
+    });
+  });
+  after(() => project.dispose());
+
+  test('is an emptied directory under .dagmake/run-info/<stage> that is not an output', async () => {
+    const runInfo = async () => (await readdir(path.join(project.root, '.dagmake/run-info/timed'))).sort();
+    const first = await runCli(project.root, ['run', '--json']);
+    assert.equal(first.exitCode, 0, first.stderr + first.stdout);
+    const result = await project.read('out/result.json');
+    assert.deepEqual(JSON.parse(result), { dir: path.join('.dagmake', 'run-info', 'timed'), found: [] });
+    const firstFiles = await runInfo();
+    assert.equal(firstFiles.length, 1);
+
+    const forced = await runCli(project.root, ['run', '--json', '--force', '--no-run-cache']);
+    assert.deepEqual(stagesWithStatus(forced.events, 'ran'), ['timed']);
+    assert.equal(await project.read('out/result.json'), result, 'the earlier run info was removed before the stage ran');
+    const secondFiles = await runInfo();
+    assert.equal(secondFiles.length, 1);
+    assert.notDeepEqual(secondFiles, firstFiles);
+
+    assert.deepEqual(stagesWithStatus((await runCli(project.root, ['run', '--json'])).events, 'up-to-date'), ['timed']);
   });
 });

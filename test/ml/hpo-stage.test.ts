@@ -8,7 +8,7 @@ import { findStudies, formatBestConfiguration, selectBest } from '../../stages/l
 import type { StudyFile } from '../../stages/lib/hpo/study-files.js';
 import type { TrainModelFn } from '../../stages/lib/hpo/trial-runner.js';
 import type { EpochRecord, TrainOptions } from '../../stages/lib/train/types.js';
-import type { RunRecord } from '../../stages/lib/tracking/run-record.js';
+import type { RunInfo, RunRecord } from '../../stages/lib/tracking/run-record.js';
 
 const CONFIG = (maxTrials: number) => `
 search_space:
@@ -40,7 +40,6 @@ function fakeTrainer(calls: TrainOptions[]): TrainModelFn {
         validationLoss: 1.2 / epoch,
         validation: { microF1: f1, macroF1: f1, microPrecision: f1, microRecall: f1, tokenAccuracy: 0.9, perType: {} },
         learningRate: lr,
-        durationMs: 1,
       };
       history.push(record);
       if ((await options.onEpoch?.(record)) === 'stop') return { backend: 'cpu', history, bestEpoch: epoch, stoppedEarly: true, checkpointDir: options.outDir };
@@ -59,6 +58,7 @@ function fakeContext(root: string, backbone: string, cache: Map<string, unknown>
     root,
     with: { backbone, config: 'config/hpo/test.yaml' },
     resolve: (p) => join(root, p),
+    runInfoDir: join(root, '.dagmake/run-info', `hpo@${backbone}`),
     log: { info: () => {}, warn: (m) => warnings.push(m) },
     progress: (p) => progress.push(p),
     metric: () => {},
@@ -129,6 +129,18 @@ describe('hpo stage', () => {
     const run = JSON.parse(await readFile(join(dir, 'trial_0/run.json'), 'utf8')) as RunRecord;
     assert.equal(run.metrics['validation/macro_f1']?.length, onDisk.trials[0]?.lastStep);
     assert.deepEqual(run.artifacts, ['metrics.json', 'weights.bin']);
+
+    // Durations and times are run info: neither in the outputs nor in a trial's cached files.
+    const outputs = [join(dir, 'study.json'), join(dir, 'report.md'), join(dir, 'run.json'), ...[0, 1, 2, 3, 4, 5].flatMap((n) => ['run.json', 'metrics.json'].map((f) => join(dir, `trial_${n}`, f)))];
+    for (const file of outputs) assert.doesNotMatch(await readFile(file, 'utf8'), /duration|seconds|[Tt]ime(stamp)?"/, file);
+    const info = join(root, '.dagmake/run-info/hpo@bilstm');
+    const trials = JSON.parse(await readFile(join(info, 'trials.json'), 'utf8')) as { trials: { number: number; restored: boolean; durationMs: number }[] };
+    assert.deepEqual(trials.trials.map((t) => [t.number, t.restored]), [0, 1, 2, 3, 4, 5].map((n) => [n, false]));
+    assert.ok(trials.trials.every((t) => Number.isInteger(t.durationMs) && t.durationMs >= 0));
+    const trialInfo = JSON.parse(await readFile(join(info, 'trial_0/run.json'), 'utf8')) as RunInfo;
+    assert.equal(trialInfo.name, 'hpo@bilstm trial 0');
+    assert.ok(trialInfo.endTime >= trialInfo.startTime);
+    assert.equal(calls[0]?.runInfoDir, join(info, 'trial_0'));
     const metrics = JSON.parse(await readFile(join(dir, 'trial_0/metrics.json'), 'utf8')) as { state: string; value: number };
     assert.equal(metrics.state, onDisk.trials[0]?.state);
     assert.equal(metrics.value, onDisk.trials[0]?.objective);
@@ -146,8 +158,9 @@ describe('hpo stage', () => {
     const study = await runHpoStage(ctx, { trainModel: async () => fakeTrainer(calls), env: {} });
     assert.equal(calls.length, 3);
     assert.deepEqual(hits, [true, true, true, true, true, true, false, false, false]);
-    const strip = (t: StudyFile['trials'][number]) => ({ ...t, durationMs: 0 });
-    assert.deepEqual(study.trials.slice(0, 6).map(strip), before.trials.map(strip));
+    assert.deepEqual(study.trials.slice(0, 6), before.trials);
+    const info = JSON.parse(await readFile(join(root, '.dagmake/run-info/hpo@bilstm/trials.json'), 'utf8')) as { trials: { restored: boolean }[] };
+    assert.deepEqual(info.trials.map((t) => t.restored), hits);
   });
 
   it('selects the best trial per backbone and overall, byte-identically on rerun', async () => {
@@ -161,7 +174,7 @@ describe('hpo stage', () => {
     assert.equal(parsed.best.backbone, winner);
     assert.deepEqual(Object.keys(JSON.parse(first)), ['backbones', 'best', 'objective']);
 
-    // Rerunning both studies from the memo cache changes durations but not the selection.
+    // Rerunning both studies from the memo cache changes nothing the selection reads.
     await runHpoStage(fakeContext(root, 'transformer', cache).ctx, { trainModel: async () => assert.fail('all trials cached'), env: {} });
     assert.equal(formatBestConfiguration(await selectBest(root, studies)), first);
   });

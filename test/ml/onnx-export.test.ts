@@ -102,7 +102,7 @@ for (const config of CONFIGS) {
   });
 }
 
-test('export_onnx stage writes both models and a passing smoke.json', async () => {
+test('export_onnx stage writes both models and a passing smoke.json, and its timings as run info', async () => {
   const config = CONFIGS[0]!;
   const data = samples();
   const vocab = buildVocabulary(data.map((s) => s.tokens), config);
@@ -127,6 +127,7 @@ test('export_onnx stage writes both models and a passing smoke.json', async () =
     deps: [],
     outs: [],
     resolve: (p) => join(root, p),
+    runInfoDir: join(dir, 'run-info'),
     log: { info: () => {}, warn: () => {}, error: () => {} },
     progress: () => {},
     metric: (name, value) => {
@@ -140,9 +141,12 @@ test('export_onnx stage writes both models and a passing smoke.json', async () =
   assert.equal(smoke.passed, true, JSON.stringify(smoke.failures));
   assert.ok(smoke.parity.maxAbsDiff <= 1e-4);
   assert.equal(smoke.validation.sentences, data.length);
+  assert.equal(smoke.speed, undefined, 'timings differ on every run: they are not part of the output');
+  const latency = JSON.parse(await readFile(join(dir, 'run-info/latency.json'), 'utf8'));
   for (const runtime of ['tfjs', 'ortFp32', 'ortInt8']) {
-    assert.ok(smoke.speed[runtime].latencyP50Ms > 0 && smoke.speed[runtime].throughput > 0, runtime);
+    assert.ok(latency[runtime].latencyP50Ms > 0 && latency[runtime].throughput > 0, runtime);
   }
+  assert.equal(metrics['onnx/latency_p50_ms_int8'], latency.ortInt8.latencyP50Ms);
   assert.ok(smoke.size.ratio > 1);
   assert.ok(Array.isArray(smoke.quantization.leftFp32) && smoke.quantization.leftFp32.length > 0);
   assert.ok(smoke.quantization.leftFp32.every((l: { reason: string }) => l.reason.length > 0));

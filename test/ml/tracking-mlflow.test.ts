@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chunkLogBatch } from '../../stages/lib/tracking/log-batch-chunks.js';
-import type { RunRecord } from '../../stages/lib/tracking/run-record.js';
+import type { RunInfo, RunRecord } from '../../stages/lib/tracking/run-record.js';
 import { Tracker } from '../../stages/lib/tracking/tracker.js';
 
 interface Request {
@@ -85,15 +85,17 @@ describe('Tracker', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('logs a parent and a nested child run through the REST API and writes run.json', async () => {
+  it('logs a parent and a nested child run through the REST API, writes run.json and keeps times and ids in the run info', async () => {
     const warnings: string[] = [];
     let clock = 1000;
     const tracker = new Tracker({ experiment: 'resume-ner', env: { MLFLOW_TRACKING_URI: `${fake.uri}/` }, warn: (w) => warnings.push(w), now: () => clock++ });
     const parent = await tracker.startRun({ name: 'hpo@bilstm', dir: join(dir, 'study') });
     const childDir = join(dir, 'trial_0');
+    const infoDir = join(dir, 'info', 'trial_0');
     const child = await tracker.startRun({
       name: 'trial 0',
       dir: childDir,
+      infoDir,
       params: { learning_rate: 0.001, hidden: 64, backbone: 'bilstm' },
       tags: { stage: 'hpo@bilstm' },
       ...(parent.mlflowRunId !== undefined ? { parentRunId: parent.mlflowRunId } : {}),
@@ -101,7 +103,7 @@ describe('Tracker', () => {
     for (let step = 1; step <= 1200; step++) child.logMetric('train/loss', 1 / step, step);
     child.logMetrics({ 'validation/macro_f1': 0.5, bad: Number.NaN }, 1);
     await writeFile(join(childDir, 'metrics.json'), '{}');
-    const record = await child.finish('FINISHED');
+    const { record, info } = await child.finish('FINISHED');
     await parent.finish('FAILED');
 
     assert.deepEqual(warnings, []);
@@ -140,13 +142,22 @@ describe('Tracker', () => {
 
     const onDisk = JSON.parse(await readFile(join(childDir, 'run.json'), 'utf8')) as RunRecord;
     assert.deepEqual(onDisk, record);
+    assert.deepEqual(Object.keys(onDisk), ['name', 'status', 'params', 'tags', 'metrics', 'artifacts']);
     assert.equal(onDisk.status, 'FINISHED');
-    assert.equal(onDisk.parentRunId, 'run1');
-    assert.deepEqual(onDisk.mlflow, { trackingUri: `${fake.uri}/`, experimentId: '42', runId: 'run2' });
     assert.deepEqual(onDisk.artifacts, ['metrics.json']);
     assert.equal(onDisk.metrics['train/loss']?.length, 1200);
+    assert.deepEqual(onDisk.metrics['train/loss']?.[0], { step: 1, value: 1 });
     assert.deepEqual(onDisk.metrics.bad?.map((p) => p.value), [null]);
     assert.equal(onDisk.params.hidden, '64');
+
+    const infoOnDisk = JSON.parse(await readFile(join(infoDir, 'run.json'), 'utf8')) as RunInfo;
+    assert.deepEqual(infoOnDisk, info);
+    assert.equal(info.parentRunId, 'run1');
+    assert.deepEqual(info.mlflow, { trackingUri: `${fake.uri}/`, experimentId: '42', runId: 'run2' });
+    assert.equal(info.startTime, creates[1]?.body?.start_time);
+    assert.ok(info.endTime > info.startTime);
+    assert.equal(info.metricTimes['train/loss']?.length, 1200);
+    assert.deepEqual(info.metricTimes.bad?.map((t) => t.step), [1]);
   });
 
   it('reuses an existing experiment', async () => {
@@ -163,17 +174,37 @@ describe('Tracker', () => {
     const tracker = new Tracker({ experiment: 'x', env: { MLFLOW_TRACKING_URI: closed.uri }, warn: (w) => warnings.push(w) });
     const run = await tracker.startRun({ name: 'offline', dir: join(dir, 'offline'), params: { a: 1 } });
     run.logMetric('loss', 0.5, 1);
-    const record = await run.finish('FINISHED');
+    const { info } = await run.finish('FINISHED');
     assert.equal(warnings.length, 1);
     assert.match(warnings[0] ?? '', /MLflow: cannot use experiment 'x' at http:\/\/127\.0\.0\.1:\d+/);
-    assert.equal(record.mlflow, undefined);
+    assert.equal(info.mlflow, undefined);
     assert.deepEqual(JSON.parse(await readFile(join(dir, 'offline', 'run.json'), 'utf8')).params, { a: '1' });
   });
 
   it('only writes run.json when MLFLOW_TRACKING_URI is not an http(s) URL', async () => {
     const tracker = new Tracker({ experiment: 'x', env: { MLFLOW_TRACKING_URI: './mlruns' }, warn: () => assert.fail('no warning expected') });
     assert.equal(tracker.trackingUri, undefined);
-    const record = await (await tracker.startRun({ name: 'local', dir: join(dir, 'local') })).finish('FINISHED');
+    const { record } = await (await tracker.startRun({ name: 'local', dir: join(dir, 'local') })).finish('FINISHED');
     assert.equal(record.status, 'FINISHED');
+  });
+
+  it('writes the same run.json bytes whatever the clock says', async () => {
+    const record = async (name: string, start: number) => {
+      let clock = start;
+      const tracker = new Tracker({ experiment: 'x', env: {}, warn: () => {}, now: () => (clock += 7) });
+      const run = await tracker.startRun({ name: 'same', dir: join(dir, name), infoDir: join(dir, `${name}-info`), params: { lr: 0.01 } });
+      run.logMetrics({ loss: 0.5, f1: 0.25 }, 1);
+      run.logMetric('loss', 0.4, 2);
+      await run.finish('FINISHED');
+      return {
+        record: await readFile(join(dir, name, 'run.json')),
+        info: JSON.parse(await readFile(join(dir, `${name}-info`, 'run.json'), 'utf8')) as RunInfo,
+      };
+    };
+    const early = await record('clock-a', 1_000);
+    const late = await record('clock-b', 9_000_000);
+    assert.ok(early.record.equals(late.record));
+    assert.deepEqual([early.info.startTime, late.info.startTime], [1_007, 9_000_007]);
+    assert.deepEqual(late.info.metricTimes.loss?.map((t) => t.step), [1, 2]);
   });
 });

@@ -1,6 +1,6 @@
 // Shared fixtures for the training tests: a CoNLL reader for the WNUT-17 files and tiny configs.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { LabelSet, Sample } from '../../stages/lib/data/sample.js';
 import type { Hyperparameters } from '../../stages/lib/train/types.js';
 
@@ -61,3 +61,12 @@ export const TINY_MODELS = {
   bilstm: { backbone: 'bilstm', wordDim: 16, charDim: 8, charFilters: 8, maxChars: 10, maxLength: 24, minWordCount: 1, hidden: 12 },
   transformer: { backbone: 'transformer', wordDim: 16, charDim: 8, charFilters: 8, maxChars: 10, maxLength: 24, minWordCount: 1, dModel: 16, heads: 2, layers: 1, ffn: 32 },
 } as const;
+
+/** Every file under `dir`, by path relative to it, with its bytes (for byte-for-byte comparisons). */
+export function readTree(dir: string): Map<string, Buffer> {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  return new Map(files.map((file) => [relative(dir, file), readFileSync(file)]));
+}

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { trainModel } from '../../stages/lib/train/index.js';
-import type { TrainOptions } from '../../stages/lib/train/types.js';
-import { TINY_HYPER, TINY_MODELS, WNUT_DIR, labelSetOf, readConll } from './train-fixtures.js';
+import type { TrainingTiming, TrainOptions } from '../../stages/lib/train/types.js';
+import { TINY_HYPER, TINY_MODELS, WNUT_DIR, labelSetOf, readConll, readTree } from './train-fixtures.js';
 
 const samples = readConll(join(WNUT_DIR, 'wnut17train.conll'), 60);
 const train = samples.slice(0, 40);
@@ -19,14 +19,28 @@ function options(model: TrainOptions['model'], outDir: string, extra: Partial<Tr
 
 const weightBytes = (outDir: string, which = 'last'): Buffer => readFileSync(join(outDir, which, 'weights.bin'));
 
-test('the same seed gives byte-identical weights; another seed does not', async () => {
+test('the same seed gives byte-identical outputs, timings apart; another seed does not', async () => {
   const [a, b, c] = [tempDir(), tempDir(), tempDir()];
-  await trainModel(options(TINY_MODELS.transformer, a));
-  await trainModel(options(TINY_MODELS.transformer, b));
+  const [infoA, infoB] = [tempDir(), tempDir()];
+  await trainModel(options(TINY_MODELS.transformer, a, { runInfoDir: infoA }));
+  await trainModel(options(TINY_MODELS.transformer, b, { runInfoDir: infoB }));
   await trainModel(options(TINY_MODELS.transformer, c, { seed: 8 }));
   assert.ok(weightBytes(a).equals(weightBytes(b)));
   assert.ok(weightBytes(a, 'checkpoint').equals(weightBytes(b, 'checkpoint')));
   assert.ok(!weightBytes(a).equals(weightBytes(c)));
+
+  // Checkpoints, state and reports included: every file of the second run has the first one's bytes.
+  const [treeA, treeB] = [readTree(a), readTree(b)];
+  assert.deepEqual([...treeB.keys()], [...treeA.keys()]);
+  assert.ok(treeA.has('checkpoint/meta.json') && treeA.has('last/state.json') && treeA.has('report.json'));
+  for (const [file, bytes] of treeA) assert.ok(bytes.equals(treeB.get(file)!), `${file} differs between two identical trainings`);
+
+  const timing = JSON.parse(readFileSync(join(infoB, 'timing.json'), 'utf8')) as TrainingTiming;
+  assert.deepEqual(timing.epochs.map((e) => e.epoch), [1, 2]);
+  assert.ok(timing.epochs.every((e) => e.durationMs >= 0) && timing.tokensPerSecond > 0);
+  assert.equal(timing.checkpoints['last']?.epoch, 2);
+  assert.ok(!Number.isNaN(Date.parse(timing.checkpoints['checkpoint']?.savedAt ?? '')));
+  assert.ok(timing.finishedAt !== undefined && timing.finishedAt >= timing.startedAt);
 });
 
 test('an interrupted run resumes from last/ to the same bytes as an uninterrupted one', async () => {

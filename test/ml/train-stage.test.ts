@@ -31,6 +31,7 @@ function context(root: string, mode: string, events: { progress: unknown[]; metr
     deps: [],
     outs: [],
     resolve: (path) => resolve(root, path),
+    runInfoDir: join(root, '.dagmake/run-info', mode),
     log: { info: () => {}, warn: () => {}, error: () => {} },
     progress: (p) => events.progress.push(p),
     metric: (name) => events.metrics.push(name),
@@ -48,6 +49,10 @@ test('dry_run trains one epoch on the tiny dataset and writes a checkpoint with 
   const meta = JSON.parse(readFileSync(join(checkpoint, 'meta.json'), 'utf8'));
   assert.equal(meta.epoch, 1);
   assert.equal(meta.backend, 'wasm');
+  assert.deepEqual(Object.keys(meta).filter((key) => !['metrics', 'trainLoss'].includes(key)), ['epoch', 'hyperparameters', 'seed', 'backend']);
+  const timing = JSON.parse(readFileSync(join(root, '.dagmake/run-info/dry_run/timing.json'), 'utf8'));
+  assert.deepEqual(timing.epochs.map((e: { epoch: number }) => e.epoch), [1]);
+  assert.equal(timing.checkpoints.checkpoint.epoch, 1);
   assert.deepEqual(events.progress, [{ current: 1, total: 1, unit: 'epoch', message: (events.progress[0] as { message: string }).message }]);
   assert.ok(events.metrics.includes('val_micro_f1'));
 });
@@ -75,5 +80,12 @@ test('final trains the chosen configuration on train + validation without early 
   assert.equal(report.model.layers, 1);
   assert.equal(report.history.length, report.hyperparameters.epochs);
   assert.ok(existsSync(join(root, 'outputs/final_training/checkpoint/weights.bin')));
-  assert.ok(readFileSync(join(root, 'outputs/final_training/summary.txt'), 'utf8').includes('best epoch'));
+  const summary = readFileSync(join(root, 'outputs/final_training/summary.txt'), 'utf8');
+  assert.ok(summary.includes('best epoch'));
+  assert.doesNotMatch(summary, /seconds|tokens\/s/);
+  assert.deepEqual(Object.keys(report.history[0]), ['epoch', 'trainLoss', 'validationLoss', 'validation', 'learningRate']);
+  assert.equal(report.tokensPerSecond, undefined);
+  const timing = JSON.parse(readFileSync(join(root, '.dagmake/run-info/final/timing.json'), 'utf8'));
+  assert.equal(timing.epochs.length, report.history.length);
+  assert.ok(timing.tokensPerSecond > 0);
 });

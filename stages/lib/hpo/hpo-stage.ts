@@ -1,8 +1,12 @@
 // The hpo@<backbone> stage: one study per backbone, each trial a memo unit.
+// Run info (ctx.runInfoDir, never in the outputs or a trial's cached files): trials.json (each
+// trial's wall time and whether it was restored), run.json (the study's tracking times and MLflow
+// ids) and per computed trial trial_<n>/timing.json and trial_<n>/run.json.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { LabelSet, Sample } from '../data/sample.js';
+import { runInfoSubdir, writeRunInfo } from '../run-info.js';
 import type { ModelConfig } from '../train/types.js';
 import { Tracker } from '../tracking/tracker.js';
 import { type HpoConfig, HpoConfigError, loadHpoConfig, type SearchSpace } from './config.js';
@@ -19,6 +23,7 @@ export interface HpoStageContext {
   readonly root: string;
   readonly with: Readonly<Record<string, unknown>>;
   resolve(relativePath: string): string;
+  readonly runInfoDir?: string;
   readonly log: { info(message: string): void; warn(message: string): void };
   progress(progress: { current: number; total?: number; unit?: string; message?: string; task?: string }): void;
   metric(name: string, value: number, step?: number): void;
@@ -66,6 +71,7 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
   const parent = await tracker.startRun({
     name: ctx.stage,
     dir: ctx.resolve(outDir),
+    infoDir: ctx.runInfoDir,
     params: { backbone, algorithm: config.sampling.algorithm, max_trials: config.sampling.max_trials, seed: config.sampling.seed },
     tags: { stage: ctx.stage, data_hash: dataHash, code_version: codeVersion },
   });
@@ -73,6 +79,7 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
   let trainModel: Promise<TrainModelFn> | undefined;
   let finishedCount = 0;
   let best: number | undefined;
+  const restored = new Set<number>();
   const pruning = config.early_termination.policy !== 'none';
 
   const result = await runStudy({
@@ -83,6 +90,8 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
     signal: ctx.signal,
     onTrialFinished: (trial) => {
       finishedCount++;
+      const how = restored.has(trial.number) ? 'restored' : trial.state;
+      ctx.log.info(`trial ${trial.number}: ${how} in ${(trial.durationMs / 1000).toFixed(1)} s`);
       if (trial.state === 'complete' && trial.value !== null && (best === undefined || isBetter(trial.value, best, config.objective.goal))) best = trial.value;
       ctx.progress({
         current: finishedCount,
@@ -107,6 +116,7 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
         async (dir) =>
           runTrainingTrial({
             dir,
+            infoDir: runInfoSubdir(ctx.runInfoDir, trialDirName(trial.number)),
             number: trial.number,
             params: trial.params,
             config,
@@ -123,9 +133,15 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
             log: (m) => ctx.log.info(`trial ${trial.number}: ${m}`),
           }),
       );
-      if (memo.hit) ctx.log.info(`trial ${trial.number}: cached (${memo.value.state}, ${config.objective.metric} ${memo.value.value})`);
+      if (memo.hit) {
+        restored.add(trial.number);
+        ctx.log.info(`trial ${trial.number}: cached (${memo.value.state}, ${config.objective.metric} ${memo.value.value})`);
+      }
       return memo.value;
     },
+  });
+  await writeRunInfo(ctx.runInfoDir, 'trials.json', {
+    trials: result.trials.map((t) => ({ number: t.number, state: t.state, restored: restored.has(t.number), durationMs: Math.round(t.durationMs) })),
   });
   if (ctx.signal.aborted) {
     await parent.finish('FAILED');

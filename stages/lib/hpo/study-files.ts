@@ -1,4 +1,5 @@
 // A finished study's files: study.json (the table select reads), report.md and two SVG plots.
+// They hold only what the inputs decide; trial durations are run info (see hpo-stage.ts).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderBarChart } from '../report/bar-chart.js';
@@ -38,7 +39,6 @@ export interface StudyTrialRow {
   readonly objective: number | null;
   readonly state: string;
   readonly lastStep: number | null;
-  readonly durationMs: number;
   readonly dir: string;
   readonly intermediate: readonly { step: number; value: number }[];
   readonly error?: string;
@@ -70,7 +70,6 @@ export async function writeStudyFiles(input: StudyFileInput): Promise<StudyFile>
     objective: t.value,
     state: t.state,
     lastStep: t.lastStep,
-    durationMs: Math.round(t.durationMs),
     dir: `${input.relativeDir}/${trialDirName(t.number)}`,
     intermediate: t.intermediate,
     ...(t.error !== undefined ? { error: t.error } : {}),
@@ -153,11 +152,11 @@ function reportMarkdown(study: StudyFile): string {
     '',
     '## Trials',
     '',
-    `| trial | ${names.join(' | ')} | ${study.objective.metric} | state | last step | seconds |`,
-    `|---|${names.map(() => '---').join('|')}|---|---|---|---|`,
+    `| trial | ${names.join(' | ')} | ${study.objective.metric} | state | last step |`,
+    `|---|${names.map(() => '---').join('|')}|---|---|---|`,
     ...study.trials.map(
       (t) =>
-        `| ${t.number} | ${names.map((n) => fmt(t.params[n])).join(' | ')} | ${t.objective === null ? '–' : fmt(t.objective)} | ${t.state} | ${t.lastStep ?? '–'} | ${(t.durationMs / 1000).toFixed(1)} |`,
+        `| ${t.number} | ${names.map((n) => fmt(t.params[n])).join(' | ')} | ${t.objective === null ? '–' : fmt(t.objective)} | ${t.state} | ${t.lastStep ?? '–'} |`,
     ),
     '',
     '## Parameter importance',

@@ -1,5 +1,6 @@
 // One HPO trial: train with the trial's hyperparameters, report each epoch's objective to the
-// pruner, and record metrics.json + run.json in the trial directory.
+// pruner, and record metrics.json + run.json in the trial directory. The trial directory is a memo
+// unit, cached and restored as it is: it holds nothing the clock decides (that goes to infoDir).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LabelSet, Sample } from '../data/sample.js';
@@ -15,6 +16,8 @@ export type TrainModelFn = (options: TrainOptions) => Promise<TrainResult>;
 
 export interface TrialRunInput {
   readonly dir: string;
+  /** The trial's run-info directory (training timing, tracking times and ids). */
+  readonly infoDir?: string;
   readonly number: number;
   readonly params: Params;
   readonly config: HpoConfig;
@@ -39,6 +42,7 @@ export async function runTrainingTrial(input: TrialRunInput): Promise<TrialOutco
   const run = await input.tracker.startRun({
     name: input.runName,
     dir: input.dir,
+    infoDir: input.infoDir,
     params: { ...input.params, backbone: input.model.backbone, epochs: hyper.epochs, patience: hyper.patience },
     tags: input.tags,
     ...(input.parentRunId !== undefined ? { parentRunId: input.parentRunId } : {}),
@@ -55,6 +59,7 @@ export async function runTrainingTrial(input: TrialRunInput): Promise<TrialOutco
       seed: config.trial.seed ?? config.sampling.seed,
       backend: config.trial.backend,
       outDir: input.dir,
+      runInfoDir: input.infoDir,
       ...(input.signal !== undefined ? { signal: input.signal } : {}),
       ...(input.onProgress !== undefined ? { onProgress: input.onProgress } : {}),
       ...(input.log !== undefined ? { log: input.log } : {}),

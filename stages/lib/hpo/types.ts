@@ -25,6 +25,7 @@ export interface FinishedTrial {
 }
 
 export interface TrialRecord extends FinishedTrial {
+  /** Wall time of this run of the trial (a cached trial's restore time): run info, never in study files. */
   readonly durationMs: number;
   readonly error?: string;
 }

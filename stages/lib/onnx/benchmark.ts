@@ -1,4 +1,5 @@
 // Latency and throughput of a window-batch runner (TensorFlow.js or ONNX Runtime), same inputs for all.
+// The numbers depend on the machine and its load, so callers report them as run info, never in outputs.
 import { evaluationBatches, type Window } from '../train/batching.js';
 
 /** Runs one batch of windows to completion (logits materialised). */

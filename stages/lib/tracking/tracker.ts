@@ -1,10 +1,21 @@
 // Run tracking: always a local run.json; additionally MLflow over REST when MLFLOW_TRACKING_URI
 // is an http(s) URL. MLflow problems are reported as warnings and never fail a training.
+// Times and MLflow ids are sent to MLflow as usual but kept out of run.json (see run-record.ts).
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { writeRunInfo } from '../run-info.js';
 import type { KeyValue, MetricEntry } from './log-batch-chunks.js';
 import { MlflowClient, type RunStatus } from './mlflow-client.js';
-import { type MetricPoint, paramString, RUN_RECORD_FILE, type RunRecord, type RunRecordStatus } from './run-record.js';
+import {
+  type MetricPoint,
+  type MetricTime,
+  paramString,
+  RUN_INFO_FILE,
+  RUN_RECORD_FILE,
+  type RunInfo,
+  type RunRecord,
+  type RunRecordStatus,
+} from './run-record.js';
 
 export interface TrackerOptions {
   /** MLflow experiment name. */
@@ -19,6 +30,8 @@ export interface StartRunOptions {
   readonly name: string;
   /** Absolute directory of the run's outputs; run.json is written here. */
   readonly dir: string;
+  /** Absolute directory for the run info (times, MLflow ids) as run.json; without it they are only returned. */
+  readonly infoDir?: string;
   readonly params?: Readonly<Record<string, unknown>>;
   readonly tags?: Readonly<Record<string, string>>;
   /** MLflow run id of the parent (study) run: nests this run under it. */
@@ -99,8 +112,15 @@ export class Tracker {
   }
 }
 
+export interface FinishedRun {
+  /** What was written to run.json in the run directory. */
+  readonly record: RunRecord;
+  readonly info: RunInfo;
+}
+
 export class TrackedRun {
   private readonly metrics = new Map<string, MetricPoint[]>();
+  private readonly metricTimes = new Map<string, MetricTime[]>();
   private pending: MetricEntry[] = [];
   private pendingTags: KeyValue[] = [];
   private readonly extraArtifacts = new Set<string>();
@@ -123,8 +143,11 @@ export class TrackedRun {
   logMetric(key: string, value: number, step: number): void {
     const timestamp = this.now();
     const points = this.metrics.get(key) ?? [];
-    points.push({ step, value: Number.isFinite(value) ? value : null, timestamp });
+    points.push({ step, value: Number.isFinite(value) ? value : null });
     this.metrics.set(key, points);
+    const times = this.metricTimes.get(key) ?? [];
+    times.push({ step, timestamp });
+    this.metricTimes.set(key, times);
     if (Number.isFinite(value)) this.pending.push({ key, value, timestamp, step });
   }
 
@@ -152,7 +175,7 @@ export class TrackedRun {
     await this.mlflowCall('log metrics', (client, runId) => client.logBatch(runId, { metrics, params: [], tags }));
   }
 
-  async finish(status: Exclude<RunRecordStatus, 'RUNNING'>): Promise<RunRecord> {
+  async finish(status: Exclude<RunRecordStatus, 'RUNNING'>): Promise<FinishedRun> {
     await this.flush();
     const endTime = this.now();
     await this.mlflowCall('finish run', (client, runId) => client.updateRun(runId, status as RunStatus, endTime));
@@ -163,19 +186,24 @@ export class TrackedRun {
     const record: RunRecord = {
       name: this.options.name,
       status,
-      startTime: this.startTime,
-      endTime,
       params: this.params,
       tags: this.tags,
-      metrics: Object.fromEntries([...this.metrics.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      metrics: sortedByKey(this.metrics),
       artifacts,
+    };
+    const info: RunInfo = {
+      name: this.options.name,
+      startTime: this.startTime,
+      endTime,
+      metricTimes: sortedByKey(this.metricTimes),
       ...(this.options.parentRunId !== undefined ? { parentRunId: this.options.parentRunId } : {}),
       ...(this.mlflow !== undefined
         ? { mlflow: { trackingUri: this.mlflow.target.trackingUri, experimentId: this.mlflow.target.experimentId, runId: this.mlflow.runId } }
         : {}),
     };
     await writeFile(join(this.options.dir, RUN_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
-    return record;
+    await writeRunInfo(this.options.infoDir, RUN_INFO_FILE, info);
+    return { record, info };
   }
 
   private async mlflowCall(what: string, call: (client: MlflowClient, runId: string) => Promise<void>): Promise<void> {
@@ -187,6 +215,10 @@ export class TrackedRun {
       this.mlflow = undefined;
     }
   }
+}
+
+function sortedByKey<T>(map: ReadonlyMap<string, T>): Record<string, T> {
+  return Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function toKeyValues(record: Readonly<Record<string, string>>): KeyValue[] {

@@ -3,7 +3,10 @@
 //   vocab.json                   Vocabulary (model/vocabulary.ts)
 //   labels.json                  LabelSet (tag id = index in `tags`)
 //   config.json                  { model: BackboneConfig, hyperparameters, seed }
-//   meta.json                    epoch, metrics, backend, timestamp, git commit (the volatile part)
+//   meta.json                    epoch, metrics, hyperparameters, seed, backend
+// Nothing in a checkpoint depends on the clock or on the repository's commit (save times and the
+// commit go to the run info, see TrainingTiming), so the same inputs always give the same bytes:
+// a commit that changes no input must not change the outputs.
 // The resumable `last/` checkpoint adds optimizer.bin / optimizer.json (AdamW moments) and
 // state.json (epoch, step, RNG state, history, early-stopping counters).
 import { execFileSync } from 'node:child_process';
@@ -28,8 +31,6 @@ export interface CheckpointMeta {
   readonly hyperparameters: Hyperparameters;
   readonly seed: number;
   readonly backend: string;
-  readonly timestamp: string;
-  readonly gitCommit?: string;
 }
 
 export interface ResumeState {

@@ -1,4 +1,5 @@
 // Per-training reports: report.json (every number), summary.txt, loss.svg and metrics.svg.
+// They hold only what the inputs decide; durations and throughput are in the run info (TrainingTiming).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackboneConfig } from '../model/index.js';
@@ -16,10 +17,9 @@ export interface TrainingReport {
   readonly best?: EvaluationMetrics;
   readonly stoppedEarly: boolean;
   readonly stopReason: 'completed' | 'patience' | 'onEpoch';
+  /** Tokens trained over all epochs in `history`. */
   readonly trainTokens: number;
-  readonly tokensPerSecond: number;
   readonly parameters: number;
-  readonly resumedFromEpoch: number;
 }
 
 const fixed = (n: number | undefined): string => (n === undefined ? '-' : n.toFixed(4));
@@ -29,13 +29,12 @@ function summaryText(report: TrainingReport): string {
     `backbone: ${report.backbone}  backend: ${report.backend}  seed: ${report.seed}  parameters: ${report.parameters}`,
     `hyperparameters: ${JSON.stringify(report.hyperparameters)}`,
     `model: ${JSON.stringify(report.model)}`,
-    `epochs run: ${report.history.length}  stop: ${report.stopReason}  best epoch: ${report.bestEpoch}`,
-    `throughput: ${report.tokensPerSecond.toFixed(0)} train tokens/s`,
+    `epochs run: ${report.history.length}  stop: ${report.stopReason}  best epoch: ${report.bestEpoch}  train tokens: ${report.trainTokens}`,
     '',
-    'epoch  train_loss  val_loss  micro_f1  macro_f1  lr        seconds',
+    'epoch  train_loss  val_loss  micro_f1  macro_f1  lr',
     ...report.history.map(
       (r) =>
-        `${String(r.epoch).padEnd(6)} ${fixed(r.trainLoss).padEnd(11)} ${fixed(r.validationLoss).padEnd(9)} ${fixed(r.validation.microF1).padEnd(9)} ${fixed(r.validation.macroF1).padEnd(9)} ${r.learningRate.toExponential(2).padEnd(9)} ${(r.durationMs / 1000).toFixed(1)}`,
+        `${String(r.epoch).padEnd(6)} ${fixed(r.trainLoss).padEnd(11)} ${fixed(r.validationLoss).padEnd(9)} ${fixed(r.validation.microF1).padEnd(9)} ${fixed(r.validation.macroF1).padEnd(9)} ${r.learningRate.toExponential(2)}`,
     ),
   ];
   if (report.best) {

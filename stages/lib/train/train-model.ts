@@ -5,11 +5,14 @@
 //   checkpoint/   the best epoch by validation micro-F1 (the last epoch when there is no validation)
 //   last/         the latest epoch plus optimizer and RNG state, for resuming an interrupted run
 //   report.json, summary.txt, loss.svg, metrics.svg
+// Every file there is decided by the inputs alone; timing.json (epoch durations, throughput,
+// checkpoint save times) goes to options.runInfoDir instead, and durations to the log.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evaluate } from '../metrics/seqeval.js';
+import { writeRunInfo } from '../run-info.js';
 import {
   buildVocabulary,
   encodeBatch,
@@ -32,7 +35,7 @@ import { predictTags } from './predict.js';
 import { writeReport } from './report.js';
 import { learningRateAt } from './schedule.js';
 import { loadIntoVariables } from './tensor-file.js';
-import type { EpochRecord, EvaluationMetrics, TrainOptions, TrainResult } from './types.js';
+import type { EpochRecord, EvaluationMetrics, TrainingTiming, TrainOptions, TrainResult } from './types.js';
 
 interface EncodedWindow extends Window {
   readonly tagIds: readonly number[];
@@ -128,6 +131,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const stepsPerEpoch = batchesPerEpoch(trainWindows.length, hyper.batchSize);
   const totalSteps = stepsPerEpoch * hyper.epochs;
   const parameters = Object.values(weights).reduce((n, w) => n + w.size, 0);
+  const tokensPerEpoch = trainWindows.reduce((n, w) => n + w.tagIds.length, 0);
   await mkdir(outDir, { recursive: true });
 
   let state: LoopState = { fingerprint, epoch: 0, step: 0, rngState: random.state, history: [], bestEpoch: 0, bestScore: -1, epochsWithoutImprovement: 0 };
@@ -154,12 +158,30 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     hyperparameters: hyper,
     seed: options.seed,
     backend,
-    timestamp: new Date().toISOString(),
-    gitCommit: gitCommit(),
   });
 
+  const startedAt = new Date().toISOString();
+  const epochTimes: { epoch: number; durationMs: number }[] = [];
+  const savedAt: Record<string, { epoch: number; savedAt: string }> = {};
   let trainedTokens = 0;
   let trainingMs = 0;
+  const tokensPerSecond = (): number => (trainingMs > 0 ? (trainedTokens / trainingMs) * 1000 : 0);
+  const commit = gitCommit();
+  const timing = (finished: boolean): TrainingTiming => ({
+    startedAt,
+    ...(commit !== undefined ? { gitCommit: commit } : {}),
+    ...(finished ? { finishedAt: new Date().toISOString() } : {}),
+    resumedFromEpoch,
+    epochs: epochTimes,
+    trainingMs: Math.round(trainingMs),
+    trainTokens: trainedTokens,
+    tokensPerSecond: tokensPerSecond(),
+    checkpoints: savedAt,
+  });
+  const save = async (dir: string, contents: Parameters<typeof writeCheckpoint>[1]): Promise<void> => {
+    await writeCheckpoint(dir, contents);
+    savedAt[dir === checkpointDir ? 'checkpoint' : 'last'] = { epoch: contents.meta.epoch, savedAt: new Date().toISOString() };
+  };
   try {
     while (state.epoch < hyper.epochs && !state.stopReason) {
       const epoch = state.epoch + 1;
@@ -189,24 +211,27 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         validation = evaluate(options.validation.map((s) => s.tags), prediction.tags);
         validationLoss = prediction.loss ?? Number.NaN;
       }
-      const record: EpochRecord = { epoch, trainLoss, validationLoss, validation, learningRate, durationMs: performance.now() - started };
+      const record: EpochRecord = { epoch, trainLoss, validationLoss, validation, learningRate };
       state.history.push(record);
       const improved = !validating || validation.microF1 > state.bestScore;
       if (improved) {
         state = { ...state, bestEpoch: epoch, bestScore: validating ? validation.microF1 : -1, best: validating ? validation : undefined, epochsWithoutImprovement: 0 };
-        await writeCheckpoint(checkpointDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, state.best, trainLoss) });
+        await save(checkpointDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, state.best, trainLoss) });
       } else {
         state = { ...state, epochsWithoutImprovement: state.epochsWithoutImprovement + 1 };
       }
       const message = validating
         ? `loss ${trainLoss.toFixed(3)} · val micro-F1 ${validation.microF1.toFixed(3)} · macro-F1 ${validation.macroF1.toFixed(3)}`
         : `loss ${trainLoss.toFixed(3)}`;
-      log(`epoch ${epoch}/${hyper.epochs}: ${message}`);
+      const durationMs = performance.now() - started;
+      epochTimes.push({ epoch, durationMs: Math.round(durationMs) });
+      log(`epoch ${epoch}/${hyper.epochs}: ${message} (${(durationMs / 1000).toFixed(1)} s)`);
       options.onProgress?.({ current: epoch, total: hyper.epochs, unit: 'epoch', message });
       if (validating && (await options.onEpoch?.(record)) === 'stop') state.stopReason = 'onEpoch';
       else if (hyper.patience > 0 && state.epochsWithoutImprovement >= hyper.patience) state.stopReason = 'patience';
       state = { ...state, epoch, step: optimizer.step, rngState: random.state };
-      await writeCheckpoint(lastDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, validating ? validation : undefined, trainLoss), optimizer, state });
+      await save(lastDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, validating ? validation : undefined, trainLoss), optimizer, state });
+      await writeRunInfo(options.runInfoDir, 'timing.json', timing(false));
     }
 
     const stopReason: StopReason = state.stopReason ?? 'completed';
@@ -223,13 +248,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         best: state.best,
         stoppedEarly: stopReason !== 'completed',
         stopReason,
-        trainTokens: trainedTokens,
-        tokensPerSecond: trainingMs > 0 ? (trainedTokens / trainingMs) * 1000 : 0,
+        trainTokens: tokensPerEpoch * state.history.length,
         parameters,
-        resumedFromEpoch,
       },
       validating,
     );
+    await writeRunInfo(options.runInfoDir, 'timing.json', timing(true));
+    if (trainedTokens > 0) log(`throughput: ${tokensPerSecond().toFixed(0)} train tokens/s`);
     return {
       backend,
       history: state.history,

@@ -47,7 +47,25 @@ export interface EpochRecord {
   readonly validationLoss: number;
   readonly validation: EvaluationMetrics;
   readonly learningRate: number;
-  readonly durationMs: number;
+}
+
+/** What the clock decided about one training; written to `timing.json` in TrainOptions.runInfoDir. */
+export interface TrainingTiming {
+  /** ISO times of this process's part of the training (a resumed run starts late). */
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  /** The repository's commit when the training ran, when it runs inside a git checkout. */
+  readonly gitCommit?: string;
+  /** Epochs completed by an earlier, interrupted run and restored from `last/`. */
+  readonly resumedFromEpoch: number;
+  /** Epochs trained by this process, each with its wall time including evaluation. */
+  readonly epochs: readonly { readonly epoch: number; readonly durationMs: number }[];
+  /** Time spent in optimisation steps, evaluation excluded; with trainTokens, the throughput. */
+  readonly trainingMs: number;
+  readonly trainTokens: number;
+  readonly tokensPerSecond: number;
+  /** When each checkpoint directory (`checkpoint`, `last`) was last written, and at which epoch. */
+  readonly checkpoints: Readonly<Record<string, { readonly epoch: number; readonly savedAt: string }>>;
 }
 
 export interface TrainOptions {
@@ -61,6 +79,8 @@ export interface TrainOptions {
   readonly backend: BackendName;
   /** Absolute directory for checkpoints and reports; created if missing. */
   readonly outDir: string;
+  /** Where `timing.json` goes: durations and save times are kept out of `outDir`, which holds only what the inputs decide. */
+  readonly runInfoDir?: string;
   readonly signal?: AbortSignal;
   /** Called after each evaluated epoch; returning 'stop' ends training (pruning). */
   readonly onEpoch?: (record: EpochRecord) => 'continue' | 'stop' | Promise<'continue' | 'stop'>;
