@@ -9,7 +9,7 @@ import { clearOuts, commitOuts, observeOuts, quarantineOuts } from './outputs.js
 import { restoreOuts } from './restore-outs.js';
 import { type AcquireSlots, NOT_STARTED, type ScheduledWork, type StageOutcome } from './scheduler.js';
 import { type ObservedOut, staleReasons } from './staleness.js';
-import { StageLog } from './stage-logs.js';
+import { runInfoDir, StageLog } from './stage-logs.js';
 
 export function executeStage(stage: StageDef, context: EngineContext, acquireSlots: AcquireSlots): ScheduledWork {
   let process: StageProcess | undefined;
@@ -203,6 +203,7 @@ async function startProcess(
         outs: stage.outs.map((o) => o.path),
         cacheDir: context.store.dir,
         runId: context.runId,
+        runInfoDir: runInfoDir(context.root, stage.name),
         cpu: stage.resources.cpu,
       },
       env,

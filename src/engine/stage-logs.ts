@@ -6,6 +6,8 @@ import path from 'node:path';
 export const stateDir = (root: string): string => path.join(root, '.dagmake');
 export const logsDir = (root: string): string => path.join(stateDir(root), 'logs');
 export const logFile = (root: string, stage: string): string => path.join(logsDir(root), `${stage}.log`);
+/** Where a stage keeps the facts of its last run that are not outputs (see StageContext.runInfoDir). */
+export const runInfoDir = (root: string, stage: string): string => path.join(stateDir(root), 'run-info', stage);
 /** Where partial outputs of a failed or cancelled stage are moved for inspection. */
 export const failedOutputsDir = (root: string, stage: string): string => path.join(stateDir(root), 'failed', stage);
 

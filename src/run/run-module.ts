@@ -1,20 +1,15 @@
 import { execaNode } from 'execa';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stateDir } from '../engine/stage-logs.js';
 import type { ModuleStageInit, ModuleStageMessage } from './module-messages.js';
 import { pipeLines } from './pipe-lines.js';
 import type { StageExit, StageOutputSink, StageProcess } from './stage-process.js';
 import { OutputTail, signalGroup } from './stage-process.js';
 
 export interface ModuleStageOptions {
-  readonly init: Omit<ModuleStageInit, 'type' | 'runInfoDir'>;
+  readonly init: Omit<ModuleStageInit, 'type'>;
   readonly env: Readonly<Record<string, string>>;
   readonly sink: StageOutputSink;
 }
-
-/** Where a stage keeps the facts of its last run that are not outputs (see StageContext.runInfoDir). */
-export const runInfoDir = (root: string, stage: string): string => path.join(stateDir(root), 'run-info', stage);
 
 const childScript = fileURLToPath(new URL('./stage-child.js', import.meta.url));
 // Stage modules are TypeScript source: the child loads them through tsx, so no build step is needed.
@@ -56,7 +51,7 @@ export function runModule(options: ModuleStageOptions): StageProcess {
         }
       }
     })().catch(() => undefined);
-    const init: ModuleStageInit = { type: 'start', ...options.init, runInfoDir: runInfoDir(options.init.root, options.init.stage) };
+    const init: ModuleStageInit = { type: 'start', ...options.init };
     await subprocess.sendMessage(init as unknown as Parameters<typeof subprocess.sendMessage>[0]).catch(() => undefined);
     const result = await subprocess;
     await Promise.all([piping, messages]);

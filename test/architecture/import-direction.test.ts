@@ -49,6 +49,11 @@ test('graph, hash, lock and cache do not reach up into the engine, CLI or report
   assert.deepEqual(violations(lower, (t) => !upward(t)), []);
 });
 
+test('process running sits below the engine: it never imports the engine, CLI or reporters', () => {
+  const upward = (t: string) => /^src\/(engine|cli|reporters|watch|metrics)\//.test(t) || t === 'src/cli.js';
+  assert.deepEqual(violations(sourceFiles('src/run'), (t) => !upward(t)), []);
+});
+
 test('the stage API imports nothing from the engine', () => {
   assert.deepEqual(localImports('src/stage-api.ts'), []);
 });
