@@ -109,3 +109,18 @@ describe('resolutionCandidates', () => {
     assert.ok(resolutionCandidates('lib/x').includes('lib/x/index.ts'));
   });
 });
+
+describe('the flagship stages', () => {
+  // Run from dist/test/hash: the repository root is three levels up.
+  const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
+
+  it('the code of every training stage includes the training loop and the models', async () => {
+    for (const entry of ['stages/train.ts', 'stages/hpo.ts']) {
+      const files = await collectModuleFiles(entry, repoRoot);
+      assert.ok(files.ok, entry);
+      for (const needed of ['stages/lib/train/train-model.ts', 'stages/lib/model/transformer.ts', 'stages/lib/model/bilstm.ts']) {
+        assert.ok(files.value.includes(needed), `${entry} must depend on ${needed}`);
+      }
+    }
+  });
+});

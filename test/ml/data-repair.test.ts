@@ -6,7 +6,7 @@ import { buildLabelSet, resolveLabel, type LabelRules } from '../../stages/lib/d
 import { normaliseDocument, spansToTags } from '../../stages/lib/data/normalise.js';
 import { emptyRepairCounts } from '../../stages/lib/data/repair-counts.js';
 import { repairSpans, type RepairPolicy } from '../../stages/lib/data/repair-spans.js';
-import { splitBySeed } from '../../stages/lib/data/split.js';
+import { splitBySeed, splitParts } from '../../stages/lib/data/split.js';
 
 const policy: RepairPolicy = { mismatch: 'relocate', overlap: 'longest' };
 const identity = (label: string): string => label;
@@ -153,5 +153,28 @@ describe('splitBySeed', () => {
     assert.equal(splitBySeed([1, 2], 0.01, 1).validation.length, 1);
     assert.equal(splitBySeed([1], 0.5, 1).train.length, 1);
     assert.equal(splitBySeed(items, 0, 1).validation.length, 0);
+  });
+});
+
+describe('splitParts', () => {
+  const items = Array.from({ length: 100 }, (_, i) => i);
+
+  it('adds a disjoint, ordered test part and leaves validation as splitBySeed chooses it', () => {
+    const parts = splitParts(items, { validation: 0.15, test: 0.1 }, 13);
+    assert.deepEqual(parts, splitParts(items, { validation: 0.15, test: 0.1 }, 13));
+    assert.equal(parts.validation.length, 15);
+    assert.equal(parts.test.length, 10);
+    assert.equal(parts.train.length, 75);
+    assert.deepEqual(parts.validation, splitBySeed(items, 0.15, 13).validation);
+    assert.deepEqual([...parts.test].sort((x, y) => x - y), parts.test);
+    assert.deepEqual([...parts.train, ...parts.validation, ...parts.test].sort((x, y) => x - y), items);
+    assert.deepEqual(splitParts(items, { validation: 0.15 }, 13).test, []);
+  });
+
+  it('always leaves one item for training', () => {
+    assert.deepEqual(splitParts([1, 2, 3], { validation: 0.01, test: 0.01 }, 1).train.length, 1);
+    const two = splitParts([1, 2], { validation: 0.5, test: 0.5 }, 1);
+    assert.equal(two.train.length, 1);
+    assert.equal(two.validation.length + two.test.length, 1);
   });
 });

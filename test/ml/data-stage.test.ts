@@ -70,6 +70,17 @@ describe('dataset stage', () => {
     assert.deepEqual(first?.tags, ['B-NAME', 'I-NAME', 'O', 'O', 'B-COMPANY', 'I-COMPANY']);
   });
 
+  it('holds a test split out of a single file when split.test is set', async () => {
+    await writeProjectFile('config/data/dt-test.yaml', 'source: file\npath: data/r.jsonl\nformat: dataturks\nlabels: {map: {Name: NAME, "Companies worked at": COMPANY, UNKNOWN: null}}\nsplit: {validation: 0.2, test: 0.3, seed: 1}\n');
+    const { stats } = await runDatasetStage(createTestContext(root, { config: 'config/data/dt-test.yaml', out: 'outputs/dt-test' }));
+    assert.deepEqual([stats.splits.train?.samples, stats.splits.validation?.samples, stats.splits.test?.samples], [5, 2, 3]);
+    const splits = await Promise.all(['train', 'validation', 'test'].map((split) => readJson<Sample[]>(`outputs/dt-test/${split}.json`)));
+    const ids = splits.flat().map((sample) => sample.id);
+    assert.equal(new Set(ids).size, 10);
+    const dt = await Promise.all(['train', 'validation'].map((split) => readJson<Sample[]>(`outputs/dt/${split}.json`)));
+    assert.deepEqual(splits[1]?.map((s) => s.id), dt[1]?.map((s) => s.id), 'the same seed and validation fraction keep the same validation part');
+  });
+
   it('fails cleanly and leaves the previous output untouched', async () => {
     const before = await readFile(path.join(root, 'outputs/dataset/train.json'), 'utf8');
     const cases: [string, RegExp][] = [
@@ -80,6 +91,8 @@ describe('dataset stage', () => {
       ['source: file\npath: data/missing.json\n', /data\/missing\.json: cannot read the data file \(ENOENT/],
       ['source: file\npath: data/r.jsonl\nsha256: "' + '0'.repeat(64) + '"\n', /sha256 mismatch: expected 0{64}.*got [0-9a-f]{64}/],
       ['source: embeded\n', /bad\.yaml: invalid data config: source/],
+      ['source: file\nfiles: {train: data/r.jsonl, test: data/r.jsonl}\nsplit: {test: 0.2}\n', /split\.test holds a test split out, but files\.test already gives one/],
+      ['source: embedded\nsplit: {validation: 0.5, test: 0.5}\n', /split: validation \+ test must be at most 0\.9/],
     ];
     await writeProjectFile('data/bad.jsonl', '{"content": "a", "annotation": []}\n{"content": \n');
     await writeProjectFile('data/empty.json', '[]');
@@ -92,7 +105,7 @@ describe('dataset stage', () => {
       });
     }
     assert.equal(await readFile(path.join(root, 'outputs/dataset/train.json'), 'utf8'), before);
-    assert.deepEqual((await readdir(path.join(root, 'outputs'))).sort(), ['dataset', 'dt']);
+    assert.deepEqual((await readdir(path.join(root, 'outputs'))).sort(), ['dataset', 'dt', 'dt-test']);
   });
 });
 

@@ -9,7 +9,7 @@ import { normaliseDocument } from './normalise.js';
 import { emptyRepairCounts, type RepairCounts } from './repair-counts.js';
 import type { LabelSet, Sample } from './sample.js';
 import { acquireSourceFiles, type SourceFile } from './sources/acquire.js';
-import { splitBySeed } from './split.js';
+import { splitParts } from './split.js';
 import { splitStats, type DatasetStats } from './stats.js';
 import { formatSplitFile } from './write-output.js';
 
@@ -34,7 +34,7 @@ export interface BuildOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Documents per split; `unsplit` still needs a train/validation split. */
+/** Documents per split; `unsplit` still needs a train/validation(/test) split. */
 export interface ParsedSource {
   readonly splits: Partial<Record<SplitName, RawDocument[]>>;
   readonly unsplit?: RawDocument[];
@@ -58,8 +58,16 @@ export function parseSourceFiles(files: readonly SourceFile[], config: DataConfi
 
 export function embeddedSource(config: DataConfig): ParsedSource {
   const documents = generateResumes(config.size.train + config.size.validation, config.seed);
+  const train = documents.slice(0, config.size.train);
+  const validation = documents.slice(config.size.train);
+  const testFraction = config.split.test ?? 0;
+  if (testFraction === 0) return { splits: { train, validation } };
+  // Held out of each generated split so that train and validation shrink by the same fraction.
+  const seed = config.split.seed ?? config.seed;
+  const fromTrain = splitParts(train, { validation: 0, test: testFraction }, seed);
+  const fromValidation = splitParts(validation, { validation: 0, test: testFraction }, seed + 1);
   return {
-    splits: { train: documents.slice(0, config.size.train), validation: documents.slice(config.size.train) },
+    splits: { train: fromTrain.train, validation: fromValidation.train, test: [...fromTrain.test, ...fromValidation.test] },
   };
 }
 
@@ -77,7 +85,7 @@ function describeSource(config: DataConfig, files: readonly SourceFile[]): Recor
   const base = { kind: config.source, format: config.format };
   switch (config.source) {
     case 'embedded':
-      return { ...base, generator: 'resume', size: config.size };
+      return { ...base, generator: 'resume', size: config.size, ...(config.split.test ? { heldOutForTest: config.split.test } : {}) };
     case 'kaggle':
       return { ...base, dataset: config.kaggle.dataset, files: files.map((file) => file.name) };
     default:
@@ -100,15 +108,16 @@ export function buildFromDocuments(
     if (documents) bySplit[split] = normaliseAll(documents, config, rules, counts);
   }
   const splitSeed = config.split.seed ?? config.seed;
-  if (parsed.unsplit) {
-    const samples = normaliseAll(parsed.unsplit, config, rules, counts);
-    const { train, validation } = splitBySeed(samples, bySplit.validation ? 0 : config.split.validation, splitSeed);
+  const pool = parsed.unsplit ? normaliseAll(parsed.unsplit, config, rules, counts) : bySplit.train;
+  const fractions = {
+    validation: bySplit.validation ? 0 : config.split.validation,
+    test: bySplit.test ? 0 : (config.split.test ?? 0),
+  };
+  if (pool && (parsed.unsplit || fractions.validation > 0 || fractions.test > 0)) {
+    const { train, validation, test } = splitParts(pool, fractions, splitSeed);
     bySplit.train = train;
     bySplit.validation ??= validation;
-  } else if (bySplit.train && !bySplit.validation) {
-    const { train, validation } = splitBySeed(bySplit.train, config.split.validation, splitSeed);
-    bySplit.train = train;
-    bySplit.validation = validation;
+    if (fractions.test > 0) bySplit.test = test;
   }
   const train = bySplit.train ?? [];
   if (train.length === 0) {

@@ -28,8 +28,19 @@ export const dataConfigSchema = z.strictObject({
       base: z.url({ protocol: /^https?$/ }).default('https://www.kaggle.com'),
     })
     .default({ dataset: 'yashpwrr/resume-ner-training-dataset', base: 'https://www.kaggle.com' }),
+  /**
+   * Fractions held out of sources that do not come split. `test` applies only where the source has
+   * no test split; for `embedded` it is held out of the generated train and validation resumes each.
+   */
   split: z
-    .strictObject({ validation: z.number().min(0).max(0.9).default(0.15), seed: z.number().int().optional() })
+    .strictObject({
+      validation: z.number().min(0).max(0.9).default(0.15),
+      test: z.number().min(0).max(0.9).optional(),
+      seed: z.number().int().optional(),
+    })
+    .refine((split) => split.validation + (split.test ?? 0) <= 0.9, {
+      message: 'validation + test must be at most 0.9 so that training keeps data',
+    })
     .default({ validation: 0.15 }),
   labels: z
     .strictObject({
@@ -64,6 +75,9 @@ export function parseDataConfig(raw: unknown, file: string): DataConfig {
   }
   if (config.source === 'file' && !config.path && !config.files) {
     throw new DatasetError(`${file}: source: file needs path: (one file) or files: {train: ..., validation: ...}.`);
+  }
+  if (config.split.test !== undefined && config.files?.test !== undefined) {
+    throw new DatasetError(`${file}: split.test holds a test split out, but files.test already gives one; remove one of them.`);
   }
   if (config.source === 'url' && !config.url) throw new DatasetError(`${file}: source: url needs url: https://...`);
   return config;
