@@ -49,8 +49,11 @@ describe('crash safety', () => {
   });
 
   test('a second run waits for the first, naming its pid; --no-wait fails at once', async () => {
+    // The first run's stage holds the project until the test creates `release`, so the timing of
+    // process start-ups on a loaded machine cannot decide the outcome.
     const project = await tempProject({
-      'pipeline.yaml': 'stages:\n  slow: {cmd: sleep 1.5 && echo x > x.txt, outs: [x.txt]}\n  other: {cmd: echo y > y.txt, outs: [y.txt]}\n',
+      'pipeline.yaml':
+        'stages:\n  slow: {cmd: "while [ ! -f release ]; do sleep 0.05; done; echo x > x.txt", outs: [x.txt]}\n  other: {cmd: echo y > y.txt, outs: [y.txt]}\n',
     });
     try {
       const first = spawnCli(project.root, ['run', '--json', 'slow']);
@@ -58,10 +61,20 @@ describe('crash safety', () => {
       const refused = await runCli(project.root, ['run', '--no-wait', 'other']);
       assert.equal(refused.exitCode, 2);
       assert.match(refused.stderr, new RegExp(`pid ${first.pid}`));
-      const waiting = await runCli(project.root, ['run', 'other']);
-      assert.equal(waiting.exitCode, 0);
-      assert.match(waiting.stderr, /waiting for another dagmake run/);
+      const waiting = spawnCli(project.root, ['run', 'other']);
+      let waitingErr = '';
+      await new Promise<void>((resolve) =>
+        waiting.stderr!.on('data', (c: Buffer) => {
+          waitingErr += c.toString();
+          if (/waiting for another dagmake run/.test(waitingErr)) resolve();
+        }),
+      );
+      assert.equal((await project.read('y.txt').catch(() => 'absent')), 'absent', 'the second run waits before running anything');
+      await writeFile(path.join(project.root, 'release'), '');
       assert.equal((await first).exitCode, 0);
+      const waited = await waiting;
+      assert.equal(waited.exitCode, 0);
+      assert.equal(await project.read('y.txt'), 'y\n');
     } finally {
       await project.dispose();
     }
