@@ -1,19 +1,39 @@
 // Training throughput per backend and backbone: tokens/s for forward + backward + AdamW update on
 // a synthetic batch, peak RSS, the backend's large-matmul GFLOP/s, and the model's achieved
 // GFLOP/s (analytic matmul FLOPs × 3 for forward + backward) as a fraction of that.
-//   node --import tsx bench/train-bench.ts [--backends wasm,cpu] [--steps 5]
+//   node --import tsx bench/train-bench.ts [--backends wasm,cpu] [--backbones bilstm,transformer]
+//     [--steps 5] [--width N] [--profile] [--profile-steps 3] [--top 15]
+// --width sets the Transformer's dModel (ffn = 2·width) and the BiLSTM's hidden size.
+// --profile adds, per backend and backbone, where one step's time goes (see printProfile).
+//
+// The machine may be shared, so the GFLOP/s columns and their ratio use the process's own CPU
+// time, which other processes inflate far less than wall time (on an idle machine the two agree).
+// The model's rate is over the median step; the matmul rate is the best of the samples (four 512³
+// products each) taken after every step, so that a slow sample cannot flatter the ratio.
 import { parseArgs } from 'node:util';
-import { encodeBatch, forward, initWeights, parseModelConfig, type BackboneConfig, type Vocabulary } from '../stages/lib/model/index.js';
+import { encodeBatch, forward, initWeights, parseModelConfig, type BackboneConfig, type ModelInputs, type Vocabulary } from '../stages/lib/model/index.js';
+import { groupKernels, kernelCategory, profileKernels, type KernelProfile, type KernelRecord } from '../stages/lib/tf/kernel-profile.js';
 import { SeededRandom } from '../stages/lib/tf/seeded-random.js';
 import { tf, useBackend, type ResolvedBackend } from '../stages/lib/tf/index.js';
 import { AdamW } from '../stages/lib/train/adamw.js';
 import { maskedCrossEntropy } from '../stages/lib/train/loss.js';
 
-const { values } = parseArgs({ options: { backends: { type: 'string', default: 'wasm,cpu' }, steps: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    backends: { type: 'string', default: 'wasm,cpu' },
+    backbones: { type: 'string', default: 'bilstm,transformer' },
+    steps: { type: 'string', default: '5' },
+    width: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'profile-steps': { type: 'string', default: '3' },
+    top: { type: 'string', default: '15' },
+  },
+});
 const BATCH = 32;
 const SEQ = 32;
 const TAGS = 13;
 const VOCAB_WORDS = 5000;
+const PEAK_N = 512;
 
 /** Multiply-adds ×2 of the matmuls per token in one forward pass (embedding gathers excluded). */
 function forwardFlopsPerToken(config: BackboneConfig): number {
@@ -34,24 +54,35 @@ function syntheticVocabulary(config: BackboneConfig): Vocabulary {
   return { lowercase: true, maxChars: config.maxChars, words, chars };
 }
 
-function matmulGflops(): number {
-  const n = 512;
-  const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
-  const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
-  tf.matMul(a, b).dataSync();
-  const repeats = 3;
-  const started = performance.now();
-  for (let i = 0; i < repeats; i++) {
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
+const PEAK_REPEATS = 4;
+
+/** GFLOP/s per CPU second of PEAK_REPEATS PEAK_N³ matmuls (operands fixed: the backend reuses its packed copy of b). */
+function peakMatmul(a: tf.Tensor, b: tf.Tensor): number {
+  const started = process.cpuUsage();
+  for (let r = 0; r < PEAK_REPEATS; r++) {
     const c = tf.matMul(a, b);
     c.dataSync();
     c.dispose();
   }
-  const seconds = (performance.now() - started) / 1000;
-  tf.dispose([a, b]);
-  return (2 * n ** 3 * repeats) / seconds / 1e9;
+  return (2 * PEAK_N ** 3 * PEAK_REPEATS) / cpuSeconds(started) / 1e9;
 }
 
-function benchModel(raw: Record<string, unknown>, steps: number) {
+interface Trainer {
+  readonly config: BackboneConfig;
+  readonly inputs: ModelInputs;
+  /** One training step; `marks`, when given, is called after the forward pass and after the backward pass. */
+  step(seed: number, marks?: () => void): void;
+  dispose(): void;
+}
+
+function trainer(raw: Record<string, unknown>): Trainer {
   const config = parseModelConfig(raw);
   const vocab = syntheticVocabulary(config);
   const random = new SeededRandom(1);
@@ -60,46 +91,138 @@ function benchModel(raw: Record<string, unknown>, steps: number) {
   const optimizer = new AdamW(weights, { weightDecay: 0.01 });
   const inputs = encodeBatch(sentences, vocab);
   const labels = tf.tensor2d(Int32Array.from({ length: BATCH * SEQ }, () => random.int(TAGS)), [BATCH, SEQ], 'int32');
-  const step = (seed: number): void => {
-    const { value, grads } = tf.variableGrads(
-      () => maskedCrossEntropy(forward(weights, inputs, config, { training: true, dropout: 0.1, seed }), labels, inputs.mask),
-      Object.values(weights),
-    );
-    const named = Object.fromEntries(Object.entries(weights).map(([name, v]) => [name, grads[v.name] as tf.Tensor]));
-    optimizer.apply(named, 1e-3);
-    value.dataSync();
-    tf.dispose([value, ...Object.values(grads)]);
+  return {
+    config,
+    inputs,
+    step(seed, marks) {
+      const { value, grads } = tf.variableGrads(() => {
+        const loss = maskedCrossEntropy(forward(weights, inputs, config, { training: true, dropout: 0.1, seed }), labels, inputs.mask);
+        marks?.();
+        return loss;
+      }, Object.values(weights));
+      marks?.();
+      const named = Object.fromEntries(Object.entries(weights).map(([name, v]) => [name, grads[v.name] as tf.Tensor]));
+      optimizer.apply(named, 1e-3);
+      value.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    dispose() {
+      optimizer.dispose();
+      tf.dispose([...Object.values(weights), inputs.wordIds, inputs.charIds, inputs.mask, labels]);
+    },
   };
-  step(0);
-  let peakRss = process.memoryUsage().rss;
-  const started = performance.now();
-  for (let i = 1; i <= steps; i++) {
-    step(i);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const tokensPerSecond = (BATCH * SEQ * steps) / seconds;
-  const modelGflops = (3 * forwardFlopsPerToken(config) * tokensPerSecond) / 1e9;
-  optimizer.dispose();
-  tf.dispose([...Object.values(weights), inputs.wordIds, inputs.charIds, inputs.mask, labels]);
-  return { tokensPerSecond, modelGflops, peakRssMb: peakRss / 2 ** 20, msPerStep: (seconds * 1000) / steps };
 }
 
-const models: Record<string, Record<string, unknown>> = {
-  bilstm: { backbone: 'bilstm', maxLength: SEQ },
-  transformer: { backbone: 'transformer', maxLength: SEQ },
-};
+interface Timing {
+  readonly tokensPerSecond: number;
+  readonly msPerStep: number;
+  readonly cpuMsPerStep: number;
+  readonly modelGflops: number;
+  readonly peakGflops: number;
+  readonly peakRssMb: number;
+}
 
-const rows: string[][] = [['backend', 'backbone', 'tokens/s', 'ms/step', 'model GFLOP/s', 'matmul GFLOP/s', 'fraction', 'peak RSS MB']];
+function timeSteps(run: Trainer, steps: number): Timing {
+  const a = tf.randomUniform([PEAK_N, PEAK_N], -1, 1, 'float32', 1);
+  const b = tf.randomUniform([PEAK_N, PEAK_N], -1, 1, 'float32', 2);
+  peakMatmul(a, b);
+  run.step(0);
+  let peakRss = process.memoryUsage().rss;
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const peak: number[] = [];
+  for (let i = 1; i <= steps; i++) {
+    const cpuStart = process.cpuUsage();
+    const started = performance.now();
+    run.step(i);
+    wall.push(performance.now() - started);
+    cpu.push(cpuSeconds(cpuStart) * 1000);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    for (let r = 0; r < 2; r++) peak.push(peakMatmul(a, b));
+  }
+  tf.dispose([a, b]);
+  const msPerStep = median(wall);
+  const cpuMsPerStep = median(cpu);
+  const modelGflops = (3 * forwardFlopsPerToken(run.config) * BATCH * SEQ) / (cpuMsPerStep / 1000) / 1e9;
+  return { tokensPerSecond: (BATCH * SEQ * 1000) / msPerStep, msPerStep, cpuMsPerStep, modelGflops, peakGflops: Math.max(...peak), peakRssMb: peakRss / 2 ** 20 };
+}
+
+function modelConfig(backbone: string): Record<string, unknown> {
+  const width = values.width === undefined ? undefined : Number(values.width);
+  if (width === undefined) return { backbone, maxLength: SEQ };
+  return backbone === 'bilstm' ? { backbone, maxLength: SEQ, hidden: width } : { backbone, maxLength: SEQ, dModel: width, ffn: 2 * width };
+}
+
+function formatTable(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+}
+
+const PHASES = ['forward', 'backward', 'optimizer'] as const;
+const pct = (part: number, whole: number): string => `${((part / whole) * 100).toFixed(1)}%`;
+const gflops = (flops: number, ms: number): string => (flops > 0 ? (flops / ms / 1e6).toFixed(1) : '');
+
+/** Where one step's time goes: kernel time by phase and kind, and the costliest kernel shapes. */
+function printProfile(label: string, profile: KernelProfile, analyticFlops: number, timing: Timing, repeats: number, top: number): string {
+  const kernels = profile.kernels;
+  const kernelMs = kernels.reduce((sum, k) => sum + k.ms, 0);
+  const matmulFlops = kernels.reduce((sum, k) => sum + k.flops, 0);
+  const counts = PHASES.map((_, phase) => kernels.filter((k) => k.phase === phase).length);
+  const lines = [
+    `profile: ${label}, each kernel's fastest time over ${repeats} profiled steps`,
+    `  ${kernels.length} kernels per step (forward ${counts[0]}, backward ${counts[1]}, optimizer ${counts[2]}) take ${kernelMs.toFixed(1)} ms;` +
+      ` a timed step took ${timing.msPerStep.toFixed(1)} ms wall, ${timing.cpuMsPerStep.toFixed(1)} ms CPU (median)`,
+    `  matmul kernels do ${(matmulFlops / 1e6).toFixed(0)} MFLOP per step (analytic count: ${(analyticFlops / 1e6).toFixed(0)} MFLOP);` +
+      ` peak tensor memory ${(profile.peakBytes / 2 ** 20).toFixed(0)} MB`,
+  ];
+  const rows = [['kind', ...PHASES.map((p) => `${p} ms`), 'total ms', 'share', 'kernels', 'GFLOP/s']];
+  for (const group of groupKernels(kernels, (k) => kernelCategoryOf(k))) {
+    const byPhase = PHASES.map((_, phase) => kernels.filter((k) => kernelCategoryOf(k) === group.key && k.phase === phase).reduce((sum, k) => sum + k.ms, 0));
+    rows.push([group.key, ...byPhase.map((ms) => ms.toFixed(1)), group.ms.toFixed(1), pct(group.ms, kernelMs), String(group.count), gflops(group.flops, group.ms)]);
+  }
+  rows.push(['all kernels', ...PHASES.map((_, phase) => kernels.filter((k) => k.phase === phase).reduce((sum, k) => sum + k.ms, 0).toFixed(1)), kernelMs.toFixed(1), '100%', String(kernels.length), gflops(matmulFlops, kernelMs)]);
+  const shapes = (k: KernelRecord): string => {
+    const inputs = k.inputShapes.filter((s) => s !== null).map((s) => `[${s!.join(',')}]`);
+    return inputs.length > 3 && inputs.every((s) => s === inputs[0]) ? `${inputs.length}×${inputs[0]}` : inputs.join('·');
+  };
+  const topRows = [['phase', 'kernel', 'inputs', 'count', 'ms', 'share', 'GFLOP/s']];
+  for (const group of groupKernels(kernels, (k) => `${PHASES[k.phase] ?? k.phase}\t${k.name}\t${shapes(k)}`).slice(0, top)) {
+    topRows.push([...group.key.split('\t'), String(group.count), group.ms.toFixed(2), pct(group.ms, kernelMs), gflops(group.flops, group.ms)]);
+  }
+  return [...lines, '', ...formatTable(rows), '', ...formatTable(topRows)].join('\n');
+}
+
+/** Attention products (batched, or grouped as convolutions) and dense-layer products are told apart: they take different code paths. */
+function kernelCategoryOf(k: KernelRecord): string {
+  const category = kernelCategory(k.name);
+  if (category !== 'matmul') return category;
+  if (k.name === 'DepthwiseConv2dNative') return 'matmul (grouped)';
+  const [a, b] = k.inputShapes;
+  const batched = (s: readonly number[] | null | undefined): boolean => (s ?? []).slice(0, -2).reduce((x, y) => x * y, 1) > 1;
+  return batched(a) || batched(b) ? 'matmul (batched)' : 'matmul';
+}
+
+const rows: string[][] = [['backend', 'backbone', 'tokens/s', 'ms/step', 'CPU ms/step', 'model GFLOP/s', 'matmul GFLOP/s', 'fraction', 'peak RSS MB']];
+const profiles: string[] = [];
 for (const backend of (values.backends ?? '').split(',') as ResolvedBackend[]) {
   await useBackend(backend);
   const steps = backend === 'cpu' ? 1 : Number(values.steps);
-  const peak = matmulGflops();
-  for (const [name, raw] of Object.entries(models)) {
-    const r = benchModel(raw, steps);
-    rows.push([backend, name, r.tokensPerSecond.toFixed(0), r.msPerStep.toFixed(0), r.modelGflops.toFixed(3), peak.toFixed(2), `${((r.modelGflops / peak) * 100).toFixed(1)}%`, r.peakRssMb.toFixed(0)]);
+  for (const backbone of (values.backbones ?? '').split(',')) {
+    const run = trainer(modelConfig(backbone));
+    const r = timeSteps(run, steps);
+    rows.push([backend, backbone, r.tokensPerSecond.toFixed(0), r.msPerStep.toFixed(0), r.cpuMsPerStep.toFixed(0), r.modelGflops.toFixed(3), r.peakGflops.toFixed(2), `${((r.modelGflops / r.peakGflops) * 100).toFixed(1)}%`, r.peakRssMb.toFixed(0)]);
+    if (values.profile) {
+      const repeats = Number(values['profile-steps']);
+      let seed = 100;
+      const profile = await profileKernels((mark) => run.step(seed++, mark), repeats);
+      const analytic = 3 * forwardFlopsPerToken(run.config) * BATCH * SEQ;
+      profiles.push(printProfile(`${backbone} on ${backend}`, profile, analytic, r, repeats, Number(values.top)));
+    }
+    run.dispose();
   }
 }
-const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-console.log(`batch ${BATCH} × seq ${SEQ}, default config/model sizes, forward + backward + AdamW`);
-for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+const sizes = values.width === undefined ? 'default config/model sizes' : `width ${values.width}`;
+console.log(`batch ${BATCH} × seq ${SEQ}, ${sizes}, forward + backward + AdamW; medians of ${values.steps} steps`);
+console.log('tokens/s and ms/step are wall clock; the GFLOP/s columns and the fraction are per CPU second of this process (matmul: best sample)');
+console.log(formatTable(rows).join('\n'));
+for (const text of profiles) console.log(`\n${text}`);

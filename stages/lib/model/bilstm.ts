@@ -27,8 +27,11 @@
 //   logits = MatMul(Reshape(y, [B·S, 2H]), head/kernel) + head/bias → Reshape [B, S, T]
 // Because padding is on the right, the backward direction starts from a zero state at each
 // sentence's last real token, so padded and unpadded runs give the same outputs for real tokens.
+import { stackFast, unstackFast } from '../tf/fast-ops.js';
 import { tf } from '../tf/tf.js';
 import { WeightBuilder } from './init.js';
+import { concat } from './lean-ops.js';
+import { matMul2d } from './linear.js';
 import { Dropout, dense, weight } from './ops.js';
 import { initTokenFeatures, tokenFeatureSize, tokenFeatures } from './token-features.js';
 import type { Backbone, BiLstmConfig, ForwardOptions, ModelInputs, WeightMap } from './types.js';
@@ -41,18 +44,18 @@ function initDirection(builder: WeightBuilder, prefix: string, input: number, hi
   builder.values(`${prefix}/bias`, [4 * hidden], bias);
 }
 
-function runDirection(weights: WeightMap, prefix: string, x: tf.Tensor3D, mask: tf.Tensor2D, hidden: number, reverse: boolean): tf.Tensor3D {
+// Per-step slices and the final stack go through unstackFast / stackFast and the recurrent product
+// through matMul2d: with tfjs-wasm's own Unpack and matMul gradient they dominate the step.
+function runDirection(weights: WeightMap, prefix: string, x: tf.Tensor3D, maskSteps: readonly tf.Tensor[], hidden: number, reverse: boolean): tf.Tensor3D {
   const [batch, seq] = x.shape;
-  const projected = dense(weights, prefix, x);
-  const steps = tf.unstack(projected, 1);
-  const maskSteps = tf.unstack(tf.reshape(mask, [batch, seq, 1]), 1);
-  const recurrent = weight(weights, `${prefix}/recurrent_kernel`);
+  const steps = unstackFast(dense(weights, prefix, x), 1);
+  const recurrent = weight(weights, `${prefix}/recurrent_kernel`) as tf.Tensor as tf.Tensor2D;
   let h: tf.Tensor = tf.zeros([batch, hidden]);
   let c: tf.Tensor = tf.zeros([batch, hidden]);
   const outputs = new Array<tf.Tensor>(seq);
   for (let s = 0; s < seq; s++) {
     const t = reverse ? seq - 1 - s : s;
-    const z = tf.add(steps[t] as tf.Tensor, tf.matMul(h, recurrent));
+    const z = tf.add(steps[t] as tf.Tensor, matMul2d(h as tf.Tensor2D, recurrent));
     const [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const cNext = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zg)));
     const hNext = tf.mul(tf.sigmoid(zo), tf.tanh(cNext));
@@ -62,7 +65,7 @@ function runDirection(weights: WeightMap, prefix: string, x: tf.Tensor3D, mask: 
     h = tf.add(tf.mul(m, hNext), tf.mul(keep, h));
     outputs[t] = tf.mul(m, h);
   }
-  return tf.stack(outputs, 1) as tf.Tensor3D;
+  return stackFast(outputs, 1) as tf.Tensor3D;
 }
 
 export const bilstm: Backbone<BiLstmConfig> = {
@@ -83,9 +86,11 @@ export const bilstm: Backbone<BiLstmConfig> = {
     return tf.tidy(() => {
       const dropout = new Dropout(options);
       const x = dropout.apply(tokenFeatures(weights, batch, config)) as tf.Tensor3D;
-      const fw = runDirection(weights, 'bilstm/fw', x, batch.mask, config.hidden, false);
-      const bw = runDirection(weights, 'bilstm/bw', x, batch.mask, config.hidden, true);
-      const y = dropout.apply(tf.concat([fw, bw], 2));
+      const [batchSize, seq] = batch.mask.shape;
+      const maskSteps = unstackFast(tf.reshape(batch.mask, [batchSize, seq, 1]), 1);
+      const fw = runDirection(weights, 'bilstm/fw', x, maskSteps, config.hidden, false);
+      const bw = runDirection(weights, 'bilstm/bw', x, maskSteps, config.hidden, true);
+      const y = dropout.apply(concat([fw, bw], 2));
       return dense(weights, 'head', y) as tf.Tensor3D;
     });
   },

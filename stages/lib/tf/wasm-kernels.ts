@@ -1,6 +1,7 @@
 // The wasm backend of tfjs 4.22 has no UnsortedSegmentSum kernel, which the gradient of
 // `tf.gather` (embedding lookups) needs. This adds it as a plain JS kernel over the wasm heap:
 // the op only scatters rows, so a JS loop is fast enough and sums in a fixed order (deterministic).
+import { registerJsKernels } from './js-kernels.js';
 import { tf } from './tf.js';
 
 interface WasmTensorInfo {
@@ -10,7 +11,6 @@ interface WasmTensorInfo {
 }
 
 interface WasmBackendApi {
-  readSync(dataId: object): ArrayLike<number>;
   makeOutput(shape: number[], dtype: tf.DataType): WasmTensorInfo;
   typedArrayFromHeap(info: WasmTensorInfo): Float32Array | Int32Array;
 }
@@ -35,10 +35,11 @@ export function unsortedSegmentSumValues(
 
 let registered = false;
 
-/** Registers the missing wasm kernels once per process (idempotent). */
+/** Registers the missing wasm kernels, and the JS data-movement kernels, once per process (idempotent). */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
+  registerJsKernels();
   const alreadyThere = tf.getKernelsForBackend('wasm').some((k) => k.kernelName === 'UnsortedSegmentSum');
   if (alreadyThere) return;
   tf.registerKernel({
@@ -51,10 +52,11 @@ export function registerWasmKernels(): void {
       const numSegments = Number((attrs as { numSegments: number }).numSegments);
       const innerShape = x.shape.slice(segmentIds.shape.length);
       const rowSize = innerShape.reduce((a, b) => a * b, 1);
+      // Heap views are taken after makeOutput, which may grow (and so detach) the heap.
       const output = wasm.makeOutput([numSegments, ...innerShape], x.dtype);
       unsortedSegmentSumValues(
-        wasm.readSync(x.dataId),
-        wasm.readSync(segmentIds.dataId),
+        wasm.typedArrayFromHeap(x),
+        wasm.typedArrayFromHeap(segmentIds),
         numSegments,
         rowSize,
         wasm.typedArrayFromHeap(output),
