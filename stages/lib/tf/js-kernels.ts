@@ -8,15 +8,16 @@ export const JS_TRANSPOSE = 'JsTranspose';
 export const JS_GATHER_ROWS = 'JsGatherRows';
 export const JS_UNSTACK = 'JsUnstack';
 
-type Values = Float32Array | Int32Array | Uint8Array;
+/** What the wasm backend's heap views hold, and the parts of its API the JS kernels use. */
+export type Values = Float32Array | Int32Array | Uint8Array;
 
-interface WasmTensorInfo {
+export interface WasmTensorInfo {
   readonly dataId: object;
   readonly shape: number[];
   readonly dtype: tf.DataType;
 }
 
-interface WasmBackendApi {
+export interface WasmBackendApi {
   makeOutput(shape: number[], dtype: tf.DataType): WasmTensorInfo;
   typedArrayFromHeap(info: WasmTensorInfo): Values;
 }

@@ -1,19 +1,8 @@
 // The wasm backend of tfjs 4.22 has no UnsortedSegmentSum kernel, which the gradient of
 // `tf.gather` (embedding lookups) needs. This adds it as a plain JS kernel over the wasm heap:
 // the op only scatters rows, so a JS loop is fast enough and sums in a fixed order (deterministic).
-import { registerJsKernels } from './js-kernels.js';
+import { registerJsKernels, type Values, type WasmBackendApi, type WasmTensorInfo } from './js-kernels.js';
 import { tf } from './tf.js';
-
-interface WasmTensorInfo {
-  readonly dataId: object;
-  readonly shape: number[];
-  readonly dtype: tf.DataType;
-}
-
-interface WasmBackendApi {
-  makeOutput(shape: number[], dtype: tf.DataType): WasmTensorInfo;
-  typedArrayFromHeap(info: WasmTensorInfo): Float32Array | Int32Array;
-}
 
 /** out[segmentIds[i], ...] += x[i, ...]; rows whose id is outside [0, numSegments) are dropped. */
 export function unsortedSegmentSumValues(
@@ -21,7 +10,7 @@ export function unsortedSegmentSumValues(
   segmentIds: ArrayLike<number>,
   numSegments: number,
   rowSize: number,
-  out: Float32Array | Int32Array,
+  out: Values,
 ): void {
   out.fill(0);
   for (let row = 0; row < segmentIds.length; row++) {
