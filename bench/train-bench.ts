@@ -183,7 +183,9 @@ function printProfile(label: string, profile: KernelProfile, analyticFlops: numb
   rows.push(['all kernels', ...PHASES.map((_, phase) => kernels.filter((k) => k.phase === phase).reduce((sum, k) => sum + k.ms, 0).toFixed(1)), kernelMs.toFixed(1), '100%', String(kernels.length), gflops(matmulFlops, kernelMs)]);
   const shapes = (k: KernelRecord): string => {
     const inputs = k.inputShapes.filter((s) => s !== null).map((s) => `[${s!.join(',')}]`);
-    return inputs.length > 3 && inputs.every((s) => s === inputs[0]) ? `${inputs.length}×${inputs[0]}` : inputs.join('·');
+    if (inputs.length > 3 && inputs.every((s) => s === inputs[0])) return `${inputs.length}×${inputs[0]}`;
+    // A kernel over many tensors (JsAdamW takes every weight, moment and gradient) is listed by their count.
+    return inputs.length > 8 ? `${inputs.length} tensors` : inputs.join('·');
   };
   const topRows = [['phase', 'kernel', 'inputs', 'count', 'ms', 'share', 'GFLOP/s']];
   for (const group of groupKernels(kernels, (k) => `${PHASES[k.phase] ?? k.phase}\t${k.name}\t${shapes(k)}`).slice(0, top)) {

@@ -71,6 +71,10 @@ test('transposeFast runs a JS kernel on wasm and matches tf.transpose, values an
     [[37, 21], [1, 0]],
     [[2, 3, 3, 2, 4], [2, 0, 3, 1, 4]],
     [[3, 40, 2, 35], [3, 0, 2, 1]],
+    // Runs that stay contiguous, short and long enough for a bulk copy.
+    [[3, 4, 70], [1, 0, 2]],
+    [[2, 3, 5, 64], [2, 0, 1, 3]],
+    [[70, 33], [1, 0]],
     ...permutations(4).map((perm): [number[], number[]] => [[2, 3, 4, 5], perm]),
   ];
   for (const [shape, perm] of cases) {

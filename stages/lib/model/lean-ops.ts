@@ -2,6 +2,7 @@
 // input of Reshape, Add, Sub and Mul (an Identity kernel and a full copy each, only for the shapes),
 // and tf.dropout tapes four ops and six copies; these compute the same values and gradients.
 import { tf } from '../tf/tf.js';
+import { dropoutMultiplierValues } from '../tf/uniform.js';
 import { custom, sumRows } from './linear.js';
 
 /** tf.reshape whose gradient reshapes back without having saved the input. */
@@ -40,11 +41,12 @@ export function addTo(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
 /**
  * tf.dropout(x, rate, undefined, seed): the same multiplier, ⌊u + keep⌋ / keep for u uniform in
  * [0, 1) drawn with the seed, and the same product; only the multiplier is saved for the gradient.
+ * The multiplier is computed in one loop (uniform.ts) rather than as randomUniform, Add, Floor, RealDiv.
  */
 export function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
   const keep = 1 - rate;
   return custom((input: tf.Tensor, save: tf.GradSaveFunc) => {
-    const multiplier = tf.div(tf.floor(tf.add(tf.randomUniform(input.shape, 0, 1, 'float32', seed), keep)), keep);
+    const multiplier = tf.tensor(dropoutMultiplierValues(input.size, keep, seed), input.shape, 'float32');
     save([multiplier]);
     return {
       value: tf.mul(input, multiplier),

@@ -26,7 +26,7 @@ export function transposedShape(shape: readonly number[], perm: readonly number[
   return perm.map((axis) => shape[axis] as number);
 }
 
-const BLOCK = 16;
+const BLOCK = 32;
 
 /** out = x transposed by perm (x row-major with the given shape). */
 export function transposeValues(x: Values, shape: readonly number[], perm: readonly number[], out: Values): void {
@@ -72,7 +72,8 @@ export function transposeValues(x: Values, shape: readonly number[], perm: reado
   let from = 0;
   let to = 0;
   for (let n = 0; n < count; n++) {
-    for (let c0 = 0; c0 < cols; c0 += BLOCK) {
+    if (runs) copyRun(x, from, out, to, rows);
+    else for (let c0 = 0; c0 < cols; c0 += BLOCK) {
       const c1 = Math.min(c0 + BLOCK, cols);
       for (let r0 = 0; r0 < rows; r0 += BLOCK) {
         const r1 = Math.min(r0 + BLOCK, rows);
@@ -94,6 +95,12 @@ export function transposeValues(x: Values, shape: readonly number[], perm: reado
       index[k] = 0;
     }
   }
+}
+
+/** out[to…to+length) = x[from…from+length); long runs as one bulk copy, short ones in a loop. */
+function copyRun(x: Values, from: number, out: Values, to: number, length: number): void {
+  if (length >= 64) out.set(x.subarray(from, from + length), to);
+  else for (let i = 0; i < length; i++) out[to + i] = x[from + i] as number;
 }
 
 /** out[i, :] = table[ids[i], :]; an id outside [0, rows) is an error, as in tf.gather. */
@@ -127,6 +134,11 @@ export function inversePermutation(perm: readonly number[]): number[] {
   return inverse;
 }
 
+/** 4-byte values as Int32Array, so that the copy loops see one array type and copy bits exactly. */
+function bits(values: Values): Values {
+  return values instanceof Float32Array ? new Int32Array(values.buffer, values.byteOffset, values.length) : values;
+}
+
 /** Registers the kernels for wasm, and their gradients, once per process. */
 export function registerJsKernels(): void {
   if (tf.getKernel(JS_TRANSPOSE, 'wasm')) return;
@@ -139,7 +151,7 @@ export function registerJsKernels(): void {
       const perm = (attrs as { perm: number[] }).perm;
       // makeOutput may grow the heap, which detaches earlier views: take the input view after it.
       const output = wasm.makeOutput(transposedShape(x.shape, perm), x.dtype);
-      transposeValues(wasm.typedArrayFromHeap(x), x.shape, perm, wasm.typedArrayFromHeap(output));
+      transposeValues(bits(wasm.typedArrayFromHeap(x)), x.shape, perm, bits(wasm.typedArrayFromHeap(output)));
       return output as unknown as tf.TensorInfo;
     },
   });

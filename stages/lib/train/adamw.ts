@@ -1,6 +1,7 @@
 // AdamW (Loshchilov & Hutter): Adam moments plus weight decay applied directly to the weights,
 // not through the gradient. Hand-written because tf.train.adam has no decoupled decay and its
 // moment variables are not addressable by weight name for checkpoints.
+import { adamwStep, fusedAdamWAvailable, registerAdamWKernel, type AdamWScalars } from '../tf/adamw-kernel.js';
 import { tf } from '../tf/tf.js';
 
 export interface AdamWOptions {
@@ -43,31 +44,56 @@ export class AdamW {
     return weight.rank >= 2;
   }
 
+  /**
+   * m ← b1·m + (1 − b1)·g;  v ← b2·v + (1 − b2)·g²;  u = (m / c1) / (√(v / c2) + eps)
+   * w ← w·(1 − lr·decay) − lr·u (decay only for decays(w)), with c = 1 − b^step; float32 throughout,
+   * one rounding per operation in this order. On wasm and cpu one kernel updates every variable.
+   */
   apply(grads: Readonly<Record<string, tf.Tensor>>, learningRate: number): void {
     this.#step += 1;
-    const b1 = this.#beta1;
-    const b2 = this.#beta2;
-    const correction1 = 1 - b1 ** this.#step;
-    const correction2 = 1 - b2 ** this.#step;
+    const scalars: AdamWScalars = {
+      beta1: this.#beta1,
+      beta2: this.#beta2,
+      correction1: 1 - this.#beta1 ** this.#step,
+      correction2: 1 - this.#beta2 ** this.#step,
+      epsilon: this.#epsilon,
+      learningRate,
+    };
+    const slots = Object.entries(this.weights).flatMap(([name, weight]) => {
+      const grad = grads[name];
+      if (!grad) return [];
+      const m = this.moments[`${name}/m`] as tf.Variable;
+      const v = this.moments[`${name}/v`] as tf.Variable;
+      return [{ weight, m, v, grad, decay: AdamW.decays(weight) ? this.options.weightDecay : 0 }];
+    });
+    registerAdamWKernel();
     tf.tidy(() => {
-      for (const [name, weight] of Object.entries(this.weights)) {
-        const grad = grads[name];
-        if (!grad) continue;
-        const m = this.moments[`${name}/m`] as tf.Variable;
-        const v = this.moments[`${name}/v`] as tf.Variable;
-        m.assign(tf.add(tf.mul(m, b1), tf.mul(grad, 1 - b1)));
-        v.assign(tf.add(tf.mul(v, b2), tf.mul(tf.square(grad), 1 - b2)));
-        const update = tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), this.#epsilon));
-        const decay = AdamW.decays(weight) ? this.options.weightDecay : 0;
-        const next = decay > 0 ? tf.mul(weight, 1 - learningRate * decay) : weight;
-        weight.assign(tf.sub(next, tf.mul(update, learningRate)));
+      if (fusedAdamWAvailable()) {
+        adamwStep(slots, scalars).forEach(([w, m, v], i) => {
+          const slot = slots[i]!;
+          slot.m.assign(m);
+          slot.v.assign(v);
+          slot.weight.assign(w);
+        });
+        return;
       }
+      for (const slot of slots) adamwOps(slot, scalars);
     });
   }
 
   dispose(): void {
     for (const moment of Object.values(this.moments)) moment.dispose();
   }
+}
+
+/** The update above as tf ops, for backends without the fused kernel. */
+export function adamwOps(slot: { weight: tf.Variable; m: tf.Variable; v: tf.Variable; grad: tf.Tensor; decay: number }, s: AdamWScalars): void {
+  const { weight, m, v, grad, decay } = slot;
+  m.assign(tf.add(tf.mul(m, s.beta1), tf.mul(grad, 1 - s.beta1)));
+  v.assign(tf.add(tf.mul(v, s.beta2), tf.mul(tf.square(grad), 1 - s.beta2)));
+  const update = tf.div(tf.div(m, s.correction1), tf.add(tf.sqrt(tf.div(v, s.correction2)), s.epsilon));
+  const next = decay > 0 ? tf.mul(weight, 1 - s.learningRate * decay) : weight;
+  weight.assign(tf.sub(next, tf.mul(update, s.learningRate)));
 }
 
 /** Scales all gradients by min(1, maxNorm / globalNorm); returns the norm before clipping. */
