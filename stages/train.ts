@@ -2,6 +2,10 @@
 //   dry_run  one short epoch of the dry-run backbone on the tiny dataset → outputs/dry_run/
 //   final    the HPO winner (outputs/best_configuration.json) on train + validation with a
 //            fixed seed and no early stopping → outputs/final_training/
+// ctx.with.config names the training config (default config/train.yaml), so another pipeline
+// (pipeline.wnut17.yaml) can point the final mode at its own dataset, winner and output.
+// The final model is built from the winner's own model config, recorded by the search in
+// best_configuration.json; config/model/<backbone>.yaml is read only for the dry run.
 // Both write checkpoint/ (weights, vocab, labels, config, meta) and the training reports, and
 // put the run's timing.json (epoch durations, throughput, save times) in ctx.runInfoDir.
 import { readFile } from 'node:fs/promises';
@@ -24,6 +28,7 @@ const hyperSchema = z.object({
   clipNorm: z.number().min(0),
   patience: z.number().int().min(0),
   classWeighting: z.boolean(),
+  classWeightPower: z.number().min(0).optional(),
   model: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -31,12 +36,12 @@ const trainConfigSchema = z.object({
   backend: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).default('auto'),
   seed: z.number().int().default(42),
   hyperparameters: hyperSchema,
-  dry_run: z.object({ backbone: z.string(), epochs: z.number().int().positive(), batchSize: z.number().int().positive(), dataset: z.string(), out: z.string() }),
-  final: z.object({ epochs: z.number().int().positive(), seed: z.number().int(), dataset: z.string(), best_configuration: z.string(), out: z.string() }),
+  dry_run: z.object({ backbone: z.string(), epochs: z.number().int().positive(), batchSize: z.number().int().positive(), dataset: z.string(), out: z.string() }).optional(),
+  final: z.object({ epochs: z.number().int().positive(), seed: z.number().int(), dataset: z.string(), best_configuration: z.string(), out: z.string() }).optional(),
 });
 
 const bestConfigurationSchema = z.object({
-  best: z.object({ backbone: z.string(), training: hyperSchema }),
+  best: z.object({ backbone: z.string(), training: hyperSchema, modelConfig: z.record(z.string(), z.unknown()).optional() }),
 });
 
 async function readYaml(ctx: StageContext, path: string): Promise<unknown> {
@@ -55,6 +60,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
 
 interface Plan {
   readonly backbone: string;
+  /** The winner's recorded model config; absent for the dry run, which reads config/model/. */
+  readonly modelConfig?: Readonly<Record<string, unknown>>;
   readonly hyper: Hyperparameters;
   readonly seed: number;
   readonly dataset: string;
@@ -62,10 +69,15 @@ interface Plan {
   readonly combineValidation: boolean;
 }
 
-async function planFor(ctx: StageContext, mode: string): Promise<{ plan: Plan; backend: BackendName }> {
-  const config = parse(trainConfigSchema, await readYaml(ctx, 'config/train.yaml'), 'config/train.yaml');
+function missingSection(file: string, mode: string): Error {
+  return new Error(`${file}: mode '${mode}' needs a '${mode}:' section in this file (see config/train.yaml for its keys)`);
+}
+
+async function planFor(ctx: StageContext, mode: string, configFile: string): Promise<{ plan: Plan; backend: BackendName }> {
+  const config = parse(trainConfigSchema, await readYaml(ctx, configFile), configFile);
   if (mode === 'dry_run') {
     const { dry_run: dry } = config;
+    if (!dry) throw missingSection(configFile, mode);
     return {
       backend: config.backend,
       plan: { backbone: dry.backbone, hyper: { ...config.hyperparameters, epochs: dry.epochs, batchSize: dry.batchSize }, seed: config.seed, dataset: dry.dataset, out: dry.out, combineValidation: false },
@@ -73,11 +85,13 @@ async function planFor(ctx: StageContext, mode: string): Promise<{ plan: Plan; b
   }
   if (mode === 'final') {
     const { final } = config;
+    if (!final) throw missingSection(configFile, mode);
     const chosen = parse(bestConfigurationSchema, await readJson(ctx.resolve(final.best_configuration)), final.best_configuration);
     return {
       backend: config.backend,
       plan: {
         backbone: chosen.best.backbone,
+        ...(chosen.best.modelConfig ? { modelConfig: chosen.best.modelConfig } : {}),
         hyper: { ...chosen.best.training, epochs: final.epochs, patience: 0 },
         seed: final.seed,
         dataset: final.dataset,
@@ -91,9 +105,9 @@ async function planFor(ctx: StageContext, mode: string): Promise<{ plan: Plan; b
 
 export default defineStage(async (ctx) => {
   const mode = String(ctx.with['mode'] ?? 'dry_run');
-  const { plan, backend } = await planFor(ctx, mode);
-  const modelFile = `config/model/${plan.backbone}.yaml`;
-  const model = { ...(await readYaml(ctx, modelFile) as Record<string, unknown>), backbone: plan.backbone };
+  const configFile = String(ctx.with['config'] ?? 'config/train.yaml');
+  const { plan, backend } = await planFor(ctx, mode, configFile);
+  const model = { ...(plan.modelConfig ?? (await readYaml(ctx, `config/model/${plan.backbone}.yaml`) as Record<string, unknown>)), backbone: plan.backbone };
   const dataset = ctx.resolve(plan.dataset);
   const train = await readJson<Sample[]>(join(dataset, 'train.json'));
   const validation = await readJson<Sample[]>(join(dataset, 'validation.json'));

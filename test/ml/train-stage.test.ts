@@ -22,11 +22,11 @@ function projectWithDatasets(): string {
   return root;
 }
 
-function context(root: string, mode: string, events: { progress: unknown[]; metrics: string[] }): StageContext {
+function context(root: string, mode: string, events: { progress: unknown[]; metrics: string[] }, extra: Record<string, unknown> = {}): StageContext {
   return {
     stage: `train@${mode}`,
     root,
-    with: { mode },
+    with: { mode, ...extra },
     params: {},
     deps: [],
     outs: [],
@@ -88,4 +88,43 @@ test('final trains the chosen configuration on train + validation without early 
   const timing = JSON.parse(readFileSync(join(root, '.dagmake/run-info/final/timing.json'), 'utf8'));
   assert.equal(timing.epochs.length, report.history.length);
   assert.ok(timing.tokensPerSecond > 0);
+});
+
+test('with.config points the final mode at another pipeline\'s files, and the winner\'s model config is used', async () => {
+  const root = projectWithDatasets();
+  cpSync(join(root, 'outputs/dataset'), join(root, 'outputs/other/dataset'), { recursive: true });
+  writeFileSync(
+    join(root, 'config/train.other.yaml'),
+    [
+      'backend: wasm',
+      'seed: 7',
+      'hyperparameters: {learningRate: 0.01, batchSize: 8, epochs: 1, dropout: 0.1, weightDecay: 0, warmupRatio: 0, schedule: linear, clipNorm: 1, patience: 0, classWeighting: false}',
+      'final: {epochs: 2, seed: 5, dataset: outputs/other/dataset, best_configuration: outputs/other/best.json, out: outputs/other/final}',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(root, 'outputs/other/best.json'),
+    JSON.stringify({
+      best: {
+        backbone: 'bilstm',
+        modelConfig: { backbone: 'bilstm', wordDim: 8, charDim: 0, hidden: 6, minWordCount: 1, lowercase: false },
+        training: {
+          learningRate: 0.01, batchSize: 8, epochs: 9, dropout: 0.1, weightDecay: 0, warmupRatio: 0,
+          schedule: 'linear', clipNorm: 1, patience: 3, classWeighting: true, classWeightPower: 0.5, model: { lowercase: true },
+        },
+      },
+    }),
+  );
+  await trainStage(context(root, 'final', { progress: [], metrics: [] }, { config: 'config/train.other.yaml' }));
+  const report = JSON.parse(readFileSync(join(root, 'outputs/other/final/report.json'), 'utf8'));
+  assert.equal(report.seed, 5);
+  assert.equal(report.history.length, 2);
+  assert.equal(report.hyperparameters.classWeightPower, 0.5);
+  assert.deepEqual([report.model.hidden, report.model.wordDim, report.model.charDim, report.model.lowercase], [6, 8, 0, true]);
+  assert.ok(!existsSync(join(root, 'outputs/final_training')));
+
+  await assert.rejects(
+    async () => trainStage(context(root, 'dry_run', { progress: [], metrics: [] }, { config: 'config/train.other.yaml' })),
+    /config\/train\.other\.yaml: mode 'dry_run' needs a 'dry_run:' section/,
+  );
 });

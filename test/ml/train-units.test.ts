@@ -49,6 +49,15 @@ test('inverse-frequency class weights average to 1 per token', () => {
   assert.equal(weights[3], 1);
 });
 
+test('class weight power softens inverse-frequency weights', () => {
+  const ids = [0, 0, 0, 0, 0, 0, 1, 1, 2];
+  const full = inverseFrequencyWeights(ids, 4);
+  const half = inverseFrequencyWeights(ids, 4, 0.5);
+  for (const id of [0, 1, 2]) assert.ok(Math.abs(half[id]! - Math.sqrt(full[id]!)) < 1e-6);
+  assert.deepEqual([...inverseFrequencyWeights(ids, 4, 0)], [1, 1, 1, 1]);
+  assert.ok(half[2]! / half[0]! < full[2]! / full[0]!);
+});
+
 test('masked cross-entropy ignores padded tokens', async () => {
   await useBackend('cpu');
   const logits = tf.tensor3d([[[2, 0], [0, 2], [50, -50]]]);

@@ -28,6 +28,7 @@ const KNOWN: Readonly<Record<string, Setter>> = {
   weight_decay: number('weightDecay'),
   warmup_ratio: number('warmupRatio'),
   clip_norm: number('clipNorm'),
+  class_weight_power: number('classWeightPower'),
   schedule: (hyper, value, name) => {
     if (value !== 'linear' && value !== 'cosine' && value !== 'constant') {
       throw new TypeError(`${name}: expected linear, cosine or constant, got ${JSON.stringify(value)}`);

@@ -1,7 +1,9 @@
 // Tagging token sequences with an exported model: the ORT counterpart of stages/lib/train/predict.ts
-// (same windows and length-sorted batches, argmax per token), plus per-token confidence.
+// (same windows and length-sorted batches, the best valid BIO sequence per window), plus per-token
+// confidence.
 import type { Vocabulary } from '../model/vocabulary.js';
 import { evaluationBatches, toWindows, type Window } from '../train/batching.js';
+import { bioTransitions, decodeBio } from '../train/bio-decode.js';
 import { IO } from './export-common.js';
 import { encodeForOrt } from './encode.js';
 import type { OrtSession } from './session.js';
@@ -31,19 +33,13 @@ export async function runWindows(session: OrtSession, vocab: Vocabulary, windows
   return { windows, logits: logits.data as Float32Array, seq: encoded.seq };
 }
 
-function argmaxWithProbability(logits: Float32Array, at: number, count: number): [number, number] {
-  let best = 0;
+/** Softmax probability of tag `chosen` among the `count` logits at `at`. */
+function probabilityOf(logits: Float32Array, at: number, count: number, chosen: number): number {
   let max = -Infinity;
-  for (let k = 0; k < count; k++) {
-    const v = logits[at + k]!;
-    if (v > max) {
-      max = v;
-      best = k;
-    }
-  }
+  for (let k = 0; k < count; k++) max = Math.max(max, logits[at + k]!);
   let sum = 0;
   for (let k = 0; k < count; k++) sum += Math.exp(logits[at + k]! - max);
-  return [best, 1 / sum];
+  return Math.exp(logits[at + chosen]! - max) / sum;
 }
 
 export interface TagOptions {
@@ -65,13 +61,14 @@ export async function tagSequences(
   const tags = sentences.map((s) => new Array<string>(s.length).fill('O'));
   const scores = sentences.map((s) => new Array<number>(s.length).fill(1));
   const numTags = tagNames.length;
+  const transitions = bioTransitions(tagNames);
   for (const batch of evaluationBatches(windows, batchSize)) {
     const { logits, seq } = await runWindows(session, vocab, batch);
     batch.forEach((window, b) => {
-      window.tokens.forEach((_, t) => {
-        const [best, probability] = argmaxWithProbability(logits, (b * seq + t) * numTags, numTags);
-        tags[window.sample]![window.start + t] = tagNames[best] ?? 'O';
-        scores[window.sample]![window.start + t] = probability;
+      const ids = decodeBio(logits, b * seq * numTags, window.tokens.length, transitions, window.start > 0);
+      ids.forEach((id, t) => {
+        tags[window.sample]![window.start + t] = tagNames[id] ?? 'O';
+        scores[window.sample]![window.start + t] = probabilityOf(logits, (b * seq + t) * numTags, numTags, id);
       });
     });
   }

@@ -14,10 +14,10 @@ export function maskedCrossEntropy(logits: tf.Tensor3D, labels: tf.Tensor2D, tok
 }
 
 /**
- * Inverse-frequency weights, count-balanced as total / (tagsSeen · count), so the average
- * weight per training token is 1. Tags never seen in training get weight 1.
+ * Inverse-frequency weights, count-balanced as (total / (tagsSeen · count))^power, so with
+ * power 1 the average weight per training token is 1. Tags never seen in training get weight 1.
  */
-export function inverseFrequencyWeights(tagIds: Iterable<number>, numTags: number): Float32Array {
+export function inverseFrequencyWeights(tagIds: Iterable<number>, numTags: number, power = 1): Float32Array {
   const counts = new Array<number>(numTags).fill(0);
   let total = 0;
   for (const id of tagIds) {
@@ -25,5 +25,5 @@ export function inverseFrequencyWeights(tagIds: Iterable<number>, numTags: numbe
     total++;
   }
   const seen = counts.filter((c) => c > 0).length;
-  return Float32Array.from(counts, (count) => (count > 0 ? total / (seen * count) : 1));
+  return Float32Array.from(counts, (count) => (count > 0 ? (total / (seen * count)) ** power : 1));
 }

@@ -1,8 +1,9 @@
-// Inference over whole samples: windows → length-sorted batches → argmax tag per token, with the
-// windows stitched back into per-sample tag sequences.
+// Inference over whole samples: windows → length-sorted batches → the best valid BIO sequence per
+// window (bio-decode.ts), with the windows stitched back into per-sample tag sequences.
 import { encodeBatch, forward, type BackboneConfig, type Vocabulary, type WeightMap } from '../model/index.js';
 import { tf } from '../tf/tf.js';
 import { evaluationBatches, toWindows } from './batching.js';
+import { bioTransitions, decodeBio } from './bio-decode.js';
 import { maskedCrossEntropy } from './loss.js';
 
 export interface Prediction {
@@ -24,18 +25,20 @@ export function predictTags(
   const windows = toWindows(samples.map((s) => ({ tokens: s.tokens, tags: s.tags ?? [] })), config.maxLength);
   const tags = samples.map((s) => new Array<string>(s.tokens.length).fill('O'));
   const tagIndex = new Map(tagNames.map((t, i) => [t, i]));
+  const transitions = bioTransitions(tagNames);
   let lossSum = 0;
   let tokenCount = 0;
   for (const batch of evaluationBatches(windows, batchSize)) {
     const inputs = encodeBatch(batch.map((w) => w.tokens), vocab);
     const [size, seq] = inputs.wordIds.shape;
     const logits = forward(weights, inputs, config, { training: false, dropout: 0, seed: 0 });
-    const best = tf.argMax(logits, 2);
-    const ids = best.dataSync();
+    const scores = logits.dataSync();
+    const numTags = tagNames.length;
     batch.forEach((window, b) => {
       const target = tags[window.sample] as string[];
-      window.tokens.forEach((_, t) => {
-        target[window.start + t] = tagNames[ids[b * seq + t] ?? 0] ?? 'O';
+      const ids = decodeBio(scores, b * seq * numTags, window.tokens.length, transitions, window.start > 0);
+      ids.forEach((id, t) => {
+        target[window.start + t] = tagNames[id] ?? 'O';
       });
     });
     if (withGold) {
@@ -47,7 +50,7 @@ export function predictTags(
       tokenCount += tokens;
       loss.dispose();
     }
-    tf.dispose([logits, best, inputs.wordIds, inputs.charIds, inputs.mask]);
+    tf.dispose([logits, inputs.wordIds, inputs.charIds, inputs.mask]);
   }
   return withGold ? { tags, loss: tokenCount > 0 ? lossSum / tokenCount : 0 } : { tags };
 }

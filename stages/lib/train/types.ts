@@ -21,6 +21,11 @@ export interface Hyperparameters {
   /** Early stopping patience in epochs; 0 turns it off (final training). */
   readonly patience: number;
   readonly classWeighting: boolean;
+  /**
+   * With classWeighting, each tag's weight is its inverse frequency raised to this power
+   * (default 1); 0.5 softens the weights, trading less recall for more precision.
+   */
+  readonly classWeightPower?: number;
   /** Any model hyperparameter overriding the model config (e.g. hidden size). */
   readonly model?: Readonly<Record<string, unknown>>;
 }
