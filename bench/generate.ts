@@ -109,14 +109,18 @@ export function generateChain(root: string, n: number, options: GenerateOptions)
   return writeAll({ kind: `chain-${n}`, root, stages }, options.snakefile);
 }
 
-/** (d) N independent stages that each sleep, then copy their input. */
+/**
+ * (d) N independent stages that each only sleep and create their output with a redirection, so
+ * every tool runs one process per stage and the run measures scheduling, not copying. The input
+ * stays a dep, so that changing one reruns exactly one stage.
+ */
 export function generateSleeps(root: string, n: number, seconds: number, options: GenerateOptions): GeneratedProject {
   writeInputs(root, n);
   const stages = Array.from({ length: n }, (_, i) => ({
     name: `nap${i}`,
     deps: [`in/${i}.txt`],
     outs: [`out/${i}.txt`],
-    cmd: `sleep ${seconds} && cp in/${i}.txt out/${i}.txt`,
+    cmd: `sleep ${seconds} > out/${i}.txt`,
   }));
   return writeAll({ kind: `sleep-${n}`, root, stages }, options.snakefile);
 }

@@ -3,7 +3,7 @@
 // same stale lock first race for a claim file named after that lock's exact content, so only one
 // of them can remove it and a fresh lock is never removed by mistake.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,7 +46,7 @@ export async function acquireProjectMutex(root: string, options: AcquireOptions)
   try {
     await mkdir(join(root, '.dagmake'), { recursive: true });
     for (;;) {
-      if (await tryCreate(lockPath, mine)) return ok(holdLock(lockPath, mine));
+      if (tryCreate(lockPath, mine)) return ok(holdLock(lockPath, mine));
       const current = await readLockFile(lockPath);
       if (current === undefined) continue; // released between our attempt and the read
       const holder = parseLock(current.text);
@@ -72,16 +72,20 @@ export async function acquireProjectMutex(root: string, options: AcquireOptions)
   }
 }
 
-async function tryCreate(lockPath: string, content: LockContent): Promise<boolean> {
-  const handle = await open(lockPath, 'wx').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EEXIST') return undefined;
-    throw error;
-  });
-  if (handle === undefined) return false;
+// Taking and releasing the lock are a few calls on a tiny file, made synchronously: each
+// thread-pool round trip would cost more than the call, before the first stage and after the last.
+function tryCreate(lockPath: string, content: LockContent): boolean {
+  let fd: number;
   try {
-    await handle.writeFile(`${JSON.stringify(content)}\n`);
+    fd = openSync(lockPath, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeFileSync(fd, `${JSON.stringify(content)}\n`);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return true;
 }
@@ -102,7 +106,7 @@ function holdLock(lockPath: string, mine: LockContent): ProjectMutex {
       if (released) return;
       released = true;
       process.removeListener('exit', releaseOnExit);
-      if (ownsLock(await readFile(lockPath, 'utf8').catch(() => undefined))) await rm(lockPath, { force: true });
+      releaseOnExit();
     },
   };
 }

@@ -176,12 +176,12 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
   return 'ok';
 }
 
-/** Loaded only when a stage actually runs: process spawning costs ~0.1 s of imports that a no-op run never needs. */
-const loadProcessModules = async () => {
-  const [{ runCommands }, { runModule }] = await Promise.all([import('../run/run-command.js'), import('../run/run-module.js')]);
-  return { runCommands, runModule };
-};
-let processModules: ReturnType<typeof loadProcessModules> | undefined;
+/**
+ * Loaded only when a stage actually runs: process spawning costs ~0.1 s of imports that a no-op
+ * run never needs, and module stages (execa, tsx) add more that a build of commands never needs.
+ */
+let commandModule: Promise<typeof import('../run/run-command.js')> | undefined;
+let moduleStageModule: Promise<typeof import('../run/run-module.js')> | undefined;
 
 async function startProcess(
   stage: StageDef,
@@ -189,9 +189,9 @@ async function startProcess(
   sink: StageOutputSink,
   params: StageFingerprint['params'],
 ): Promise<StageProcess> {
-  const { runCommands, runModule } = await (processModules ??= loadProcessModules());
   const env = { ...stringEnv(), ...stage.env, DAGMAKE_STAGE: stage.name };
   if (stage.uses !== undefined) {
+    const { runModule } = await (moduleStageModule ??= import('../run/run-module.js'));
     return runModule({
       init: {
         modulePath: path.join(context.root, stage.uses),
@@ -210,6 +210,7 @@ async function startProcess(
       sink,
     });
   }
+  const { runCommands } = await (commandModule ??= import('../run/run-command.js'));
   return runCommands({ commands: stage.cmd ?? [], cwd: path.join(context.root, stage.wdir), env, sink });
 }
 

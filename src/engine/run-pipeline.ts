@@ -101,8 +101,8 @@ export function runPipeline(request: RunRequest): RunHandle {
       });
       for (let i = 0; i < cancelRequested; i++) scheduler.cancel();
       const result = await scheduler.run();
-      const folded = await session.value.close();
-      await Promise.all([hasher.save(), writeDurations(root, durations)]);
+      // Separate files, each written atomically on its own: no reason to wait for one another.
+      const [folded] = await Promise.all([session.value.close(), hasher.save(), writeDurations(root, durations)]);
       if (counts.failed === 0 && !result.cancelled) await snapshotRunMetrics(root, graph.pipeline.stages);
       emit({
         type: 'summary',

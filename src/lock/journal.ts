@@ -1,5 +1,6 @@
 // Append-only record of finished stages: one fsynced line per stage, so a stage that finished
 // survives a kill -9 of the engine, and recording costs O(1) instead of a lock rewrite.
+import { writeSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -41,6 +42,11 @@ export class JournalWriter {
 
   constructor(private readonly root: string) {}
 
+  /** Whether anything was appended: only then can a journal file exist. */
+  get opened(): boolean {
+    return this.handle !== undefined || this.flushing !== undefined || this.pending.length > 0;
+  }
+
   append(entry: JournalEntry): Promise<void> {
     const line = journalLine(entry);
     return new Promise((resolve, reject) => {
@@ -55,7 +61,9 @@ export class JournalWriter {
       this.pending = [];
       try {
         this.handle ??= await openJournal(this.root);
-        await this.handle.write(batch.map((b) => b.line).join(''));
+        // Into the page cache: microseconds, cheaper than a thread-pool round trip. The fdatasync
+        // that makes the lines durable is the part worth waiting for off the main thread.
+        writeSync(this.handle.fd, batch.map((b) => b.line).join(''));
         await this.handle.datasync();
         for (const b of batch) b.resolve();
       } catch (error) {
@@ -182,8 +190,14 @@ export async function foldJournal(root: string): Promise<Result<LockFile, Diagno
   );
   if (!exists) return lock;
   const folded = applyJournal(lock.value, entries.value);
-  await writeLock(root, folded);
+  await replaceJournalWithLock(root, folded);
+  return ok(folded);
+}
+
+/** Writes `lock` (the lock with every journal entry applied) atomically, then removes the journal. */
+export async function replaceJournalWithLock(root: string, lock: LockFile): Promise<void> {
+  const file = journalPath(root);
+  await writeLock(root, lock);
   await rm(file, { force: true });
   await fsyncDir(path.dirname(file));
-  return ok(folded);
 }

@@ -9,6 +9,7 @@ import { canonicalize } from '../hash/canonical-json.js';
 import { readParseMemo, writeParseMemo } from '../parse-memo.js';
 import { isErrno, writeFileAtomicIfChanged } from './atomic-write.js';
 import { lockFileSchema } from './lock-schema.js';
+import { plainLockText } from './plain-lock-text.js';
 import type { LockFile, LockedPath, LockedStage } from './types.js';
 import { LOCK_FILE_NAME, LOCK_SCHEMA_VERSION, emptyLock } from './types.js';
 
@@ -38,6 +39,13 @@ export function serializeLock(lock: LockFile): string {
   const names = Object.keys(lock.stages).sort();
   const stages: Record<string, LockedStage> = {};
   for (const name of names) stages[name] = normalizeStage(lock.stages[name]!);
+  const plain = plainLockText({ schema: LOCK_SCHEMA_VERSION, stages });
+  if (plain !== undefined) return plain;
+  return yamlLockText(names, stages);
+}
+
+/** The lock through the YAML library: any names, paths and params. */
+export function yamlLockText(names: readonly string[], stages: Readonly<Record<string, LockedStage>>): string {
   const doc = new Document({ schema: LOCK_SCHEMA_VERSION, stages });
   // One line per dep/out keeps diffs readable.
   for (const name of names) {

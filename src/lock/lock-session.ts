@@ -2,7 +2,7 @@
 // stage is journaled (O(1)), and the lock file is rewritten once, on close.
 import type { Diagnostic, Result } from '../errors.js';
 import { ok } from '../errors.js';
-import { JournalWriter, foldJournal } from './journal.js';
+import { JournalWriter, foldJournal, replaceJournalWithLock } from './journal.js';
 import { normalizeStage } from './lock-file.js';
 import type { LockFile, LockedStage } from './types.js';
 
@@ -10,6 +10,8 @@ export class LockSession {
   private readonly stages: Map<string, LockedStage>;
   private readonly journal: JournalWriter;
   private closed = false;
+  /** An append failed: the journal on disk, not this session's view, says what is durable. */
+  private lost = false;
 
   private constructor(
     readonly root: string,
@@ -40,13 +42,26 @@ export class LockSession {
     if (this.closed) throw new Error(`Internal error: lock session closed before recording ${stage}`);
     if (locked === null) this.stages.delete(stage);
     else this.stages.set(stage, normalizeStage(locked));
-    await this.journal.append({ stage, locked });
+    try {
+      await this.journal.append({ stage, locked });
+    } catch (error) {
+      this.lost = true;
+      throw error;
+    }
   }
 
-  /** Waits for pending records, then folds the journal into dagmake.lock. */
+  /**
+   * Waits for pending records, then folds the journal into dagmake.lock. The session already
+   * holds lock + journal applied in order, so reading both back (and validating every journal
+   * line again) is only needed when an append failed.
+   */
   async close(): Promise<Result<LockFile, Diagnostic[]>> {
     this.closed = true;
+    const journaled = this.journal.opened;
     await this.journal.close();
-    return foldJournal(this.root);
+    if (this.lost) return foldJournal(this.root);
+    const lock = this.snapshot();
+    if (journaled) await replaceJournalWithLock(this.root, lock);
+    return ok(lock);
   }
 }

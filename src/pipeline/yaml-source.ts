@@ -1,6 +1,6 @@
 // A parsed YAML file that remembers where every node came from, so that problems found in the
 // plain JS value can be reported at file:line:col.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../errors.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -38,13 +38,31 @@ export function parseYamlSource(text: string, displayPath: string): { source?: Y
   return { source: { displayPath, value: doc.toJS({ maxAliasCount: 10_000 }), locate }, errors: [] };
 }
 
+/**
+ * Pairs of each map by key text, built on the first lookup in that map: every stage, dep and out
+ * is located, and scanning the stages map for each made loading a large pipeline quadratic.
+ */
+type PairIndex = Map<string, Found>;
+const pairIndexes = new WeakMap<YAMLMap, PairIndex>();
+
+function pairIndex(map: YAMLMap): PairIndex {
+  let index = pairIndexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of map.items) {
+      if (!isPair(p)) continue;
+      const key = keyText(p.key);
+      // The first pair with a key wins, as a scan from the start would find it.
+      if (key !== undefined && !index.has(key)) index.set(key, { key: p.key as Node, value: (p.value ?? undefined) as Node | undefined });
+    }
+    pairIndexes.set(map, index);
+  }
+  return index;
+}
+
 function child(doc: Document, node: Node | undefined, segment: string | number): Found | undefined {
   const target = isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
-  if (isMap(target)) {
-    const pair = target.items.find((p) => isPair(p) && keyText(p.key) === String(segment));
-    if (!pair) return undefined;
-    return { key: pair.key as Node, value: (pair.value ?? undefined) as Node | undefined };
-  }
+  if (isMap(target)) return pairIndex(target).get(String(segment));
   if (isSeq(target) && typeof segment === 'number') {
     const item = target.items[segment] as Node | undefined;
     return item ? { value: item } : undefined;

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { dispatchLine } from './output-lines.js';
 import { pipeLines } from './pipe-lines.js';
 import { ShellPool } from './shell-pool.js';
@@ -86,6 +85,8 @@ async function runSeparately(
   attach: Attach,
   cancelled: () => NodeJS.Signals | undefined,
 ): Promise<Failure | undefined> {
+  // execa costs more to load than a whole small build; only multi-line scripts need it.
+  const { execa } = await import('execa');
   const subprocess = execa(command, {
     shell: true,
     cwd: options.cwd,

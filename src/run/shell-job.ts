@@ -14,16 +14,32 @@ const SHELL_WORDS = new Set(
 
 const quote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
 
+/** `>`, `>>` or `<` (optionally after a descriptor number), alone or joined to a plain target. */
+const REDIRECTION = /^[0-9]?(?:>>?|<)$/;
+const JOINED_REDIRECTION = /^[0-9]?(?:>>?|<)[A-Za-z0-9_\-./:,+@%^=]+$/;
+/** `2>&1` and the like: one descriptor duplicated onto another. */
+const DUPLICATION = /^[0-9]?[<>]&[0-9]$/;
+
 /**
  * Like make, a command of plain words that starts with an external program runs without an extra
- * subshell; anything else (builtins, operators, quoting, expansions) runs in `( ... )` so it
- * cannot change the persistent shell.
+ * subshell, also with simple redirections to plain file names (the shell applies those around the
+ * one command and restores its own descriptors); anything else (builtins, operators, quoting,
+ * expansions, here-documents) runs in `( ... )` so it cannot change the persistent shell.
  */
 export function isPlainCommand(command: string): boolean {
   const words = command.trim().split(/ +/);
   const first = words[0];
-  if (first === undefined || first === '' || SHELL_WORDS.has(first) || first.includes('=')) return false;
-  return words.every((word) => PLAIN_WORD.test(word));
+  if (first === undefined || first === '' || SHELL_WORDS.has(first) || first.includes('=') || !PLAIN_WORD.test(first)) return false;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    if (REDIRECTION.test(word)) {
+      const target = words[++i];
+      if (target === undefined || !PLAIN_WORD.test(target)) return false;
+    } else if (!PLAIN_WORD.test(word) && !JOINED_REDIRECTION.test(word) && !DUPLICATION.test(word)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**

@@ -3,8 +3,9 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseLock, readLock, serializeLock, writeLock } from '../../src/lock/lock-file.js';
-import type { LockFile } from '../../src/lock/types.js';
+import { normalizeStage, parseLock, readLock, serializeLock, writeLock, yamlLockText } from '../../src/lock/lock-file.js';
+import { plainLockText } from '../../src/lock/plain-lock-text.js';
+import type { LockFile, LockedStage } from '../../src/lock/types.js';
 
 const H1 = 'a1'.repeat(32);
 const H2 = 'b2'.repeat(32);
@@ -39,6 +40,27 @@ after(async () => {
 });
 
 describe('lock file', () => {
+  it('prints simple locks without the YAML library, byte for byte as the library would', () => {
+    // Words YAML could read as something else (numbers, booleans, null) or that need quoting.
+    const words = ['copy0', 'out/0.txt', 'data/d1', 'a-', 'y', 'no', 'off', 'inf', 'NaN', '0b1', 'Infinity', H1, '0x1F', '1e5', '12', '1.5',
+      'true', 'False', 'NULL', '~', '.inf', '-a', '0o17', '1:2', 'a b', 'train@x', '#x', "it's", '1'.repeat(64), `${'1'.repeat(60)}e012`];
+    let printedPlain = 0;
+    for (const word of words) {
+      for (const position of ['name', 'definition', 'path', 'hash'] as const) {
+        const dep = { path: position === 'path' ? word : 'in/x', hash: position === 'hash' ? word : H1, size: 3 };
+        const name = position === 'name' ? word : 'stage';
+        const stage: LockedStage = { definition: position === 'definition' ? word : H2, deps: [dep], params: {}, outs: [{ ...dep, nfiles: 2 }] };
+        const stages = { [name]: normalizeStage(stage), zz: normalizeStage({ ...stage, deps: [] }) };
+        const plain = plainLockText({ schema: 1, stages });
+        if (plain === undefined) continue;
+        printedPlain++;
+        assert.equal(plain, yamlLockText([name, 'zz'], stages), `${position} ${word}`);
+      }
+    }
+    assert.ok(printedPlain >= 4 * 10, 'the plain printer covers the usual names, paths and digests');
+    assert.equal(plainLockText(sampleLock), undefined, 'params go through the YAML library');
+  });
+
   it('serializes sorted, one line per dep and out, and parses back', () => {
     const text = serializeLock(sampleLock);
     assert.equal(

@@ -39,7 +39,12 @@ describe('shell jobs', () => {
   test('plain commands are those make would exec without a shell', () => {
     assert.equal(isPlainCommand('cp in/0.txt out/0.txt'), true);
     assert.equal(isPlainCommand('python3 train.py --lr=0.1 -v'), true);
-    for (const command of ['echo hi', 'cd x', 'a && b', 'cat "x y"', 'ls *.txt', 'echo $HOME', 'A=1 run', 'exit 3', 'cmd > out', '~/bin/tool']) {
+    for (const command of ['sleep 0.25 > out/0.txt', 'sort < in.txt >> out.txt 2>&1', 'tool 2>err.log >out.log', 'tool 2> err.log']) {
+      assert.equal(isPlainCommand(command), true, command);
+    }
+    const notPlain = ['echo hi', 'cd x', 'a && b', 'cat "x y"', 'ls *.txt', 'echo $HOME', 'A=1 run', 'exit 3', '~/bin/tool'];
+    const notPlainRedirections = ['> out cmd', 'cmd >', 'cmd > $OUT', 'cat <<EOF', 'cmd > a|b', 'cmd 2>&1x', 'exec > log', 'cmd x>y'];
+    for (const command of [...notPlain, ...notPlainRedirections]) {
       assert.equal(isPlainCommand(command), false, command);
     }
   });
@@ -105,6 +110,12 @@ describe('running commands', () => {
       assert.deepEqual(result.lines, [{ stream: 'stdout', line: `build ${dir} ` }]);
       const missing = await run(['no-such-program-dagmake arg'], dir);
       assert.equal(!missing.exit.ok && missing.exit.failure.exitCode, 127);
+      // A redirection applies to its command only: the next job's output still reaches the engine.
+      const redirected = await run(['sh show.sh > shown.txt 2>&1', 'sh show.sh'], dir, { DAGMAKE_STAGE: 'quiet' });
+      assert.deepEqual(redirected.lines, [{ stream: 'stdout', line: `quiet ${dir} ` }]);
+      assert.equal(await readFile(path.join(dir, 'shown.txt'), 'utf8'), `quiet ${dir} \n`);
+      const unwritable = await run(['sh show.sh > no-such-dir/shown.txt', 'sh show.sh'], dir);
+      assert.equal(unwritable.exit.ok, false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
