@@ -2,9 +2,10 @@
 // a synthetic batch, peak RSS, the backend's large-matmul GFLOP/s, and the model's achieved
 // GFLOP/s (analytic matmul FLOPs × 3 for forward + backward) as a fraction of that.
 //   node --import tsx bench/train-bench.ts [--backends wasm,cpu] [--backbones bilstm,transformer]
-//     [--steps 5] [--width N] [--profile] [--profile-steps 3] [--top 15]
+//     [--steps 5] [--width N] [--profile] [--profile-steps 3] [--top 15] [--matmul-bound]
 // --width sets the Transformer's dModel (ffn = 2·width) and the BiLSTM's hidden size.
 // --profile adds, per backend and backbone, where one step's time goes (see printProfile).
+// --matmul-bound adds the step's matrix products timed alone, the ceiling of the fraction (matmul-bound.ts).
 //
 // The machine may be shared, so the GFLOP/s columns and their ratio use the process's own CPU
 // time, which other processes inflate far less than wall time (on an idle machine the two agree).
@@ -17,6 +18,7 @@ import { SeededRandom } from '../stages/lib/tf/seeded-random.js';
 import { tf, useBackend, type ResolvedBackend } from '../stages/lib/tf/index.js';
 import { AdamW } from '../stages/lib/train/adamw.js';
 import { maskedCrossEntropy } from '../stages/lib/train/loss.js';
+import { matmulBound } from './matmul-bound.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '5' },
     width: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'matmul-bound': { type: 'boolean', default: false },
     'profile-steps': { type: 'string', default: '3' },
     top: { type: 'string', default: '15' },
   },
@@ -219,6 +222,10 @@ for (const backend of (values.backends ?? '').split(',') as ResolvedBackend[]) {
       const profile = await profileKernels((mark) => run.step(seed++, mark), repeats);
       const analytic = 3 * forwardFlopsPerToken(run.config) * BATCH * SEQ;
       profiles.push(printProfile(`${backbone} on ${backend}`, profile, analytic, r, repeats, Number(values.top)));
+    }
+    if (values['matmul-bound']) {
+      let seed = 200;
+      profiles.push(`${backbone} on ${backend}, ${matmulBound((mark) => run.step(seed++, mark), 3 * forwardFlopsPerToken(run.config) * BATCH * SEQ)}`);
     }
     run.dispose();
   }
