@@ -10,20 +10,24 @@ export interface EntryFile<T> {
   readonly entry: T | undefined;
 }
 
+/** The entry schema, loaded on first need (most lookups miss and need none). */
+export type SchemaLoader<T> = () => Promise<z.ZodType<T>>;
+
 /** Reads one JSON entry; anything unreadable or malformed counts as absent. */
-export async function readEntry<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
+export async function readEntry<T>(path: string, schema: SchemaLoader<T>): Promise<T | undefined> {
+  let data: unknown;
   try {
     // Synchronous: entries are a few hundred bytes, and most lookups miss (one failed open).
-    const text = readFileSync(path, 'utf8');
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    data = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
+  const parsed = (await schema()).safeParse(data);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Every `<fan-out>/<key>.json` below `dir`. */
-export async function listEntries<T>(dir: string, schema: z.ZodType<T>): Promise<EntryFile<T>[]> {
+export async function listEntries<T>(dir: string, schema: SchemaLoader<T>): Promise<EntryFile<T>[]> {
   const found: EntryFile<T>[] = [];
   for (const fan of await readdir(dir).catch(() => [] as string[])) {
     for (const name of await readdir(join(dir, fan)).catch(() => [] as string[])) {

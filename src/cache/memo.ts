@@ -61,7 +61,7 @@ export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
     const task = unit.label ?? unit.dir;
     const entryPath = store.layout.memoEntryPath(key);
     emit(task, 'queued');
-    const cached = await readEntry(entryPath, memoEntrySchema);
+    const cached = await readEntry(entryPath, async () => memoEntrySchema);
     if (cached !== undefined && (await store.restore(cached.tree, 'dir', dir)).ok) {
       await writeFileAtomic(store.layout, entryPath, serialize({ ...cached, runId: options.runId ?? cached.runId, usedAt: Date.now() }));
       emit(task, 'hit');
@@ -104,7 +104,7 @@ export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
 }
 
 export function listMemoEntries(store: ObjectStore): Promise<EntryFile<MemoEntry>[]> {
-  return listEntries(store.layout.memoDir, memoEntrySchema);
+  return listEntries(store.layout.memoDir, async () => memoEntrySchema);
 }
 
 /** The unit's absolute directory; it is emptied on a miss, so it must lie strictly inside the project. */

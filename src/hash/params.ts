@@ -1,7 +1,6 @@
 // Params files (YAML or JSON): the selected dotted keys of each, read once per run.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic, Result, SourceLocation } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import type { ParamSpec } from '../pipeline/types.js';
@@ -10,7 +9,8 @@ import { closestMatch } from '../text/suggest.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function parseParamsText(text: string, file: string): Result<unknown, Diagnostic[]> {
+/** JSON by extension, else YAML; the YAML library is loaded on the first YAML params file. */
+export async function parseParamsText(text: string, file: string): Promise<Result<unknown, Diagnostic[]>> {
   if (file.endsWith('.json')) {
     try {
       return ok(JSON.parse(text));
@@ -18,6 +18,7 @@ export function parseParamsText(text: string, file: string): Result<unknown, Dia
       return fail([{ message: `invalid JSON in params file ${file}: ${(error as Error).message}`, location: { file, line: 1, col: 1 }, hint: 'fix the JSON syntax' }]);
     }
   }
+  const { LineCounter, parseDocument } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -8,7 +8,6 @@ import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { fsyncDir, isErrno } from './atomic-write.js';
 import { readLock, writeLock, normalizeStage } from './lock-file.js';
-import { journalEntrySchema } from './lock-schema.js';
 import type { LockFile, LockedStage } from './types.js';
 
 export interface JournalEntry {
@@ -134,6 +133,18 @@ export async function readJournal(root: string): Promise<Result<JournalEntry[], 
   }
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
+  // The schema library is loaded only when there is a journal to read (after a crash).
+  const { journalEntrySchema } = await import('./lock-schema.js');
+  const parseJournalLine = (line: string): JournalEntry | undefined => {
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    const parsed = journalEntrySchema.safeParse(data);
+    return parsed.success ? (parsed.data as JournalEntry) : undefined;
+  };
   const entries: JournalEntry[] = [];
   const problems: Diagnostic[] = [];
   lines.forEach((line, index) => {
@@ -148,17 +159,6 @@ export async function readJournal(root: string): Promise<Result<JournalEntry[], 
     }
   });
   return problems.length > 0 ? fail(problems) : ok(entries);
-}
-
-function parseJournalLine(line: string): JournalEntry | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  const parsed = journalEntrySchema.safeParse(data);
-  return parsed.success ? (parsed.data as JournalEntry) : undefined;
 }
 
 /** Entries are whole stage states, so applying them again to their own result changes nothing. */

@@ -1,19 +1,17 @@
 // dagmake.lock: YAML meant to be committed and diffed, so its bytes depend on content only
-// (sorted stages, paths and keys; no timestamps).
+// (sorted stages, paths and keys; no timestamps). The YAML library and the schema library are
+// loaded (lock-yaml.ts) only to parse a lock that the parse memo does not know, or to print one
+// that plain-lock-text.ts cannot: together they are most of the modules a no-op run would load.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Document, LineCounter, isMap, isNode, isSeq, parseDocument } from 'yaml';
-import type { Diagnostic, Result, SourceLocation } from '../errors.js';
+import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { canonicalize } from '../hash/canonical-json.js';
 import { readParseMemo, writeParseMemo } from '../parse-memo.js';
 import { isErrno, writeFileAtomicIfChanged } from './atomic-write.js';
-import { lockFileSchema } from './lock-schema.js';
 import { plainLockText } from './plain-lock-text.js';
 import type { LockFile, LockedPath, LockedStage } from './types.js';
 import { LOCK_FILE_NAME, LOCK_SCHEMA_VERSION, emptyLock } from './types.js';
-
-const REBUILD_HINT = `delete ${LOCK_FILE_NAME} to rebuild it (every stage will run again)`;
 
 export function lockPath(root: string): string {
   return path.join(root, LOCK_FILE_NAME);
@@ -35,76 +33,21 @@ export function normalizeStage(stage: LockedStage): LockedStage {
   };
 }
 
-export function serializeLock(lock: LockFile): string {
+/** The lock's stages sorted by name, each normalized. */
+export function sortedStages(lock: LockFile): { names: string[]; stages: Record<string, LockedStage> } {
   const names = Object.keys(lock.stages).sort();
   const stages: Record<string, LockedStage> = {};
   for (const name of names) stages[name] = normalizeStage(lock.stages[name]!);
+  return { names, stages };
+}
+
+/** The lock file's text; see serializeLock in lock-yaml.ts for the synchronous form. */
+export async function lockText(lock: LockFile): Promise<string> {
+  const { names, stages } = sortedStages(lock);
   const plain = plainLockText({ schema: LOCK_SCHEMA_VERSION, stages });
   if (plain !== undefined) return plain;
+  const { yamlLockText } = await import('./lock-yaml.js');
   return yamlLockText(names, stages);
-}
-
-/** The lock through the YAML library: any names, paths and params. */
-export function yamlLockText(names: readonly string[], stages: Readonly<Record<string, LockedStage>>): string {
-  const doc = new Document({ schema: LOCK_SCHEMA_VERSION, stages });
-  // One line per dep/out keeps diffs readable.
-  for (const name of names) {
-    for (const list of ['deps', 'outs']) {
-      const seq = doc.getIn(['stages', name, list], true);
-      if (isSeq(seq)) for (const item of seq.items) if (isMap(item)) item.flow = true;
-    }
-  }
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-}
-
-export function parseLock(text: string, file = LOCK_FILE_NAME): Result<LockFile, Diagnostic[]> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const where = (offset: number | undefined): SourceLocation => {
-    const pos = lineCounter.linePos(offset ?? 0);
-    return { file, line: pos.line, col: pos.col };
-  };
-  if (doc.errors.length > 0) {
-    return fail(
-      doc.errors.map((e) => ({ message: `invalid YAML in ${file}: ${e.message.split('\n')[0]}`, location: where(e.pos[0]), hint: REBUILD_HINT })),
-    );
-  }
-  const data: unknown = doc.toJS();
-  if (data === null || data === undefined) return ok(emptyLock());
-  const version = (data as { schema?: unknown }).schema;
-  if (typeof data === 'object' && version !== LOCK_SCHEMA_VERSION) {
-    const node = doc.getIn(['schema'], true);
-    return fail([
-      {
-        message: `${file} has schema version ${JSON.stringify(version)}, this dagmake reads version ${LOCK_SCHEMA_VERSION}`,
-        location: where(isNode(node) ? node.range?.[0] : undefined),
-        hint: `upgrade dagmake, or ${REBUILD_HINT}`,
-      },
-    ]);
-  }
-  const parsed = lockFileSchema.safeParse(data);
-  if (!parsed.success) {
-    return fail(
-      parsed.error.issues.map((issue) => {
-        const keys = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
-        return {
-          message: `invalid ${file}: ${keys.length > 0 ? `${keys.join('.')}: ` : ''}${issue.message}`,
-          location: where(nodeOffset(doc, keys)),
-          hint: REBUILD_HINT,
-        };
-      }),
-    );
-  }
-  return ok(parsed.data as LockFile);
-}
-
-/** Start offset of the deepest node along `keys` that exists. */
-function nodeOffset(doc: Document, keys: readonly (string | number)[]): number | undefined {
-  for (let n = keys.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(keys.slice(0, n), true);
-    if (isNode(node) && node.range) return node.range[0];
-  }
-  return undefined;
 }
 
 /** A missing lock file is an empty lock: nothing has run yet. */
@@ -119,6 +62,7 @@ export async function readLock(root: string): Promise<Result<LockFile, Diagnosti
   }
   const memo = await readParseMemo<LockFile>(root, 'lock', text);
   if (memo) return ok(memo);
+  const { parseLock } = await import('./lock-yaml.js');
   const parsed = parseLock(text);
   if (parsed.ok) await writeParseMemo(root, 'lock', text, parsed.value);
   return parsed;
@@ -126,5 +70,10 @@ export async function readLock(root: string): Promise<Result<LockFile, Diagnosti
 
 /** Atomic; leaves the file untouched when its bytes would not change. Returns whether it wrote. */
 export async function writeLock(root: string, lock: LockFile): Promise<boolean> {
-  return writeFileAtomicIfChanged(lockPath(root), serializeLock(lock));
+  const text = await lockText(lock);
+  const wrote = await writeFileAtomicIfChanged(lockPath(root), text);
+  // The next run reads this text back: remembering its parse spares that run the YAML and schema
+  // libraries. The memo is keyed by the text, so a crash between the two writes only loses it.
+  await writeParseMemo(root, 'lock', text, { schema: LOCK_SCHEMA_VERSION, stages: sortedStages(lock).stages } satisfies LockFile);
+  return wrote;
 }

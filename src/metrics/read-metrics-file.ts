@@ -1,7 +1,6 @@
 // One metrics file from the workspace, parsed by its extension; problems are values, never throws.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { flattenMetrics, type FlatMetrics } from './flatten-metrics.js';
 
 export type MetricsReading =
@@ -29,10 +28,11 @@ export async function readMetricsFile(root: string, file: string): Promise<Metri
     if (code === 'EISDIR') return { kind: 'unreadable', reason: 'is a directory; a metrics out must be one JSON or YAML file' };
     return { kind: 'unreadable', reason: (error as Error).message };
   }
-  return parseMetricsText(text, file);
+  return await parseMetricsText(text, file);
 }
 
-export function parseMetricsText(text: string, file: string): MetricsReading {
+/** JSON by extension, else YAML; the YAML library is loaded on the first YAML metrics file. */
+export async function parseMetricsText(text: string, file: string): Promise<MetricsReading> {
   if (path.extname(file).toLowerCase() === '.json') {
     try {
       return { kind: 'values', values: flattenMetrics(JSON.parse(text)) };
@@ -40,6 +40,7 @@ export function parseMetricsText(text: string, file: string): MetricsReading {
       return { kind: 'unreadable', reason: `invalid JSON: ${(error as Error).message}` };
     }
   }
+  const { parseDocument } = await import('yaml');
   const document = parseDocument(text, { prettyErrors: false });
   const first = document.errors[0];
   if (first) return { kind: 'unreadable', reason: `invalid YAML: ${first.message.split('\n')[0]}` };

@@ -44,7 +44,7 @@ async function paramsFingerprint(root: string, rel: string, specs: readonly Para
     if (isErrno(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return { kind: 'missing' };
     return { kind: 'invalid', diagnostics: [{ message: `cannot read ${rel}: ${(error as Error).message}` }] };
   }
-  const data = parseParamsText(text, rel);
+  const data = await parseParamsText(text, rel);
   if (!data.ok) return { kind: 'invalid', diagnostics: data.error };
   const selected: unknown[] = [];
   const problems: Diagnostic[] = [];

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appendJournal, foldJournal, journalPath, JournalWriter, readJournal } from '../../src/lock/journal.js';
-import { readLock, serializeLock, writeLock } from '../../src/lock/lock-file.js';
+import { readLock, writeLock } from '../../src/lock/lock-file.js';
+import { serializeLock } from '../../src/lock/lock-yaml.js';
 import { LockSession } from '../../src/lock/lock-session.js';
 import type { LockFile, LockedStage } from '../../src/lock/types.js';
 

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { normalizeStage, parseLock, readLock, serializeLock, writeLock, yamlLockText } from '../../src/lock/lock-file.js';
+import { lockText, normalizeStage, readLock, writeLock } from '../../src/lock/lock-file.js';
+import { parseLock, serializeLock, yamlLockText } from '../../src/lock/lock-yaml.js';
 import { plainLockText } from '../../src/lock/plain-lock-text.js';
 import type { LockFile, LockedStage } from '../../src/lock/types.js';
 
@@ -112,7 +113,8 @@ describe('lock file', () => {
     const after = await stat(path.join(root, 'dagmake.lock'), { bigint: true });
     assert.equal(after.ino, before.ino);
     assert.equal(after.mtimeNs, before.mtimeNs);
-    assert.deepEqual(await readdir(root), ['dagmake.lock'], 'no temp files left behind');
+    assert.deepEqual(await readdir(root), ['.dagmake', 'dagmake.lock'], 'no temp files left behind');
+    assert.deepEqual(await readdir(path.join(root, '.dagmake/parsed')), ['lock.json'], 'only the parse memo beside it');
     assert.deepEqual(await readLock(root), { ok: true, value: parseLock(serializeLock(sampleLock)).ok && (parseLock(serializeLock(sampleLock)) as { value: LockFile }).value });
   });
 
@@ -137,6 +139,26 @@ describe('lock file', () => {
     assert.ok(!result.ok);
     assert.match(result.error[0]!.message, /stages\.prepare\.definition/);
     assert.deepEqual(result.error[0]!.location, { file: 'dagmake.lock', line: 4, col: 17 });
+  });
+
+  it('leaves a parse memo equal to parsing the file it wrote, plain or through the YAML library', async () => {
+    const withParams: LockFile = {
+      schema: 1,
+      stages: { ...sampleLock.stages, tune: { ...sampleLock.stages.train!, params: { 'params.yaml': { lr: 0.1, 'odd key': [1, 'two'] } } } },
+    };
+    for (const lock of [sampleLock, withParams]) {
+      const root = await mkdtemp(path.join(tmp, 'p-'));
+      await writeLock(root, lock);
+      const text = await readFile(path.join(root, 'dagmake.lock'), 'utf8');
+      assert.equal(text, serializeLock(lock));
+      assert.equal(text, await lockText(lock));
+      const fromMemo = await readLock(root);
+      await rm(path.join(root, '.dagmake'), { recursive: true });
+      const fromText = await readLock(root);
+      assert.ok(fromText.ok);
+      assert.deepEqual(fromMemo, fromText);
+      assert.deepEqual(fromText, parseLock(text));
+    }
   });
 
   it('round-trips through the file byte for byte', async () => {

@@ -25,9 +25,9 @@ test('a document that is not an object has no keys', () => {
   assert.deepEqual(flattenMetrics(null), {});
 });
 
-test('YAML and JSON metrics parse by extension; syntax errors are values', () => {
-  assert.deepEqual(parseMetricsText('f1: 0.7\nthreshold:\n  best: 0.5\n', 'eval.yaml'), { kind: 'values', values: { f1: 0.7, 'threshold.best': 0.5 } });
-  assert.deepEqual(parseMetricsText('{"a": {"b": 1}}', 'm.json'), { kind: 'values', values: { 'a.b': 1 } });
-  assert.equal(parseMetricsText('{"a":', 'm.json').kind, 'unreadable');
-  assert.equal(parseMetricsText('a: [1,\n', 'm.yml').kind, 'unreadable');
+test('YAML and JSON metrics parse by extension; syntax errors are values', async () => {
+  assert.deepEqual(await parseMetricsText('f1: 0.7\nthreshold:\n  best: 0.5\n', 'eval.yaml'), { kind: 'values', values: { f1: 0.7, 'threshold.best': 0.5 } });
+  assert.deepEqual(await parseMetricsText('{"a": {"b": 1}}', 'm.json'), { kind: 'values', values: { 'a.b': 1 } });
+  assert.equal((await parseMetricsText('{"a":', 'm.json')).kind, 'unreadable');
+  assert.equal((await parseMetricsText('a: [1,\n', 'm.yml')).kind, 'unreadable');
 });
