@@ -102,7 +102,8 @@ export function runPipeline(request: RunRequest): RunHandle {
       for (let i = 0; i < cancelRequested; i++) scheduler.cancel();
       const result = await scheduler.run();
       // Separate files, each written atomically on its own: no reason to wait for one another.
-      const [folded] = await Promise.all([session.value.close(), hasher.save(), writeDurations(root, durations)]);
+      // Durations change only when a stage ran; a no-op leaves the file alone.
+      const [folded] = await Promise.all([session.value.close(), hasher.save(), counts.ran > 0 ? writeDurations(root, durations) : undefined]);
       if (counts.failed === 0 && !result.cancelled) await snapshotRunMetrics(root, graph.pipeline.stages);
       emit({
         type: 'summary',
