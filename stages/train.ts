@@ -35,13 +35,14 @@ const hyperSchema = z.object({
 const trainConfigSchema = z.object({
   backend: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).default('auto'),
   seed: z.number().int().default(42),
-  hyperparameters: hyperSchema,
+  /** The dry run's hyperparameters; the final mode takes the winner's. */
+  hyperparameters: hyperSchema.optional(),
   dry_run: z.object({ backbone: z.string(), epochs: z.number().int().positive(), batchSize: z.number().int().positive(), dataset: z.string(), out: z.string() }).optional(),
   final: z.object({ epochs: z.number().int().positive(), seed: z.number().int(), dataset: z.string(), best_configuration: z.string(), out: z.string() }).optional(),
 });
 
 const bestConfigurationSchema = z.object({
-  best: z.object({ backbone: z.string(), training: hyperSchema, modelConfig: z.record(z.string(), z.unknown()).optional() }),
+  best: z.object({ backbone: z.string(), training: hyperSchema, modelConfig: z.record(z.string(), z.unknown()) }),
 });
 
 async function readYaml(ctx: StageContext, path: string): Promise<unknown> {
@@ -69,8 +70,8 @@ interface Plan {
   readonly combineValidation: boolean;
 }
 
-function missingSection(file: string, mode: string): Error {
-  return new Error(`${file}: mode '${mode}' needs a '${mode}:' section in this file (see config/train.yaml for its keys)`);
+function missingSection(file: string, mode: string, section = mode): Error {
+  return new Error(`${file}: mode '${mode}' needs a '${section}:' section in this file (see config/train.yaml for its keys)`);
 }
 
 async function planFor(ctx: StageContext, mode: string, configFile: string): Promise<{ plan: Plan; backend: BackendName }> {
@@ -78,6 +79,7 @@ async function planFor(ctx: StageContext, mode: string, configFile: string): Pro
   if (mode === 'dry_run') {
     const { dry_run: dry } = config;
     if (!dry) throw missingSection(configFile, mode);
+    if (!config.hyperparameters) throw missingSection(configFile, mode, 'hyperparameters');
     return {
       backend: config.backend,
       plan: { backbone: dry.backbone, hyper: { ...config.hyperparameters, epochs: dry.epochs, batchSize: dry.batchSize }, seed: config.seed, dataset: dry.dataset, out: dry.out, combineValidation: false },
@@ -91,7 +93,7 @@ async function planFor(ctx: StageContext, mode: string, configFile: string): Pro
       backend: config.backend,
       plan: {
         backbone: chosen.best.backbone,
-        ...(chosen.best.modelConfig ? { modelConfig: chosen.best.modelConfig } : {}),
+        modelConfig: chosen.best.modelConfig,
         hyper: { ...chosen.best.training, epochs: final.epochs, patience: 0 },
         seed: final.seed,
         dataset: final.dataset,

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import type { StageContext } from '../../src/stage-api.js';
 import trainStage from '../../stages/train.js';
 import { WNUT_DIR, labelSetOf, readConll } from './train-fixtures.js';
@@ -64,6 +65,7 @@ test('final trains the chosen configuration on train + validation without early 
     JSON.stringify({
       best: {
         backbone: 'transformer',
+        modelConfig: parseYaml(readFileSync(join(root, 'config/model/transformer.yaml'), 'utf8')),
         training: {
           learningRate: 0.003, batchSize: 8, epochs: 3, dropout: 0.1, weightDecay: 0, warmupRatio: 0,
           schedule: 'linear', clipNorm: 1, patience: 2, classWeighting: false, model: { layers: 1 },
@@ -98,7 +100,6 @@ test('with.config points the final mode at another pipeline\'s files, and the wi
     [
       'backend: wasm',
       'seed: 7',
-      'hyperparameters: {learningRate: 0.01, batchSize: 8, epochs: 1, dropout: 0.1, weightDecay: 0, warmupRatio: 0, schedule: linear, clipNorm: 1, patience: 0, classWeighting: false}',
       'final: {epochs: 2, seed: 5, dataset: outputs/other/dataset, best_configuration: outputs/other/best.json, out: outputs/other/final}',
     ].join('\n'),
   );

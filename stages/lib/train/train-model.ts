@@ -121,7 +121,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   if (trainWindows.length === 0) throw new Error('trainModel: the training split is empty');
   const validating = options.validation.length > 0;
   const vocab = buildVocabulary(options.train.map((s) => s.tokens), model);
-  const classWeights = hyper.classWeighting ? inverseFrequencyWeights(trainWindows.flatMap((w) => w.tagIds), tagNames.length, hyper.classWeightPower ?? 1) : undefined;
+  const classWeights = hyper.classWeighting ? inverseFrequencyWeights(trainWindows.flatMap((w) => w.tagIds), tagNames.length, hyper.classWeightPower) : undefined;
   const weights = initWeights(model, vocabSizes(vocab), tagNames.length, options.seed);
   const optimizer = new AdamW(weights, { weightDecay: hyper.weightDecay });
   const random = new SeededRandom(options.seed);
