@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isProcessAlive } from './cache/process-alive.js';
 import { fail, ok, type Diagnostic, type Result } from './errors.js';
+import { isErrno } from './lock/atomic-write.js';
 
 export interface ProjectMutex {
   release(): Promise<void>;
@@ -79,7 +80,7 @@ function tryCreate(lockPath: string, content: LockContent): boolean {
   try {
     fd = openSync(lockPath, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (isErrno(error, 'EEXIST')) return false;
     throw error;
   }
   try {

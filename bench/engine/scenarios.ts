@@ -108,7 +108,6 @@ export function measureScenario(scenario: Scenario): Measurement[] {
       pause(MTIME_TICK_MS);
       scenario.change(++changeCounter);
     });
-    lastBuilt = tool;
   }
   return results;
 }

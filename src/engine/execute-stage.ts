@@ -176,13 +176,6 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
   return 'ok';
 }
 
-/**
- * Loaded only when a stage actually runs: process spawning costs ~0.1 s of imports that a no-op
- * run never needs, and module stages (execa, tsx) add more that a build of commands never needs.
- */
-let commandModule: Promise<typeof import('../run/run-command.js')> | undefined;
-let moduleStageModule: Promise<typeof import('../run/run-module.js')> | undefined;
-
 async function startProcess(
   stage: StageDef,
   context: EngineContext,
@@ -190,8 +183,10 @@ async function startProcess(
   params: StageFingerprint['params'],
 ): Promise<StageProcess> {
   const env = { ...stringEnv(), ...stage.env, DAGMAKE_STAGE: stage.name };
+  // Imported only when a stage actually runs: process spawning costs ~0.1 s of imports that a
+  // no-op run never needs, and module stages (execa, tsx) add more that commands never need.
   if (stage.uses !== undefined) {
-    const { runModule } = await (moduleStageModule ??= import('../run/run-module.js'));
+    const { runModule } = await import('../run/run-module.js');
     return runModule({
       init: {
         modulePath: path.join(context.root, stage.uses),
@@ -210,7 +205,7 @@ async function startProcess(
       sink,
     });
   }
-  const { runCommands } = await (commandModule ??= import('../run/run-command.js'));
+  const { runCommands } = await import('../run/run-command.js');
   return runCommands({ commands: stage.cmd ?? [], cwd: path.join(context.root, stage.wdir), env, sink });
 }
 

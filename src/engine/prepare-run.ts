@@ -30,7 +30,7 @@ export async function prepareRun(
   return ok({ graph: graph.value, stages: stages.value });
 }
 
-/** One `access` per dep, synchronous: microseconds each, where a thread-pool round trip per dep added up. */
+/** One `existsSync` per dep, synchronous: microseconds each, where a thread-pool round trip per dep added up. */
 function findUnproducedMissingDeps(graph: StageGraph, stages: readonly string[]): Diagnostic[] {
   const problems: Diagnostic[] = [];
   for (const name of stages) {

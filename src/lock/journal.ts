@@ -1,7 +1,7 @@
 // Append-only record of finished stages: one fsynced line per stage, so a stage that finished
 // survives a kill -9 of the engine, and recording costs O(1) instead of a lock rewrite.
 import { writeSync } from 'node:fs';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
@@ -124,11 +124,16 @@ export async function appendJournal(root: string, entry: JournalEntry): Promise<
  * ignored; a bad line anywhere else is corruption and is reported.
  */
 export async function readJournal(root: string): Promise<Result<JournalEntry[], Diagnostic[]>> {
+  return (await readJournalIfPresent(root)) ?? ok([]);
+}
+
+/** As readJournal; undefined when there is no journal file at all. */
+async function readJournalIfPresent(root: string): Promise<Result<JournalEntry[], Diagnostic[]> | undefined> {
   let text: string;
   try {
     text = await readFile(journalPath(root), 'utf8');
   } catch (error) {
-    if (isErrno(error, 'ENOENT')) return ok([]);
+    if (isErrno(error, 'ENOENT')) return undefined;
     throw error;
   }
   const lines = text.split('\n');
@@ -178,17 +183,9 @@ export function applyJournal(lock: LockFile, entries: readonly JournalEntry[]): 
 export async function foldJournal(root: string): Promise<Result<LockFile, Diagnostic[]>> {
   const lock = await readLock(root);
   if (!lock.ok) return lock;
-  const entries = await readJournal(root);
+  const entries = await readJournalIfPresent(root);
+  if (entries === undefined) return lock;
   if (!entries.ok) return entries;
-  const file = journalPath(root);
-  const exists = await stat(file).then(
-    () => true,
-    (error: unknown) => {
-      if (isErrno(error, 'ENOENT')) return false;
-      throw error;
-    },
-  );
-  if (!exists) return lock;
   const folded = applyJournal(lock.value, entries.value);
   await replaceJournalWithLock(root, folded);
   return ok(folded);

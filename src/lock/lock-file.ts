@@ -34,20 +34,26 @@ export function normalizeStage(stage: LockedStage): LockedStage {
 }
 
 /** The lock's stages sorted by name, each normalized. */
-export function sortedStages(lock: LockFile): { names: string[]; stages: Record<string, LockedStage> } {
+function sortedStages(lock: LockFile): { names: string[]; stages: Record<string, LockedStage> } {
   const names = Object.keys(lock.stages).sort();
   const stages: Record<string, LockedStage> = {};
   for (const name of names) stages[name] = normalizeStage(lock.stages[name]!);
   return { names, stages };
 }
 
-/** The lock file's text; see serializeLock in lock-yaml.ts for the synchronous form. */
-export async function lockText(lock: LockFile): Promise<string> {
+/** The lock's text, and the lock it reads back as (stages sorted, each normalized). */
+async function renderLock(lock: LockFile): Promise<{ text: string; normalized: LockFile }> {
   const { names, stages } = sortedStages(lock);
-  const plain = plainLockText({ schema: LOCK_SCHEMA_VERSION, stages });
-  if (plain !== undefined) return plain;
+  const normalized: LockFile = { schema: LOCK_SCHEMA_VERSION, stages };
+  const plain = plainLockText(normalized);
+  if (plain !== undefined) return { text: plain, normalized };
   const { yamlLockText } = await import('./lock-yaml.js');
-  return yamlLockText(names, stages);
+  return { text: yamlLockText(names, stages), normalized };
+}
+
+/** The lock file's text. */
+export async function lockText(lock: LockFile): Promise<string> {
+  return (await renderLock(lock)).text;
 }
 
 /** A missing lock file is an empty lock: nothing has run yet. */
@@ -70,10 +76,11 @@ export async function readLock(root: string): Promise<Result<LockFile, Diagnosti
 
 /** Atomic; leaves the file untouched when its bytes would not change. Returns whether it wrote. */
 export async function writeLock(root: string, lock: LockFile): Promise<boolean> {
-  const text = await lockText(lock);
+  const { text, normalized } = await renderLock(lock);
   const wrote = await writeFileAtomicIfChanged(lockPath(root), text);
   // The next run reads this text back: remembering its parse spares that run the YAML and schema
-  // libraries. The memo is keyed by the text, so a crash between the two writes only loses it.
-  await writeParseMemo(root, 'lock', text, { schema: LOCK_SCHEMA_VERSION, stages: sortedStages(lock).stages } satisfies LockFile);
+  // libraries. Unchanged bytes were read this run, which left their memo already. The memo is
+  // keyed by the text, so a crash between the two writes only loses it.
+  if (wrote) await writeParseMemo(root, 'lock', text, normalized);
   return wrote;
 }

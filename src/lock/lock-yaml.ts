@@ -3,21 +3,11 @@
 import { Document, LineCounter, isMap, isNode, isSeq, parseDocument } from 'yaml';
 import type { Diagnostic, Result, SourceLocation } from '../errors.js';
 import { fail, ok } from '../errors.js';
-import { sortedStages } from './lock-file.js';
 import { lockFileSchema } from './lock-schema.js';
-import { plainLockText } from './plain-lock-text.js';
 import type { LockFile, LockedStage } from './types.js';
 import { LOCK_FILE_NAME, LOCK_SCHEMA_VERSION, emptyLock } from './types.js';
 
 const REBUILD_HINT = `delete ${LOCK_FILE_NAME} to rebuild it (every stage will run again)`;
-
-/** The lock file's text, synchronously (writeLock uses the lazy lockText). */
-export function serializeLock(lock: LockFile): string {
-  const { names, stages } = sortedStages(lock);
-  const plain = plainLockText({ schema: LOCK_SCHEMA_VERSION, stages });
-  if (plain !== undefined) return plain;
-  return yamlLockText(names, stages);
-}
 
 /** The lock through the YAML library: any names, paths and params. */
 export function yamlLockText(names: readonly string[], stages: Readonly<Record<string, LockedStage>>): string {

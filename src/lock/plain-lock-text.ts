@@ -32,7 +32,7 @@ function pathList(key: string, paths: readonly LockedPath[]): string | undefined
   return text;
 }
 
-/** `lock` (stages sorted, each normalized) as serializeLock prints it, or undefined when not simple. */
+/** `lock` (stages sorted, each normalized) as lockText prints it, or undefined when not simple. */
 export function plainLockText(lock: LockFile): string | undefined {
   const names = Object.keys(lock.stages);
   if (names.length === 0) return undefined;

@@ -16,7 +16,7 @@ const quote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
 
 /** `>`, `>>` or `<` (optionally after a descriptor number), alone or joined to a plain target. */
 const REDIRECTION = /^[0-9]?(?:>>?|<)$/;
-const JOINED_REDIRECTION = /^[0-9]?(?:>>?|<)[A-Za-z0-9_\-./:,+@%^=]+$/;
+const JOINED_REDIRECTION = /^[0-9]?(?:>>?|<)(.+)$/;
 /** `2>&1` and the like: one descriptor duplicated onto another. */
 const DUPLICATION = /^[0-9]?[<>]&[0-9]$/;
 
@@ -35,8 +35,9 @@ export function isPlainCommand(command: string): boolean {
     if (REDIRECTION.test(word)) {
       const target = words[++i];
       if (target === undefined || !PLAIN_WORD.test(target)) return false;
-    } else if (!PLAIN_WORD.test(word) && !JOINED_REDIRECTION.test(word) && !DUPLICATION.test(word)) {
-      return false;
+    } else if (!PLAIN_WORD.test(word) && !DUPLICATION.test(word)) {
+      const target = JOINED_REDIRECTION.exec(word)?.[1];
+      if (target === undefined || !PLAIN_WORD.test(target)) return false;
     }
   }
   return true;

@@ -69,10 +69,8 @@ export default defineStage(async (ctx) => {
   });
 });
 
-describe('ctx.runInfoDir', () => {
-  let project: TempProject;
-  before(async () => {
-    project = await tempProject({
+test('ctx.runInfoDir is an emptied directory under .dagmake/run-info/<stage> that is not an output', async () => {
+  const project = await tempProject({
       'pipeline.yaml': `
 stages:
   timed:
@@ -82,7 +80,6 @@ stages:
       'stages/timed.ts': `
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { defineStage } from ${JSON.stringify(stageApi)};
 export default defineStage(async (ctx) => {
@@ -93,11 +90,8 @@ export default defineStage(async (ctx) => {
   await writeFile(ctx.resolve('out/result.json'), JSON.stringify({ dir: path.relative(ctx.root, dir), found }));
 });
 `,
-    });
   });
-  after(() => project.dispose());
-
-  test('is an emptied directory under .dagmake/run-info/<stage> that is not an output', async () => {
+  try {
     const runInfo = async () => (await readdir(path.join(project.root, '.dagmake/run-info/timed'))).sort();
     const first = await runCli(project.root, ['run', '--json']);
     assert.equal(first.exitCode, 0, first.stderr + first.stdout);
@@ -114,5 +108,7 @@ export default defineStage(async (ctx) => {
     assert.notDeepEqual(secondFiles, firstFiles);
 
     assert.deepEqual(stagesWithStatus((await runCli(project.root, ['run', '--json'])).events, 'up-to-date'), ['timed']);
-  });
+  } finally {
+    await project.dispose();
+  }
 });
