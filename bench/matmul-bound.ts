@@ -11,6 +11,8 @@
 // gradient use the same copy of dy), so the step's whole product sequence is also replayed with
 // the recorded sharing: fresh where the step used a new tensor, reused where it reused one.
 import { kernelFlops } from '../stages/lib/tf/kernel-profile.js';
+import { alignColumns } from '../src/metrics/align-columns.js';
+import { median } from './engine/timing.js';
 import { tf } from '../stages/lib/tf/index.js';
 
 const ROUNDS = 15;
@@ -182,13 +184,7 @@ function replaySequence(sequence: readonly Recorded[], timed: ReadonlyMap<Produc
   return run(true) - run(false);
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const PEAK_N = 512;
-
-function formatTable(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
-  return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
-}
 
 /**
  * Records one step's products, replays them and reports, per product and in total, their rate alone
@@ -257,8 +253,8 @@ export function matmulBound(step: (mark: () => void) => void, analyticFlops: num
   return [
     `matmul bound: each product alone, median of ${ROUNDS} samples (≥ ${SAMPLE_MS} ms each), per CPU second; 512³ rate median ${peak.toFixed(2)}, best ${best.toFixed(2)} GFLOP/s`,
     '',
-    ...formatTable(rows),
+    ...alignColumns(rows),
     '',
-    ...formatTable(summary),
+    ...alignColumns(summary),
   ].join('\n');
 }

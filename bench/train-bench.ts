@@ -15,6 +15,8 @@ import { parseArgs } from 'node:util';
 import { encodeBatch, forward, initWeights, parseModelConfig, type BackboneConfig, type ModelInputs, type Vocabulary } from '../stages/lib/model/index.js';
 import { groupKernels, kernelCategory, profileKernels, type KernelProfile, type KernelRecord } from '../stages/lib/tf/kernel-profile.js';
 import { SeededRandom } from '../stages/lib/tf/seeded-random.js';
+import { alignColumns } from '../src/metrics/align-columns.js';
+import { median } from './engine/timing.js';
 import { tf, useBackend, type ResolvedBackend } from '../stages/lib/tf/index.js';
 import { AdamW } from '../stages/lib/train/adamw.js';
 import { maskedCrossEntropy } from '../stages/lib/train/loss.js';
@@ -57,7 +59,6 @@ function syntheticVocabulary(config: BackboneConfig): Vocabulary {
   return { lowercase: true, maxChars: config.maxChars, words, chars };
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
@@ -156,11 +157,6 @@ function modelConfig(backbone: string): Record<string, unknown> {
   return backbone === 'bilstm' ? { backbone, maxLength: SEQ, hidden: width } : { backbone, maxLength: SEQ, dModel: width, ffn: 2 * width };
 }
 
-function formatTable(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
-  return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
-}
-
 const PHASES = ['forward', 'backward', 'optimizer'] as const;
 const pct = (part: number, whole: number): string => `${((part / whole) * 100).toFixed(1)}%`;
 const gflops = (flops: number, ms: number): string => (flops > 0 ? (flops / ms / 1e6).toFixed(1) : '');
@@ -194,7 +190,7 @@ function printProfile(label: string, profile: KernelProfile, analyticFlops: numb
   for (const group of groupKernels(kernels, (k) => `${PHASES[k.phase] ?? k.phase}\t${k.name}\t${shapes(k)}`).slice(0, top)) {
     topRows.push([...group.key.split('\t'), String(group.count), group.ms.toFixed(2), pct(group.ms, kernelMs), gflops(group.flops, group.ms)]);
   }
-  return [...lines, '', ...formatTable(rows), '', ...formatTable(topRows)].join('\n');
+  return [...lines, '', ...alignColumns(rows), '', ...alignColumns(topRows)].join('\n');
 }
 
 /** Attention products (batched, or grouped as convolutions) and dense-layer products are told apart: they take different code paths. */
@@ -233,5 +229,5 @@ for (const backend of (values.backends ?? '').split(',') as ResolvedBackend[]) {
 const sizes = values.width === undefined ? 'default config/model sizes' : `width ${values.width}`;
 console.log(`batch ${BATCH} × seq ${SEQ}, ${sizes}, forward + backward + AdamW; medians of ${values.steps} steps`);
 console.log('tokens/s and ms/step are wall clock; the GFLOP/s columns and the fraction are per CPU second of this process (matmul: best sample)');
-console.log(formatTable(rows).join('\n'));
+console.log(alignColumns(rows).join('\n'));
 for (const text of profiles) console.log(`\n${text}`);

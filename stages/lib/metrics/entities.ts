@@ -15,13 +15,13 @@ export interface EntitySpan extends Entity {
   readonly text: string;
 }
 
-interface ParsedTag {
+export interface ParsedTag {
   readonly prefix: string;
   readonly type: string;
 }
 
 // seqeval: prefix = first character, type = text after the first '-' ('_' when there is none).
-function parseTag(tag: string): ParsedTag {
+export function parseTag(tag: string): ParsedTag {
   const prefix = tag.charAt(0);
   const rest = tag.slice(1);
   const dash = rest.indexOf('-');

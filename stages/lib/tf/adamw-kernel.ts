@@ -5,10 +5,10 @@
 // operands a double result rounded to float32 is the correctly rounded float32 result, so the values
 // are bit-identical to the op sequence (see adamw.ts).
 import { adamwSimd, WebAssembly, type WasmMemory } from './adamw-simd.js';
-import type { Values, WasmBackendApi, WasmTensorInfo } from './js-kernels.js';
+import { registerWasmKernel, type Values, type WasmTensorInfo } from './js-kernels.js';
 import { tf } from './tf.js';
 
-export const JS_ADAMW = 'JsAdamW';
+const JS_ADAMW = 'JsAdamW';
 
 /** Scalars of one step; each is rounded to float32 where it is used, as tf ops do with scalar operands. */
 export interface AdamWScalars {
@@ -91,21 +91,14 @@ function tensorsOf(inputs: Inputs, count: number): WasmTensorInfo[][] {
 /** Registers JsAdamW for wasm and cpu, once per process. */
 export function registerAdamWKernel(): void {
   if (tf.getKernel(JS_ADAMW, 'cpu')) return;
-  tf.registerKernel({
-    kernelName: JS_ADAMW,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const wasm = backend as unknown as WasmBackendApi;
-      const a = attrs as unknown as AdamWAttrs;
-      const groups = tensorsOf(inputs as unknown as Inputs, a.decays.length);
-      // makeOutput may grow the heap, which detaches earlier views: all views are taken after it.
-      const outputs = groups.map(([w]) => [0, 1, 2].map(() => wasm.makeOutput(w!.shape, 'float32')));
+  registerWasmKernel<AdamWAttrs>(JS_ADAMW, {
+    outputs: (inputs, a) => tensorsOf(inputs, a.decays.length).flatMap(([w]) => [0, 1, 2].map(() => [w!.shape, 'float32'] as const)),
+    fill: (views, outputs, a, _inputs, backend) => {
       const memory = backendMemory(backend);
-      groups.forEach((group, i) => {
-        const views = [...group, ...(outputs[i] as WasmTensorInfo[])].map((t) => wasm.typedArrayFromHeap(t));
-        adamwHeap(memory, views, a, a.decays[i] ?? 0);
+      a.decays.forEach((decay, i) => {
+        const group = ['w', 'm', 'v', 'g'].map((part) => views[`${part}${i}`] as Values);
+        adamwHeap(memory, [...group, ...outputs.slice(3 * i, 3 * i + 3)], a, decay);
       });
-      return outputs.flat() as unknown as tf.TensorInfo[];
     },
   });
   tf.registerKernel({

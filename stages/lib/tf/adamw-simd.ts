@@ -72,7 +72,7 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-export type AdamWSimd = (...pointersCountAndScalars: number[]) => void;
+type AdamWSimd = (...pointersCountAndScalars: number[]) => void;
 
 /** The parts of the WebAssembly API used here (the compiler's libraries here do not declare it). */
 export interface WasmMemory {

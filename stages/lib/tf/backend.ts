@@ -1,5 +1,6 @@
 // Picks the TensorFlow.js backend. Native bindings are optional dependencies, so they are loaded
 // with a dynamic import and any failure (absent package, missing CUDA, ABI mismatch) falls through.
+import { registerAdamWKernel } from './adamw-kernel.js';
 import { tf } from './tf.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
@@ -21,6 +22,7 @@ async function tryBackend(backend: ResolvedBackend): Promise<boolean> {
       await import(specifier);
     }
     if (backend === 'wasm') registerWasmKernels();
+    if (backend === 'wasm' || backend === 'cpu') registerAdamWKernel();
     return await tf.setBackend(tfName(backend));
   } catch {
     return false;

@@ -17,19 +17,19 @@ export interface WasmTensorInfo {
   readonly dtype: tf.DataType;
 }
 
-export interface WasmBackendApi {
+interface WasmBackendApi {
   makeOutput(shape: number[], dtype: tf.DataType): WasmTensorInfo;
   typedArrayFromHeap(info: WasmTensorInfo): Values;
 }
 
-export function transposedShape(shape: readonly number[], perm: readonly number[]): number[] {
+function transposedShape(shape: readonly number[], perm: readonly number[]): number[] {
   return perm.map((axis) => shape[axis] as number);
 }
 
 const BLOCK = 32;
 
 /** out = x transposed by perm (x row-major with the given shape). */
-export function transposeValues(x: Values, shape: readonly number[], perm: readonly number[], out: Values): void {
+function transposeValues(x: Values, shape: readonly number[], perm: readonly number[], out: Values): void {
   if (x.length === 0) return;
   // Merge axes that stay adjacent and in order: [B, S, nh, dh] → [B, nh, S, dh] becomes a move of
   // dh-long runs, [R, C] → [C, R] a plain 2-D transpose.
@@ -104,7 +104,7 @@ function copyRun(x: Values, from: number, out: Values, to: number, length: numbe
 }
 
 /** out[i, :] = table[ids[i], :]; an id outside [0, rows) is an error, as in tf.gather. */
-export function gatherRowsValues(table: Values, rows: number, rowSize: number, ids: ArrayLike<number>, out: Values): void {
+function gatherRowsValues(table: Values, rows: number, rowSize: number, ids: ArrayLike<number>, out: Values): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
     if (!(id >= 0 && id < rows)) throw new Error(`gatherRows: index ${id} is not in [0, ${rows - 1}]`);
@@ -115,7 +115,7 @@ export function gatherRowsValues(table: Values, rows: number, rowSize: number, i
 }
 
 /** outs[i] = x[..., i, ...] along `axis` (x row-major with the given shape). */
-export function unstackValues(x: Values, shape: readonly number[], axis: number, outs: readonly Values[]): void {
+function unstackValues(x: Values, shape: readonly number[], axis: number, outs: readonly Values[]): void {
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const count = shape[axis] as number;
@@ -128,7 +128,7 @@ export function unstackValues(x: Values, shape: readonly number[], axis: number,
   });
 }
 
-export function inversePermutation(perm: readonly number[]): number[] {
+function inversePermutation(perm: readonly number[]): number[] {
   const inverse = new Array<number>(perm.length);
   perm.forEach((axis, i) => (inverse[axis] = i));
   return inverse;
@@ -139,48 +139,54 @@ function bits(values: Values): Values {
   return values instanceof Float32Array ? new Int32Array(values.buffer, values.byteOffset, values.length) : values;
 }
 
+export type OutputSpec = readonly [shape: number[], dtype: tf.DataType];
+
+/**
+ * Registers a wasm kernel written in JS. Every output is made first, because makeOutput may grow
+ * the heap and so detach earlier views; then `fill` gets heap views of the inputs and outputs.
+ * The kernel returns a single tensor when `outputs` gives one spec and `single` is set.
+ */
+export function registerWasmKernel<A>(
+  kernelName: string,
+  kernel: {
+    readonly single?: boolean;
+    outputs(inputs: Readonly<Record<string, WasmTensorInfo>>, attrs: A): readonly OutputSpec[];
+    fill(views: Readonly<Record<string, Values>>, outputs: readonly Values[], attrs: A, inputs: Readonly<Record<string, WasmTensorInfo>>, backend: unknown): void;
+  },
+): void {
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const wasm = backend as unknown as WasmBackendApi;
+      const infos = inputs as unknown as Record<string, WasmTensorInfo>;
+      const made = kernel.outputs(infos, attrs as unknown as A).map(([shape, dtype]) => wasm.makeOutput(shape, dtype));
+      const views = Object.fromEntries(Object.entries(infos).map(([name, info]) => [name, wasm.typedArrayFromHeap(info)]));
+      kernel.fill(views, made.map((out) => wasm.typedArrayFromHeap(out)), attrs as unknown as A, infos, backend);
+      return (kernel.single ? made[0] : made) as unknown as tf.TensorInfo | tf.TensorInfo[];
+    },
+  });
+}
+
 /** Registers the kernels for wasm, and their gradients, once per process. */
 export function registerJsKernels(): void {
   if (tf.getKernel(JS_TRANSPOSE, 'wasm')) return;
-  tf.registerKernel({
-    kernelName: JS_TRANSPOSE,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const wasm = backend as unknown as WasmBackendApi;
-      const x = inputs['x'] as unknown as WasmTensorInfo;
-      const perm = (attrs as { perm: number[] }).perm;
-      // makeOutput may grow the heap, which detaches earlier views: take the input view after it.
-      const output = wasm.makeOutput(transposedShape(x.shape, perm), x.dtype);
-      transposeValues(bits(wasm.typedArrayFromHeap(x)), x.shape, perm, bits(wasm.typedArrayFromHeap(output)));
-      return output as unknown as tf.TensorInfo;
+  registerWasmKernel<{ perm: number[] }>(JS_TRANSPOSE, {
+    single: true,
+    outputs: ({ x }, { perm }) => [[transposedShape(x!.shape, perm), x!.dtype]],
+    fill: ({ x }, [out], { perm }, inputs) => transposeValues(bits(x!), inputs['x']!.shape, perm, bits(out!)),
+  });
+  registerWasmKernel<{ numRows: number }>(JS_GATHER_ROWS, {
+    single: true,
+    outputs: ({ table, indices }) => [[[...indices!.shape, ...table!.shape.slice(1)], table!.dtype]],
+    fill: ({ table, indices }, [out], _attrs, inputs) => {
+      const shape = inputs['table']!.shape;
+      gatherRowsValues(table!, shape[0] ?? 0, shape.slice(1).reduce((a, b) => a * b, 1), indices!, out!);
     },
   });
-  tf.registerKernel({
-    kernelName: JS_GATHER_ROWS,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend }) => {
-      const wasm = backend as unknown as WasmBackendApi;
-      const table = inputs['table'] as unknown as WasmTensorInfo;
-      const indices = inputs['indices'] as unknown as WasmTensorInfo;
-      const rowShape = table.shape.slice(1);
-      const output = wasm.makeOutput([...indices.shape, ...rowShape], table.dtype);
-      const rowSize = rowShape.reduce((a, b) => a * b, 1);
-      gatherRowsValues(wasm.typedArrayFromHeap(table), table.shape[0] ?? 0, rowSize, wasm.typedArrayFromHeap(indices), wasm.typedArrayFromHeap(output));
-      return output as unknown as tf.TensorInfo;
-    },
-  });
-  tf.registerKernel({
-    kernelName: JS_UNSTACK,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const wasm = backend as unknown as WasmBackendApi;
-      const value = inputs['value'] as unknown as WasmTensorInfo;
-      const axis = (attrs as { axis: number }).axis;
-      const outShape = value.shape.filter((_, i) => i !== axis);
-      const outputs = Array.from({ length: value.shape[axis] ?? 0 }, () => wasm.makeOutput(outShape, value.dtype));
-      unstackValues(wasm.typedArrayFromHeap(value), value.shape, axis, outputs.map((out) => wasm.typedArrayFromHeap(out)));
-      return outputs as unknown as tf.TensorInfo[];
-    },
+  registerWasmKernel<{ axis: number }>(JS_UNSTACK, {
+    outputs: ({ value }, { axis }) => Array.from({ length: value!.shape[axis] ?? 0 }, () => [value!.shape.filter((_, i) => i !== axis), value!.dtype] as const),
+    fill: ({ value }, outs, { axis }, inputs) => unstackValues(value!, inputs['value']!.shape, axis, [...outs]),
   });
   tf.registerGradient({
     kernelName: JS_UNSTACK,

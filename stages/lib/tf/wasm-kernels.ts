@@ -1,7 +1,7 @@
 // The wasm backend of tfjs 4.22 has no UnsortedSegmentSum kernel, which the gradient of
 // `tf.gather` (embedding lookups) needs. This adds it as a plain JS kernel over the wasm heap:
 // the op only scatters rows, so a JS loop is fast enough and sums in a fixed order (deterministic).
-import { registerJsKernels, type Values, type WasmBackendApi, type WasmTensorInfo } from './js-kernels.js';
+import { registerJsKernels, registerWasmKernel, type Values } from './js-kernels.js';
 import { tf } from './tf.js';
 
 /** out[segmentIds[i], ...] += x[i, ...]; rows whose id is outside [0, numSegments) are dropped. */
@@ -31,26 +31,12 @@ export function registerWasmKernels(): void {
   registerJsKernels();
   const alreadyThere = tf.getKernelsForBackend('wasm').some((k) => k.kernelName === 'UnsortedSegmentSum');
   if (alreadyThere) return;
-  tf.registerKernel({
-    kernelName: 'UnsortedSegmentSum',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const wasm = backend as unknown as WasmBackendApi;
-      const x = inputs['x'] as unknown as WasmTensorInfo;
-      const segmentIds = inputs['segmentIds'] as unknown as WasmTensorInfo;
-      const numSegments = Number((attrs as { numSegments: number }).numSegments);
-      const innerShape = x.shape.slice(segmentIds.shape.length);
-      const rowSize = innerShape.reduce((a, b) => a * b, 1);
-      // Heap views are taken after makeOutput, which may grow (and so detach) the heap.
-      const output = wasm.makeOutput([numSegments, ...innerShape], x.dtype);
-      unsortedSegmentSumValues(
-        wasm.typedArrayFromHeap(x),
-        wasm.typedArrayFromHeap(segmentIds),
-        numSegments,
-        rowSize,
-        wasm.typedArrayFromHeap(output),
-      );
-      return output as unknown as tf.TensorInfo;
+  registerWasmKernel<{ numSegments: number }>('UnsortedSegmentSum', {
+    single: true,
+    outputs: ({ x, segmentIds }, { numSegments }) => [[[Number(numSegments), ...x!.shape.slice(segmentIds!.shape.length)], x!.dtype]],
+    fill: ({ x, segmentIds }, [out], { numSegments }, inputs) => {
+      const rowSize = inputs['x']!.shape.slice(inputs['segmentIds']!.shape.length).reduce((a, b) => a * b, 1);
+      unsortedSegmentSumValues(x!, segmentIds!, Number(numSegments), rowSize, out!);
     },
   });
 }

@@ -1,7 +1,7 @@
 // AdamW (Loshchilov & Hutter): Adam moments plus weight decay applied directly to the weights,
 // not through the gradient. Hand-written because tf.train.adam has no decoupled decay and its
 // moment variables are not addressable by weight name for checkpoints.
-import { adamwStep, fusedAdamWAvailable, registerAdamWKernel, type AdamWScalars } from '../tf/adamw-kernel.js';
+import { adamwStep, fusedAdamWAvailable, type AdamWScalars, type AdamWSlot } from '../tf/adamw-kernel.js';
 import { tf } from '../tf/tf.js';
 
 export interface AdamWOptions {
@@ -11,24 +11,31 @@ export interface AdamWOptions {
   readonly epsilon?: number;
 }
 
+type VariableSlot = Omit<AdamWSlot, 'grad'> & { readonly name: string; readonly weight: tf.Variable; readonly m: tf.Variable; readonly v: tf.Variable };
+
 export class AdamW {
   readonly moments: Record<string, tf.Variable> = {};
+  /** Each weight with its moments and decay, fixed for the optimizer's life. */
+  readonly #slots: VariableSlot[];
   #step = 0;
   readonly #beta1: number;
   readonly #beta2: number;
   readonly #epsilon: number;
 
   constructor(
-    private readonly weights: Readonly<Record<string, tf.Variable>>,
-    private readonly options: AdamWOptions,
+    weights: Readonly<Record<string, tf.Variable>>,
+    options: AdamWOptions,
   ) {
     this.#beta1 = options.beta1 ?? 0.9;
     this.#beta2 = options.beta2 ?? 0.999;
     this.#epsilon = options.epsilon ?? 1e-8;
-    for (const [name, weight] of Object.entries(weights)) {
-      this.moments[`${name}/m`] = tf.variable(tf.zerosLike(weight), false);
-      this.moments[`${name}/v`] = tf.variable(tf.zerosLike(weight), false);
-    }
+    this.#slots = Object.entries(weights).map(([name, weight]) => {
+      const m = tf.variable(tf.zerosLike(weight), false);
+      const v = tf.variable(tf.zerosLike(weight), false);
+      this.moments[`${name}/m`] = m;
+      this.moments[`${name}/v`] = v;
+      return { name, weight, m, v, decay: AdamW.decays(weight) ? options.weightDecay : 0 };
+    });
   }
 
   get step(): number {
@@ -59,14 +66,10 @@ export class AdamW {
       epsilon: this.#epsilon,
       learningRate,
     };
-    const slots = Object.entries(this.weights).flatMap(([name, weight]) => {
-      const grad = grads[name];
-      if (!grad) return [];
-      const m = this.moments[`${name}/m`] as tf.Variable;
-      const v = this.moments[`${name}/v`] as tf.Variable;
-      return [{ weight, m, v, grad, decay: AdamW.decays(weight) ? this.options.weightDecay : 0 }];
+    const slots = this.#slots.flatMap((slot) => {
+      const grad = grads[slot.name];
+      return grad ? [{ ...slot, grad }] : [];
     });
-    registerAdamWKernel();
     tf.tidy(() => {
       if (fusedAdamWAvailable()) {
         adamwStep(slots, scalars).forEach(([w, m, v], i) => {
@@ -87,7 +90,7 @@ export class AdamW {
 }
 
 /** The update above as tf ops, for backends without the fused kernel. */
-export function adamwOps(slot: { weight: tf.Variable; m: tf.Variable; v: tf.Variable; grad: tf.Tensor; decay: number }, s: AdamWScalars): void {
+export function adamwOps(slot: AdamWSlot & { readonly weight: tf.Variable; readonly m: tf.Variable; readonly v: tf.Variable }, s: AdamWScalars): void {
   const { weight, m, v, grad, decay } = slot;
   m.assign(tf.add(tf.mul(m, s.beta1), tf.mul(grad, 1 - s.beta1)));
   v.assign(tf.add(tf.mul(v, s.beta2), tf.mul(tf.square(grad), 1 - s.beta2)));

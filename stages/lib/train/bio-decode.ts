@@ -3,7 +3,8 @@
 // sequences no annotator writes; seqeval then reads each stray I- as the start of an entity.
 // Restricting the decoder to valid transitions costs nothing at training time and is the same
 // on the TensorFlow.js and the ONNX Runtime paths. No library in reach offers this over plain
-// arrays, hence the few lines here.
+// arrays, hence the few lines here. Tags are read as the scorer reads them (metrics/entities.ts).
+import { parseTag } from '../metrics/entities.js';
 
 export interface BioTransitions {
   readonly numTags: number;
@@ -11,11 +12,6 @@ export interface BioTransitions {
   readonly allowed: Uint8Array;
   /** May the tag open a sequence (false for I-X). */
   readonly canStart: Uint8Array;
-}
-
-function parseTag(tag: string): { prefix: string; type: string } {
-  const dash = tag.indexOf('-');
-  return dash < 0 ? { prefix: tag, type: '' } : { prefix: tag.slice(0, dash), type: tag.slice(dash + 1) };
 }
 
 /** I-X may only follow B-X or I-X; every other tag may follow anything. */
