@@ -2,7 +2,7 @@ import { dispatchLine } from './output-lines.js';
 import { pipeLines } from './pipe-lines.js';
 import { ShellPool } from './shell-pool.js';
 import type { ShellServer } from './shell-server.js';
-import { shellJobLine } from './shell-job.js';
+import { mayLeaveBackground, shellJobLine } from './shell-job.js';
 import type { StageExit, StageOutputSink, StageProcess } from './stage-process.js';
 import { OutputTail, signalGroup } from './stage-process.js';
 
@@ -70,7 +70,8 @@ async function runInShell(
   const server: ShellServer = shellPool().acquire();
   attach((signal) => server.signal(signal));
   const result = await server.run(line, onLine);
-  shellPool().release(server);
+  if (mayLeaveBackground(command)) shellPool().retire(server);
+  else shellPool().release(server);
   if (result.kind === 'exited' && result.code === 0) return undefined;
   const signal = cancelled() ?? (result.kind === 'died' ? result.signal : signalOfStatus(result.code));
   if (signal !== undefined) return { message: `command was killed with ${signal}: ${command}`, signal, tail: tail.lines };

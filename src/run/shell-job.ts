@@ -44,6 +44,15 @@ export function isPlainCommand(command: string): boolean {
 }
 
 /**
+ * Whether the command may start a process in the background (`&` other than in `&&`, `>&`, `<&`,
+ * `&>`), which would keep the shell's output pipes and write into later jobs' output. Quoted `&`
+ * count too: a false alarm only costs a fresh shell.
+ */
+export function mayLeaveBackground(command: string): boolean {
+  return /(?<![&<>])&(?![&>])/.test(command.replaceAll('&&', ''));
+}
+
+/**
  * The line the persistent shell evaluates for `command`, with `env` (variables that differ from
  * the shell's own) applied to that command only. Undefined when the command, a directory or a
  * value spans lines: the shell reads one job per line.

@@ -18,6 +18,11 @@ export class ShellPool {
     if (server.alive) this.#idle.push(server);
   }
 
+  /** Lets a server exit instead of serving again: what its last job left running keeps its pipes. */
+  retire(server: ShellServer): void {
+    server.close();
+  }
+
   /** The variables of `env` that differ from the servers' own; undefined if one must be removed. */
   envDifference(env: Readonly<Record<string, string>>): Record<string, string> | undefined {
     for (const name of Object.keys(this.baseEnv)) if (!(name in env)) return undefined;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCommands } from '../../src/run/run-command.js';
-import { isPlainCommand, shellJobLine } from '../../src/run/shell-job.js';
+import { isPlainCommand, mayLeaveBackground, shellJobLine } from '../../src/run/shell-job.js';
 import type { StageOutputSink } from '../../src/run/stage-process.js';
 
 interface Captured {
@@ -80,6 +80,28 @@ describe('running commands', () => {
       assert.equal(!result.exit.ok && result.exit.failure.exitCode, 3);
       assert.deepEqual(!result.exit.ok && result.exit.failure.tail, ['boom']);
       await assert.rejects(readFile(path.join(dir, 'never')));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('output of a process a job left in the background never reaches a later job', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dagmake-run-'));
+    try {
+      const left = await run(['(sleep 0.3; echo late-output; echo late-error >&2) & echo started'], dir);
+      assert.deepEqual(left.exit, { ok: true });
+      assert.deepEqual(left.lines, [{ stream: 'stdout', line: 'started' }]);
+      // Later jobs outlive the background process, on whichever shell the pool hands out.
+      const later = await Promise.all([run(['sleep 0.6; echo one'], dir), run(['sleep 0.6; echo two'], dir)]);
+      assert.deepEqual(later.map((r) => r.lines), [[{ stream: 'stdout', line: 'one' }], [{ stream: 'stdout', line: 'two' }]]);
+      for (const [command, leaves] of [
+        ['server & echo x', true],
+        ['server&', true],
+        ['a && b 2>&1 >&2 <&0 &>log', false],
+        ["echo 'a&b'", true],
+      ] as const) {
+        assert.equal(mayLeaveBackground(command), leaves, command);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
