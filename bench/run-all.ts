@@ -103,7 +103,16 @@ try {
     const measured = measureScenario({ project, tools: toolsFor(40), reps: reps(3, 5, 3), change: touch(project.root, 'in/0.txt'), changedStages: 1, log });
     engine.push(...measured);
     const first = measured.find((m) => m.tool === 'dagmake' && m.phase === 'first');
-    if (first) results.sleep = { stages: 40, seconds: first.seconds, ideal: (40 * 0.25) / 2 };
+    if (first) {
+      results.sleep = {
+        stages: 40,
+        seconds: first.seconds,
+        ideal: (40 * 0.25) / 2,
+        ...(first.startupSeconds !== undefined && { startupSeconds: first.startupSeconds }),
+        ...(first.scheduleSeconds !== undefined && { scheduleSeconds: first.scheduleSeconds }),
+        peers: measured.filter((m) => m.tool !== 'dagmake' && m.phase === 'first').map((m) => ({ tool: m.tool, seconds: m.seconds })),
+      };
+    }
     rmSync(project.root, { recursive: true, force: true });
   }
   if (wanted('dir') || wanted('restore')) {

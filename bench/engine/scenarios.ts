@@ -1,7 +1,7 @@
 // First build, no-op and one-input-changed timings of one project, for each tool in turn.
 import type { GeneratedProject } from '../generate.js';
 import { median, timeOk, type Timed } from './timing.js';
-import { parseDagmakeRun, type Tool, type ToolName } from './tools.js';
+import { type DagmakeRun, parseDagmakeRun, type Tool, type ToolName } from './tools.js';
 
 export type Phase = 'first' | 'noop' | 'change';
 
@@ -13,6 +13,9 @@ export interface Measurement {
   readonly seconds: number;
   readonly samples: readonly number[];
   readonly cpuSeconds: number;
+  /** dagmake only: median seconds to the first stage's start, and from there to the last stage's end. */
+  readonly startupSeconds?: number;
+  readonly scheduleSeconds?: number;
 }
 
 export interface Repetitions {
@@ -60,6 +63,13 @@ export function measureScenario(scenario: Scenario): Measurement[] {
   };
   const measurement = (tool: Tool, phase: Phase, timings: readonly Timed[]): Measurement => {
     const samples = timings.map((t) => t.seconds);
+    const runs = tool.name === 'dagmake' ? timings.map(parseDagmakeRun) : [];
+    const medianOf = (pick: (run: DagmakeRun) => number | undefined) => {
+      const values = runs.map(pick).filter((v): v is number => v !== undefined);
+      return values.length === runs.length && values.length > 0 ? median(values) : undefined;
+    };
+    const startupSeconds = medianOf((r) => r.startupSeconds);
+    const scheduleSeconds = medianOf((r) => r.scheduleSeconds);
     const m: Measurement = {
       workload: project.kind,
       tool: tool.name,
@@ -67,6 +77,8 @@ export function measureScenario(scenario: Scenario): Measurement[] {
       seconds: median(samples),
       samples,
       cpuSeconds: median(timings.map((t) => t.cpuSeconds)),
+      ...(startupSeconds !== undefined && { startupSeconds }),
+      ...(scheduleSeconds !== undefined && { scheduleSeconds }),
     };
     scenario.log(`  ${project.kind.padEnd(10)} ${tool.name.padEnd(9)} ${phase.padEnd(6)} ${m.seconds.toFixed(3)} s  [${samples.map((x) => x.toFixed(3)).join(' ')}]`);
     return m;

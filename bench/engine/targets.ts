@@ -9,7 +9,16 @@ export interface RunResults {
   readonly engine: readonly Measurement[];
   readonly directory?: DirectoryResult;
   readonly restore?: RestoreResult;
-  readonly sleep?: { readonly stages: number; readonly seconds: number; readonly ideal: number };
+  readonly sleep?: {
+    readonly stages: number;
+    readonly seconds: number;
+    readonly ideal: number;
+    /** dagmake's start-up (to the first stage's start) and schedule (first start to last end). */
+    readonly startupSeconds?: number;
+    readonly scheduleSeconds?: number;
+    /** The peers' wall-clock times for the same build. */
+    readonly peers: readonly { readonly tool: string; readonly seconds: number }[];
+  };
 }
 
 interface Target {
@@ -59,11 +68,22 @@ export function checkTargets(r: RunResults): Target[] {
     });
   }
   if (r.sleep) {
+    const { ideal } = r.sleep;
+    const over = (x: number) => `+${((x / ideal - 1) * 100).toFixed(1)}%`;
+    const peers = r.sleep.peers.map((p) => `; ${p.tool} ${s(p.seconds)} (${over(p.seconds)})`).join('');
+    const startup = r.sleep.startupSeconds === undefined ? '' : `, ${s(r.sleep.startupSeconds)} of it before the first stage`;
     targets.push({
-      goal: `${r.sleep.stages} × 0.25 s sleeps, -j 2, within 5% of ${r.sleep.ideal.toFixed(1)} s`,
-      measured: `${s(r.sleep.seconds)} (+${((r.sleep.seconds / r.sleep.ideal - 1) * 100).toFixed(1)}%)`,
-      met: r.sleep.seconds <= 1.05 * r.sleep.ideal,
+      goal: `${r.sleep.stages} × 0.25 s sleeps, -j 2, within 5% of ${ideal.toFixed(1)} s (wall clock)`,
+      measured: `${s(r.sleep.seconds)} (${over(r.sleep.seconds)})${startup}${peers}`,
+      met: r.sleep.seconds <= 1.05 * ideal,
     });
+    if (r.sleep.scheduleSeconds !== undefined) {
+      targets.push({
+        goal: `the same, first stage start to last stage end, within 5% of ${ideal.toFixed(1)} s`,
+        measured: `${s(r.sleep.scheduleSeconds)} (${over(r.sleep.scheduleSeconds)})`,
+        met: r.sleep.scheduleSeconds <= 1.05 * ideal,
+      });
+    }
   }
   if (r.restore) {
     targets.push({

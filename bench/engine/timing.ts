@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 
 export interface Timed {
   readonly seconds: number;
+  /** Wall-clock time (ms since the epoch) just before the command was started. */
+  readonly startedAt: number;
   /** User + system CPU of the command and everything it waited for. */
   readonly cpuSeconds: number;
   readonly status: number | null;
@@ -32,6 +34,7 @@ function childCpuSeconds(): number {
 
 export function timeCommand(spec: CommandSpec): Timed {
   const cpuBefore = childCpuSeconds();
+  const startedAt = Date.now();
   const started = performance.now();
   const result = spawnSync(spec.command, spec.args, {
     cwd: spec.cwd,
@@ -41,7 +44,7 @@ export function timeCommand(spec: CommandSpec): Timed {
   });
   const seconds = (performance.now() - started) / 1000;
   if (result.error) throw result.error;
-  return { seconds, cpuSeconds: childCpuSeconds() - cpuBefore, status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { seconds, startedAt, cpuSeconds: childCpuSeconds() - cpuBefore, status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Like timeCommand, but a non-zero exit is an error that shows the tail of the output. */

@@ -65,16 +65,35 @@ export interface DagmakeSummary {
   readonly durationMs: number;
 }
 
+export interface DagmakeRun {
+  readonly summary: DagmakeSummary;
+  readonly stageMs: Map<string, number>;
+  /**
+   * Seconds from launching dagmake to its first stage's start, and from there to the last stage's
+   * end: start-up (Node, loading and checking the pipeline) apart from the schedule itself.
+   * Undefined when no stage started.
+   */
+  readonly startupSeconds?: number;
+  readonly scheduleSeconds?: number;
+}
+
 /** The summary event of a `dagmake run --json`, with the duration of each finished stage. */
-export function parseDagmakeRun(timed: Timed): { summary: DagmakeSummary; stageMs: Map<string, number> } {
+export function parseDagmakeRun(timed: Timed): DagmakeRun {
   let summary: DagmakeSummary | undefined;
   const stageMs = new Map<string, number>();
+  let firstStart = Number.POSITIVE_INFINITY;
+  let lastEnd = Number.NEGATIVE_INFINITY;
   for (const line of timed.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
-    const event = JSON.parse(line) as { type?: string; stage?: string; durationMs?: number } & Partial<DagmakeSummary>;
+    const event = JSON.parse(line) as { type?: string; stage?: string; durationMs?: number; time?: number } & Partial<DagmakeSummary>;
     if (event.type === 'summary') summary = event as DagmakeSummary;
-    else if (event.type === 'stage' && event.stage !== undefined) stageMs.set(event.stage, event.durationMs ?? Number.NaN);
+    else if (event.type === 'stage-start' && event.time !== undefined) firstStart = Math.min(firstStart, event.time);
+    else if (event.type === 'stage' && event.stage !== undefined) {
+      stageMs.set(event.stage, event.durationMs ?? Number.NaN);
+      if (event.time !== undefined) lastEnd = Math.max(lastEnd, event.time);
+    }
   }
   if (!summary) throw new Error(`dagmake printed no summary event:\n${timed.stderr.slice(-2000)}`);
-  return { summary, stageMs };
+  if (!Number.isFinite(firstStart) || !Number.isFinite(lastEnd)) return { summary, stageMs };
+  return { summary, stageMs, startupSeconds: (firstStart - timed.startedAt) / 1000, scheduleSeconds: (lastEnd - firstStart) / 1000 };
 }
