@@ -7,9 +7,10 @@
 // "Packed once": the same operands every call, packed once, as for the 512³ reference; the most
 // generous case. "Packed per call": a fresh copy of the right-hand operands (and bias) every call.
 // In a real step almost every right-hand operand is new (the optimizer reassigns the weights, and
-// gradients multiply new tensors), but a few are shared by two products (a bias sum and a weight
-// gradient use the same copy of dy), so the step's whole product sequence is also replayed with
-// the recorded sharing: fresh where the step used a new tensor, reused where it reused one.
+// gradients multiply new tensors), but one may be shared by two products, so the step's whole
+// product sequence is also replayed with the recorded sharing: fresh where the step used a new
+// tensor, reused where it reused one. (On wasm the bias, layer-norm and position sums run as
+// JsColumnSum kernels, not as products with a ones vector, so they do not appear here.)
 import { kernelFlops } from '../stages/lib/tf/kernel-profile.js';
 import { alignColumns } from '../src/metrics/align-columns.js';
 import { median } from './engine/timing.js';

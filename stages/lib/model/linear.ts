@@ -9,6 +9,7 @@
 // would reuse the wrong packing (wrong sums, or an abort). Right-hand operands here are therefore
 // only weights, saved copies or tensors made for that product (a copy costs far less than a
 // transpose), never an incoming gradient itself.
+import { columnSum } from '../tf/column-sum.js';
 import { transposeFast } from '../tf/fast-ops.js';
 import { tf } from '../tf/tf.js';
 
@@ -22,29 +23,22 @@ export function custom<T extends tf.Tensor>(f: Forward): (...inputs: tf.Tensor[]
 // Other backends multiply transposed operands natively: they get the plain transposed products.
 const onWasm = (): boolean => tf.getBackend() === 'wasm';
 
-/** Σ over rows of x [R, N]; on wasm as ones[1, R]·(a copy of x), far faster there than a reduction over axis 0. */
+/** Σ over rows of x [R, N]: on wasm one JsColumnSum kernel (column-sum.ts), bit-identical to ones[1, R]·x; tf.sum(x, 0) elsewhere. */
 export function sumRows(x: tf.Tensor2D): tf.Tensor1D {
-  if (!onWasm()) return tf.sum(x, 0);
-  return tf.reshape(tf.matMul(tf.ones([1, x.shape[0]]), tf.clone(x)), [x.shape[1]]);
+  return columnSum(x);
 }
 
 /**
  * xᵀ·dy [K, N] for x [R, K] (a saved copy), transposing the smaller of x and dy on wasm, and, with
- * `bias`, Σ rows of dy as one more row or column of that product's operands.
+ * `bias`, Σ rows of dy.
  */
 function weightGradients(x: tf.Tensor2D, dy: tf.Tensor2D, bias: boolean): { kernel: tf.Tensor2D; bias?: tf.Tensor1D } {
-  const [rows, k] = x.shape;
+  const k = x.shape[1];
   const n = dy.shape[1];
-  if (!onWasm()) return { kernel: tf.matMul(x, dy, true, false), bias: bias ? (tf.sum(dy, 0) as tf.Tensor1D) : undefined };
-  if (k <= n) {
-    const dyCopy = tf.clone(dy);
-    // The second product finds dyCopy already packed.
-    const sum = bias ? (tf.reshape(tf.matMul(tf.ones([1, rows]), dyCopy), [n]) as tf.Tensor1D) : undefined;
-    return { kernel: tf.matMul(transposeFast(x), dyCopy), bias: sum };
-  }
-  const dyT = transposeFast(dy);
-  const sum = bias ? (tf.reshape(tf.matMul(dyT, tf.ones([rows, 1])), [n]) as tf.Tensor1D) : undefined;
-  return { kernel: transposeFast(tf.matMul(dyT, x)), bias: sum };
+  const sum = bias ? columnSum(dy) : undefined;
+  if (!onWasm()) return { kernel: tf.matMul(x, dy, true, false), bias: sum };
+  if (k <= n) return { kernel: tf.matMul(transposeFast(x), tf.clone(dy)), bias: sum };
+  return { kernel: transposeFast(tf.matMul(transposeFast(dy), x)), bias: sum };
 }
 
 function inputGradient(dy: tf.Tensor2D, kernel: tf.Tensor2D): tf.Tensor2D {

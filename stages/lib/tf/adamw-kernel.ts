@@ -4,9 +4,10 @@
 // order: each JS double result is rounded with Math.fround, and for +, −, ×, ÷ and √ of float32
 // operands a double result rounded to float32 is the correctly rounded float32 result, so the values
 // are bit-identical to the op sequence (see adamw.ts).
-import { adamwSimd, WebAssembly, type WasmMemory } from './adamw-simd.js';
+import { adamwSimd } from './adamw-simd.js';
 import { registerWasmKernel, type Values, type WasmTensorInfo } from './js-kernels.js';
 import { tf } from './tf.js';
+import { backendMemory, type WasmMemory } from './wasm-simd.js';
 
 const JS_ADAMW = 'JsAdamW';
 
@@ -56,13 +57,6 @@ export function adamwValues(
     outV[i] = vi;
     outW[i] = f((w[i] as number) * keep) - f(update * lr);
   }
-}
-
-/** The wasm backend's WebAssembly.Memory, where the module object exposes it. */
-function backendMemory(backend: unknown): WasmMemory | undefined {
-  const module = (backend as { wasm?: { asm?: Record<string, unknown>; wasmMemory?: unknown } }).wasm;
-  const memory = module?.asm?.['memory'] ?? module?.wasmMemory;
-  return memory instanceof WebAssembly.Memory ? memory : undefined;
 }
 
 /** adamwValues over the wasm heap: groups of four with SIMD where it is available, the rest in JS. */

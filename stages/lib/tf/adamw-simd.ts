@@ -7,9 +7,9 @@
 // updates the first n − n mod 4 elements (pointers are byte offsets into the imported memory):
 //   m' = m·b1 + g·a1;  v' = v·b2 + (g·g)·a2;  w' = w·keep − ((m' / c1) / (√(v' / c2) + eps))·lr
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
+import { F32, I32, V128, functionPerMemory, get, moduleBytes, set, simd, type WasmFunction, type WasmMemory } from './wasm-simd.js';
+
+export { WebAssembly, type WasmMemory } from './wasm-simd.js';
 
 // Parameter and local indices.
 const [W, M, V, G, OUT_W, OUT_M, OUT_V, N] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -19,9 +19,6 @@ const SPLAT = 19;
 const [B1, A1, B2, A2, C1, C2, EPS, LR, KEEP] = [19, 20, 21, 22, 23, 24, 25, 26, 27] as const;
 const [GRAD, M_NEXT, V_NEXT] = [28, 29, 30];
 
-const get = (index: number): number[] => [0x20, index];
-const set = (index: number): number[] => [0x21, index];
-const simd = (op: number): number[] => [0xfd, ...(op < 0x80 ? [op] : [(op & 0x7f) | 0x80, op >> 7])];
 const load = (pointer: number): number[] => [...get(pointer), ...get(I), 0x6a, ...simd(0x00), 0, 0];
 const store = (pointer: number, value: number[]): number[] => [...get(pointer), ...get(I), 0x6a, ...value, ...simd(0x0b), 0, 0];
 const [SPLAT_OP, SQRT, ADD, SUB, MUL, DIV] = [0x13, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7];
@@ -44,59 +41,8 @@ function body(): number[] {
   return code;
 }
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
-const name = (text: string): number[] => [text.length, ...Array.from(text, (c) => c.charCodeAt(0))];
-
-function moduleBytes(): Uint8Array {
-  const params = [...new Array<number>(8).fill(I32), ...new Array<number>(9).fill(F32)];
-  const locals = [2, 2, I32, 12, V128];
-  const fn = [...locals, ...body()];
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, params.length, ...params, 0]),
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('adamw'), 0x00, 0]),
-    ...section(10, [1, ...leb(fn.length), ...fn]),
-  ]);
-}
-
-type AdamWSimd = (...pointersCountAndScalars: number[]) => void;
-
-/** The parts of the WebAssembly API used here (the compiler's libraries here do not declare it). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  Memory: abstract new (...args: never[]) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-export const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-const instances = new WeakMap<WasmMemory, AdamWSimd | null>();
+const PARAMS = [...new Array<number>(8).fill(I32), ...new Array<number>(9).fill(F32)];
+const LOCALS = [[2, I32], [12, V128]] as const;
 
 /** The function over `memory`, or null where WebAssembly SIMD is not available. */
-export function adamwSimd(memory: WasmMemory): AdamWSimd | null {
-  if (instances.has(memory)) return instances.get(memory) ?? null;
-  let fn: AdamWSimd | null = null;
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), { env: { memory } });
-    fn = instance.exports['adamw'] as AdamWSimd;
-  } catch {
-    fn = null;
-  }
-  instances.set(memory, fn);
-  return fn;
-}
+export const adamwSimd: (memory: WasmMemory) => WasmFunction | null = functionPerMemory('adamw', () => moduleBytes('adamw', PARAMS, LOCALS, body()));

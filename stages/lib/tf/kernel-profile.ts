@@ -31,7 +31,7 @@ const CATEGORIES: Readonly<Record<string, readonly string[]>> = {
   'transpose/copy': ['Transpose', 'JsTranspose', 'Identity', 'Reshape', 'Concat', 'SplitV', 'Slice', 'PadV2', 'Pack', 'Unpack', 'Tile', 'Cast', 'Fill', 'ZerosLike', 'OnesLike'],
   'gather/scatter': ['GatherV2', 'JsGatherRows', 'UnsortedSegmentSum', 'OneHot'],
   softmax: ['Softmax'],
-  reduction: ['Sum', 'Mean', 'Max', 'Min', 'Prod', 'ArgMax', 'ArgMin', 'All', 'Any'],
+  reduction: ['Sum', 'JsColumnSum', 'Mean', 'Max', 'Min', 'Prod', 'ArgMax', 'ArgMin', 'All', 'Any'],
 };
 
 /** matmul, transpose/copy, gather/scatter, softmax, reduction or elementwise (everything else). */

@@ -1,6 +1,7 @@
 // The wasm backend of tfjs 4.22 has no UnsortedSegmentSum kernel, which the gradient of
 // `tf.gather` (embedding lookups) needs. This adds it as a plain JS kernel over the wasm heap:
 // the op only scatters rows, so a JS loop is fast enough and sums in a fixed order (deterministic).
+import { registerColumnSumKernel } from './column-sum.js';
 import { registerJsKernels, registerWasmKernel, type Values } from './js-kernels.js';
 import { tf } from './tf.js';
 
@@ -24,11 +25,12 @@ export function unsortedSegmentSumValues(
 
 let registered = false;
 
-/** Registers the missing wasm kernels, and the JS data-movement kernels, once per process (idempotent). */
+/** Registers the missing wasm kernels, the JS data-movement kernels and JsColumnSum, once per process (idempotent). */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
   registerJsKernels();
+  registerColumnSumKernel();
   const alreadyThere = tf.getKernelsForBackend('wasm').some((k) => k.kernelName === 'UnsortedSegmentSum');
   if (alreadyThere) return;
   registerWasmKernel<{ numSegments: number }>('UnsortedSegmentSum', {
