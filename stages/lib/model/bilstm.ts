@@ -56,7 +56,9 @@ function runDirection(weights: WeightMap, prefix: string, x: tf.Tensor3D, maskSt
   for (let s = 0; s < seq; s++) {
     const t = reverse ? seq - 1 - s : s;
     const z = tf.add(steps[t] as tf.Tensor, matMul2d(h as tf.Tensor2D, recurrent));
-    const [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    // Gate blocks as an unstack of [B, 4, H]: the same copies as tf.split, which tfjs-wasm runs by
+    // reading the whole tensor back into JS for every slice.
+    const [zi, zf, zg, zo] = unstackFast(tf.reshape(z, [batch, 4, hidden]), 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const cNext = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zg)));
     const hNext = tf.mul(tf.sigmoid(zo), tf.tanh(cNext));
     const m = maskSteps[t] as tf.Tensor;
