@@ -126,7 +126,8 @@ export class Scheduler {
           this.#launch(stage);
         }
       }
-      if (this.#stopped && this.#running.size === 0) break;
+      // Skipping the last pending stages can leave nothing to wait for.
+      if (this.#running.size === 0 && (this.#stopped || pending.length === 0)) break;
       if (this.#running.size === 0 && pending.length > 0 && !this.#stopped) {
         throw new Error(`Internal error: scheduler stalled with ${pending.join(', ')} pending`);
       }

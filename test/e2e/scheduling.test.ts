@@ -94,6 +94,25 @@ stages:
     }
   });
 
+  test('--keep-going fails the run when the last stages left are skipped after a failure', async () => {
+    const project = await tempProject({
+      'pipeline.yaml': `
+stages:
+  bad: {cmd: exit 1, outs: [b.txt]}
+  after: {cmd: cp b.txt c.txt, deps: [b.txt], outs: [c.txt]}
+`,
+    });
+    try {
+      const result = await runCli(project.root, ['run', '--json', '--keep-going']);
+      assert.equal(result.exitCode, 1);
+      assert.deepEqual(stagesWithStatus(result.events, 'failed'), ['bad']);
+      assert.deepEqual(stagesWithStatus(result.events, 'skipped'), ['after']);
+      assert.ok(result.events.some((e) => e.type === 'summary'), 'the run ends with its summary');
+    } finally {
+      await project.dispose();
+    }
+  });
+
   test('Ctrl-C cancels the running stage, leaves no partial output, exits 130', async () => {
     const project = await tempProject({
       'pipeline.yaml': `
