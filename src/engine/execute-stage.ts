@@ -5,7 +5,7 @@ import type { StageDef } from '../pipeline/types.js';
 import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
 import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
-import { clearOuts, commitOuts, observeOuts, quarantineOuts } from './outputs.js';
+import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
 import { restoreOuts } from './restore-outs.js';
 import { type AcquireSlots, NOT_STARTED, type ScheduledWork, type StageOutcome } from './scheduler.js';
 import { type ObservedOut, staleReasons } from './staleness.js';
@@ -71,6 +71,16 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
   if (control.isCancelled()) {
     finish('cancelled', reasons);
     return 'cancelled';
+  }
+
+  const setAside = await setAsideUnknownOuts(context.root, stage.name, stage.outs, outs, locked);
+  for (const moved of setAside) {
+    context.emit({
+      type: 'warning',
+      time: Date.now(),
+      stage: stage.name,
+      message: `out "${moved.path}" held content no run of this stage produced; moved it to ${moved.movedTo}`,
+    });
   }
 
   const key = runCacheKey(fingerprint);

@@ -1,15 +1,16 @@
 // Declared outputs around a stage run: cleared before, observed and committed after, and moved
 // aside when the stage fails so nothing partial is ever taken for a valid output.
 import { mkdirSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { access, cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectStore } from '../cache/object-store.js';
 import type { RunCacheOut } from '../cache/run-cache.js';
-import type { LockedPath } from '../lock/types.js';
+import { isErrno } from '../lock/atomic-write.js';
+import type { LockedPath, LockedStage } from '../lock/types.js';
 import type { OutSpec } from '../pipeline/types.js';
 import type { PathHasher } from './path-hasher.js';
 import type { ObservedOut } from './staleness.js';
-import { failedOutputsDir } from './stage-logs.js';
+import { failedOutputsDir, replacedOutputsDir } from './stage-logs.js';
 
 export async function observeOuts(outs: readonly OutSpec[], hasher: PathHasher): Promise<ObservedOut[]> {
   return Promise.all(
@@ -19,6 +20,54 @@ export async function observeOuts(outs: readonly OutSpec[], hasher: PathHasher):
       return { path: out.path, hash: state.hash, size: state.size, nfiles: state.nfiles };
     }),
   );
+}
+
+/**
+ * Moves to .dagmake/replaced/<stage>/ every existing out whose content no recorded run of the stage
+ * produced (made by hand or by another tool, or edited since): running or restoring the stage
+ * would otherwise delete it. An out the lock records with the same hash is the stage's own work,
+ * kept in the cache or reproducible, and is left to be replaced. Returns the paths moved.
+ */
+export async function setAsideUnknownOuts(
+  root: string,
+  stage: string,
+  outs: readonly OutSpec[],
+  observed: readonly ObservedOut[],
+  locked: LockedStage | undefined,
+): Promise<{ path: string; movedTo: string }[]> {
+  const recorded = new Map((locked?.outs ?? []).map((o) => [o.path, o.hash]));
+  const persistent = new Set(outs.filter((o) => o.persist).map((o) => o.path));
+  const moved: { path: string; movedTo: string }[] = [];
+  for (const out of observed) {
+    if ('missing' in out || persistent.has(out.path) || recorded.get(out.path) === out.hash) continue;
+    const destination = await freePath(path.join(replacedOutputsDir(root, stage), out.path));
+    await mkdir(path.dirname(destination), { recursive: true });
+    await moveAcross(path.join(root, out.path), destination);
+    moved.push({ path: out.path, movedTo: path.relative(root, destination) });
+  }
+  return moved;
+}
+
+/** `target`, or `target.1`, `target.2`, …: whatever was set aside earlier is never overwritten. */
+async function freePath(target: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const candidate = n === 0 ? target : `${target}.${n}`;
+    try {
+      await access(candidate);
+    } catch {
+      return candidate;
+    }
+  }
+}
+
+async function moveAcross(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (!isErrno(error, 'EXDEV')) throw error;
+    await cp(from, to, { recursive: true, preserveTimestamps: true });
+    await rm(from, { recursive: true, force: true });
+  }
 }
 
 /** Removes the outs (unless persistent) and creates their parent directories. */

@@ -10,6 +10,8 @@ export const logFile = (root: string, stage: string): string => path.join(logsDi
 export const runInfoDir = (root: string, stage: string): string => path.join(stateDir(root), 'run-info', stage);
 /** Where partial outputs of a failed or cancelled stage are moved for inspection. */
 export const failedOutputsDir = (root: string, stage: string): string => path.join(stateDir(root), 'failed', stage);
+/** Where outputs holding content the stage never produced are moved before it replaces them. */
+export const replacedOutputsDir = (root: string, stage: string): string => path.join(stateDir(root), 'replaced', stage);
 
 /**
  * The full output of a stage's last run, one file per stage. The file is opened at the first

@@ -41,6 +41,37 @@ export function checkOuts(stages: readonly StageDef[]): Diagnostic[] {
   return diagnostics;
 }
 
+/** Paths the engine itself owns, relative to the project root: a stage must not write them. */
+const ENGINE_PATHS = ['.dagmake', 'cache', 'dagmake.lock', '.git'];
+
+/**
+ * Outputs are deleted before their stage runs: one that is (or contains) the pipeline file, the
+ * lock, the engine's state or cache, or .git would destroy them.
+ */
+export function checkReservedOuts(stages: readonly StageDef[], pipelineFile: string): Diagnostic[] {
+  const reserved = [...ENGINE_PATHS, pipelineFile];
+  const diagnostics: Diagnostic[] = [];
+  for (const stage of stages) {
+    for (const out of stage.outs) {
+      const hit = reserved.find((r) => r === out.path || r.startsWith(`${out.path}/`) || out.path.startsWith(`${r}/`));
+      if (hit === undefined) continue;
+      diagnostics.push({
+        message: `output "${out.path}" of stage "${stage.name}" ${hit === out.path ? 'is' : out.path.startsWith(`${hit}/`) ? 'is inside' : 'contains'} ${describe(hit, pipelineFile)}`,
+        location: out.location,
+        hint: 'outputs are deleted before their stage runs; declare a path of its own, e.g. under outputs/',
+      });
+    }
+  }
+  return diagnostics;
+}
+
+function describe(reserved: string, pipelineFile: string): string {
+  if (reserved === pipelineFile) return `the pipeline file "${pipelineFile}"`;
+  if (reserved === 'dagmake.lock') return 'the lock file "dagmake.lock"';
+  if (reserved === '.git') return 'the git directory ".git"';
+  return `dagmake's own "${reserved}" directory`;
+}
+
 function enclosingOut(path: string, owners: ReadonlyMap<string, Owner>): Owner | undefined {
   const parts = path.split('/');
   for (let length = parts.length - 1; length > 0; length--) {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fail, ok, type Diagnostic, type Result } from '../errors.js';
 import { buildStage } from './build-stage.js';
-import { checkOuts } from './check-outs.js';
+import { checkOuts, checkReservedOuts } from './check-outs.js';
 import { checkStageShape } from './check-stage-shape.js';
 import { expandStage } from './expand-stage.js';
 import { formatLocation } from './format-location.js';
@@ -81,7 +81,8 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
     }
   }
 
-  diagnostics.push(...checkDuplicateNames(stages), ...checkOuts(stages));
+  const pipelineFile = path.relative(root, file).split(path.sep).join('/');
+  diagnostics.push(...checkDuplicateNames(stages), ...checkOuts(stages), ...checkReservedOuts(stages, pipelineFile));
   if (diagnostics.length > 0) return fail(sortAndDedupe(diagnostics, displayPath));
   return ok({ root, file, stages, varsFiles: vars.files });
 }

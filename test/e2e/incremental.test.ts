@@ -123,4 +123,44 @@ describe('incremental runs', () => {
     assert.equal(await project.read('dagmake.lock'), before);
     assert.match(before, /^schema: 1/m);
   });
+
+  test('outs with content no run produced are moved aside, never deleted', async () => {
+    const own = await tempProject({
+      'pipeline.yaml': `
+stages:
+  make_data: {cmd: exit 1, outs: [data.csv, src]}
+  copy: {cmd: cp in.txt out.txt, deps: [in.txt], outs: [out.txt]}
+`,
+      'data.csv': 'precious\n',
+      'src/main.c': 'int main;\n',
+      'in.txt': 'in\n',
+    });
+    try {
+      const failed = await runCli(own.root, ['run', '--json', '-k']);
+      assert.equal(failed.exitCode, 1);
+      const warnings = failed.events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+      assert.ok(warnings.some((w) => w.includes('"data.csv"') && w.includes('.dagmake/replaced/make_data/data.csv')), warnings.join('\n'));
+      assert.equal(await own.read('.dagmake/replaced/make_data/data.csv'), 'precious\n');
+      assert.equal(await own.read('.dagmake/replaced/make_data/src/main.c'), 'int main;\n');
+
+      // An out edited by hand is set aside too, then the recorded output comes back from the cache.
+      await own.write('out.txt', 'edited\n');
+      const restored = await runCli(own.root, ['run', '--json', 'copy']);
+      assert.deepEqual(stagesWithStatus(restored.events, 'restored'), ['copy']);
+      assert.equal(await own.read('out.txt'), 'in\n');
+      assert.equal(await own.read('.dagmake/replaced/copy/out.txt'), 'edited\n');
+
+      // Its own recorded output is simply replaced; an earlier set-aside copy is never overwritten.
+      await own.write('out.txt', 'edited again\n');
+      await runCli(own.root, ['run', '--json', 'copy']);
+      assert.equal(await own.read('.dagmake/replaced/copy/out.txt'), 'edited\n');
+      assert.equal(await own.read('.dagmake/replaced/copy/out.txt.1'), 'edited again\n');
+      await own.write('in.txt', 'changed\n');
+      const rerun = await runCli(own.root, ['run', '--json', 'copy']);
+      assert.deepEqual(stagesWithStatus(rerun.events, 'ran'), ['copy']);
+      assert.ok(!rerun.events.some((e) => e.type === 'warning'));
+    } finally {
+      await own.dispose();
+    }
+  });
 });
