@@ -65,16 +65,22 @@ export function buildGraph(pipeline: Pipeline): Result<StageGraph, Diagnostic[]>
     upstream.set(stage.name, new Set());
     downstream.set(stage.name, new Set());
   }
+  const selfDeps: Diagnostic[] = [];
   for (const stage of pipeline.stages) {
     for (const dep of stage.deps) {
       for (const producer of findProducers(dep.path, byOut, outsSorted)) {
-        if (producer === stage.name) continue;
+        if (producer === stage.name) {
+          const own = stage.outs.find((o) => !o.persist && (isWithin(dep.path, o.path) || isWithin(o.path, dep.path)));
+          if (own) selfDeps.push(selfDepDiagnostic(stage.name, dep, own.path));
+          continue;
+        }
         producers.set(dep.path, producer);
         upstream.get(stage.name)!.add(producer);
         downstream.get(producer)!.add(stage.name);
       }
     }
   }
+  if (selfDeps.length > 0) return fail(selfDeps);
   const graph: StageGraph = { pipeline, stages, upstream, downstream, producers, order };
   const cycle = findCycle(graph);
   if (cycle) {
@@ -122,4 +128,13 @@ function findCycle(graph: Pick<StageGraph, 'stages' | 'upstream'>): string[] | u
     }
   }
   return undefined;
+}
+
+function selfDepDiagnostic(stage: string, dep: StageDef['deps'][number], out: string): Diagnostic {
+  const how = dep.path === out ? 'is also its out' : isWithin(dep.path, out) ? `is inside its out "${out}"` : `contains its out "${out}"`;
+  return {
+    message: `dep "${dep.path}" of stage "${stage}" ${how}`,
+    location: dep.location,
+    hint: 'outs are removed before their stage runs, so it cannot read them; drop the dep, or mark the out "persist: true" if the stage updates it in place',
+  };
 }

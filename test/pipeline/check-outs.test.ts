@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatDiagnostic } from '../../src/errors.js';
+import { buildGraph } from '../../src/graph/build-graph.js';
 import { checkOuts } from '../../src/pipeline/check-outs.js';
 import type { StageDef } from '../../src/pipeline/types.js';
 
@@ -46,5 +47,27 @@ describe('checkOuts', () => {
     const inner = stage('b', [['outputs/a/deep/b.json', 9]]);
     assert.deepEqual(checkOuts([outer, inner]).map(formatDiagnostic), expected);
     assert.deepEqual(checkOuts([inner, outer]).map(formatDiagnostic), expected);
+  });
+});
+
+describe('a stage reading its own outs', () => {
+  const withDep = (outs: StageDef['outs'], dep: string): StageDef => ({
+    ...stage('s', []),
+    outs,
+    deps: [{ path: dep, location: { file: 'pipeline.yaml', line: 5, col: 12 } }] as unknown as StageDef['deps'],
+  });
+  const out = (path: string, persist = false): StageDef['outs'][number] => ({ path, kind: 'out', persist, cache: true, location: { file: 'pipeline.yaml', line: 6, col: 12 } });
+
+  test('is refused where the out is removed before the run, and allowed for a persistent out', () => {
+    const graph = (s: StageDef) => buildGraph({ root: '/p', file: '/p/pipeline.yaml', stages: [s], varsFiles: [] });
+    const messages = (s: StageDef) => {
+      const result = graph(s);
+      return result.ok ? [] : result.error.map(formatDiagnostic);
+    };
+    assert.match(messages(withDep([out('b.txt')], 'b.txt'))[0] ?? '', /^pipeline\.yaml:5:12 error: dep "b\.txt" of stage "s" is also its out\n {2}hint: .*persist: true/);
+    assert.match(messages(withDep([out('data')], 'data/x.csv'))[0] ?? '', /dep "data\/x\.csv" of stage "s" is inside its out "data"/);
+    assert.match(messages(withDep([out('data/x.csv')], 'data'))[0] ?? '', /dep "data" of stage "s" contains its out "data\/x\.csv"/);
+    assert.deepEqual(messages(withDep([out('log.txt', true)], 'log.txt')), []);
+    assert.deepEqual(messages(withDep([out('other.txt')], 'b.txt')), []);
   });
 });
