@@ -73,7 +73,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
     return 'cancelled';
   }
 
-  const setAside = await setAsideUnknownOuts(context.root, stage.name, stage.outs, outs, locked);
+  const setAside = await setAsideUnknownOuts(context.root, stage.name, stage.outs, outs, locked, context.store);
   for (const moved of setAside) {
     context.emit({
       type: 'warning',

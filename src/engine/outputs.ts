@@ -23,10 +23,10 @@ export async function observeOuts(outs: readonly OutSpec[], hasher: PathHasher):
 }
 
 /**
- * Moves to .dagmake/replaced/<stage>/ every existing out whose content no recorded run of the stage
- * produced (made by hand or by another tool, or edited since): running or restoring the stage
- * would otherwise delete it. An out the lock records with the same hash is the stage's own work,
- * kept in the cache or reproducible, and is left to be replaced. Returns the paths moved.
+ * Moves to .dagmake/replaced/<stage>/ every existing out whose content dagmake could not bring
+ * back (made by hand or by another tool, or edited since): running or restoring the stage would
+ * otherwise delete it. Content the cache holds, or that the lock records as this stage's output,
+ * is left to be replaced. Returns the paths moved.
  */
 export async function setAsideUnknownOuts(
   root: string,
@@ -34,12 +34,13 @@ export async function setAsideUnknownOuts(
   outs: readonly OutSpec[],
   observed: readonly ObservedOut[],
   locked: LockedStage | undefined,
+  store: ObjectStore,
 ): Promise<{ path: string; movedTo: string }[]> {
   const recorded = new Map((locked?.outs ?? []).map((o) => [o.path, o.hash]));
   const persistent = new Set(outs.filter((o) => o.persist).map((o) => o.path));
   const moved: { path: string; movedTo: string }[] = [];
   for (const out of observed) {
-    if ('missing' in out || persistent.has(out.path) || recorded.get(out.path) === out.hash) continue;
+    if ('missing' in out || persistent.has(out.path) || recorded.get(out.path) === out.hash || store.hasSync(out.hash)) continue;
     const destination = await freePath(path.join(replacedOutputsDir(root, stage), out.path));
     await mkdir(path.dirname(destination), { recursive: true });
     await moveAcross(path.join(root, out.path), destination);

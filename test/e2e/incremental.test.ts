@@ -155,10 +155,19 @@ stages:
       await runCli(own.root, ['run', '--json', 'copy']);
       assert.equal(await own.read('.dagmake/replaced/copy/out.txt'), 'edited\n');
       assert.equal(await own.read('.dagmake/replaced/copy/out.txt.1'), 'edited again\n');
+      const lockBefore = await own.read('dagmake.lock');
       await own.write('in.txt', 'changed\n');
       const rerun = await runCli(own.root, ['run', '--json', 'copy']);
       assert.deepEqual(stagesWithStatus(rerun.events, 'ran'), ['copy']);
       assert.ok(!rerun.events.some((e) => e.type === 'warning'));
+
+      // A lock from elsewhere (a pull) that records other outputs: what the cache holds is replaced quietly.
+      await own.write('dagmake.lock', lockBefore);
+      await own.write('in.txt', 'in\n');
+      const pulled = await runCli(own.root, ['run', '--json', 'copy']);
+      assert.deepEqual(stagesWithStatus(pulled.events, 'restored'), ['copy']);
+      assert.equal(await own.read('out.txt'), 'in\n');
+      assert.ok(!pulled.events.some((e) => e.type === 'warning'), 'the replaced output was in the cache');
     } finally {
       await own.dispose();
     }
