@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 /** Documented in the README; scripts and CI depend on them. */
 export const ExitCode = {
   ok: 0,
@@ -5,5 +7,11 @@ export const ExitCode = {
   failed: 1,
   /** Invalid pipeline, config or command line. */
   usage: 2,
+  /** 128 + SIGINT, the shell's convention; see exitCodeForSignal. */
   interrupted: 130,
 } as const;
+
+/** 128 + the signal's number, as a shell reports a process the signal ended: 130 SIGINT, 143 SIGTERM. */
+export function exitCodeForSignal(signal: NodeJS.Signals): number {
+  return 128 + os.constants.signals[signal];
+}

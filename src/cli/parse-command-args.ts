@@ -1,9 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { globalHelp, globalOptionSpecs, resolveGlobalOptions, type GlobalOptions } from './global-options.js';
+import { findUnknownOption } from './unknown-option.js';
 
 export type ParsedCommandArgs<T> = { ok: true; values: T; positionals: string[]; global: GlobalOptions } | {
   ok: false;
   message?: string;
+  hint?: string;
   help?: string;
 };
 
@@ -13,10 +15,13 @@ export function parseCommandArgs<T>(
   options: NonNullable<ParseArgsConfig['options']>,
   usage: string,
 ): ParsedCommandArgs<T> {
+  const allOptions = { ...globalOptionSpecs, ...options };
+  const unknown = findUnknownOption(args, allOptions);
+  if (unknown) return { ok: false, ...unknown };
   try {
     const parsed = parseArgs({
       args: [...args],
-      options: { ...globalOptionSpecs, ...options },
+      options: allOptions,
       allowPositionals: true,
       strict: true,
     });
@@ -30,7 +35,7 @@ export function parseCommandArgs<T>(
 
 /** Prints --help or the argument error; returns the exit code (0 for help, 2 for bad arguments). */
 export function reportParseFailure(
-  parsed: { help?: string; message?: string },
+  parsed: { help?: string; message?: string; hint?: string },
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
   command: string,
 ): number {
@@ -38,6 +43,7 @@ export function reportParseFailure(
     io.stdout.write(parsed.help);
     return 0;
   }
-  io.stderr.write(`error: ${parsed.message}\n  hint: see "dagmake ${command} --help"\n`);
+  const hint = parsed.hint ? `${parsed.hint} ` : '';
+  io.stderr.write(`error: ${parsed.message}\n  hint: ${hint}see "dagmake ${command} --help"\n`);
   return 2;
 }

@@ -45,8 +45,28 @@ function compareValue(
   const current = Object.hasOwn(after, key) ? after[key] : undefined;
   const base = { path: file, key, ...(old !== undefined ? { old } : {}), ...(current !== undefined ? { new: current } : {}) };
   if (typeof old !== 'number' || typeof current !== 'number') return base;
-  const change = current - old;
-  return { ...base, change, ...(old !== 0 ? { changePct: (change / Math.abs(old)) * 100 } : {}) };
+  const change = roundTo(current - old, Math.max(decimalPlaces(old), decimalPlaces(current)));
+  return { ...base, change, ...(old !== 0 ? { changePct: toDoublePrecision((change / Math.abs(old)) * 100) } : {}) };
+}
+
+/** Digits after the point in the shortest form of `value` (0.25 → 2, 1e-7 → 7, 1200 → 0). */
+function decimalPlaces(value: number): number {
+  const match = /^-?\d*(?:\.(\d+))?(?:e([+-]\d+))?$/i.exec(String(value));
+  if (!match) return 0;
+  return Math.max(0, (match[1]?.length ?? 0) - Number(match[2] ?? 0));
+}
+
+/**
+ * The difference of two numbers with at most `places` decimals has at most that many too, so
+ * rounding to them removes only binary floating-point noise: 0.3 − 0.1 is 0.2, not 0.19999999999999998.
+ */
+function roundTo(value: number, places: number): number {
+  return places > 100 ? value : Number(value.toFixed(places));
+}
+
+/** 15 significant digits, what a double holds exactly: drops the noise of the division. */
+function toDoublePrecision(value: number): number {
+  return Number(value.toPrecision(15));
 }
 
 function union(first: readonly string[], second: readonly string[]): string[] {

@@ -3,12 +3,14 @@ import type { DagEvent, Reporter } from '../events.js';
 
 export function createJsonReporter(stream: NodeJS.WritableStream): Reporter {
   return {
+    // A reader that went away (`| head`) ends the output, not the run.
     onEvent(event: DagEvent) {
-      stream.write(`${JSON.stringify(event)}\n`);
+      if (stream.writable !== false) stream.write(`${JSON.stringify(event)}\n`);
     },
     close: () =>
       new Promise<void>((resolve) => {
-        stream.write('', () => resolve());
+        if (stream.writable === false) resolve();
+        else stream.write('', () => resolve());
       }),
   };
 }

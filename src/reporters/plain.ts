@@ -9,6 +9,7 @@ import {
   type SkippedStage,
 } from './describe-reason.js';
 import { createPlainProgressGate } from './plain-progress-gate.js';
+import { plural } from './plural.js';
 import { describeEta, formatCount } from './progress-math.js';
 
 const FAILURE_TAIL_LINES = 20;
@@ -34,8 +35,9 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
   const gate = createPlainProgressGate();
   let pendingSkips: SkippedStage[] = [];
 
+  // A reader that went away (`| head`) ends the output, not the run.
   const write = (line: string): void => {
-    options.stream.write(`${line}\n`);
+    if (options.stream.writable !== false) options.stream.write(`${line}\n`);
   };
 
   const stageRecord = (stage: string, time: number): StageRecord => {
@@ -61,7 +63,7 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
     if (!(event.type === 'stage' && event.status === 'skipped')) flushSkips();
     switch (event.type) {
       case 'run-start':
-        write(paint('dim', `dagmake: ${event.stages.length} stages, ${event.jobs} jobs`));
+        write(paint('dim', `dagmake: ${plural(event.stages.length, 'stage')}, ${plural(event.jobs, 'job')}`));
         return;
       case 'stage-queued':
         return;
@@ -166,7 +168,8 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
     close: () =>
       new Promise<void>((resolve) => {
         flushSkips();
-        options.stream.write('', () => resolve());
+        if (options.stream.writable === false) resolve();
+        else options.stream.write('', () => resolve());
       }),
   };
 }
@@ -180,8 +183,18 @@ export function describeSummary(event: Extract<DagEvent, { type: 'summary' }>, p
     `${event.skipped} skipped`,
   ];
   if (event.cancelled > 0) counts.push(`${event.cancelled} cancelled`);
-  const saved = event.savedMs > 0 ? ` (cache saved ${formatDuration(event.savedMs)})` : '';
-  return `${counts.join(' · ')} in ${formatDuration(event.durationMs)}${saved}`;
+  const saved = describeSaved(event);
+  return `${counts.join(' · ')} in ${formatDuration(event.durationMs)}${saved ? ` (${saved})` : ''}`;
+}
+
+/**
+ * The recorded run time of the stages that did not run: an estimate, and only partly the cache's
+ * doing (up-to-date stages are skipped without it).
+ */
+export function describeSaved(event: Pick<Extract<DagEvent, { type: 'summary' }>, 'savedMs' | 'restored' | 'upToDate'>): string {
+  if (event.savedMs <= 0) return '';
+  const how = [event.restored > 0 && 'restoring from cache', event.upToDate > 0 && 'skipping up-to-date stages'].filter(Boolean);
+  return `saved ~${formatDuration(event.savedMs)}${how.length > 0 ? ` by ${how.join(' and ')}` : ''}`;
 }
 
 export function describeWatchCycle(event: Extract<DagEvent, { type: 'watch-cycle' }>): string[] {
@@ -193,6 +206,6 @@ export function describeWatchCycle(event: Extract<DagEvent, { type: 'watch-cycle
     case 'end':
       return [];
     case 'idle':
-      return [`── watching ${event.watchedFiles} files for changes (Ctrl-C to stop) ──`, ''];
+      return [`── watching ${plural(event.watchedFiles, 'file')} for changes (Ctrl-C to stop) ──`, ''];
   }
 }

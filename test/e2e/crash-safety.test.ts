@@ -123,11 +123,11 @@ describe('crash safety', () => {
       await project.write('input.txt', 'second\n');
       await runCli(project.root, ['run']);
       const dry = await runCli(project.root, ['gc', '--dry']);
-      assert.match(dry.stdout, /would remove 1 objects \(6 B\)/);
+      assert.match(dry.stdout, /would remove 1 object \(6 B\)/);
       const kept = await runCli(project.root, ['gc', '--keep-runs', '2']);
       assert.match(kept.stdout, /removed 0 objects/);
       const removed = await runCli(project.root, ['gc']);
-      assert.match(removed.stdout, /removed 1 objects/);
+      assert.match(removed.stdout, /removed 1 object \(/);
       await project.write('input.txt', 'first\n');
       const result = await runCli(project.root, ['run', '--json']);
       assert.deepEqual(stagesWithStatus(result.events, 'ran'), ['make'], 'the collected output is rebuilt, not restored');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
@@ -41,6 +42,14 @@ describe('bad input exits 2 with a located message', () => {
     assert.match(result.stderr, /pipeline\.yaml:4:\d+ error: dep "missing.txt" of stage "a" does not exist/);
   });
 
+  test("an out that is the pipeline file, the lock or the engine's own state is refused", async () => {
+    const result = await runWith('stages:\n  a:\n    cmd: "true"\n    outs: [pipeline.yaml, dagmake.lock, cache/objects]\n', { 'keep.txt': 'kept\n' });
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /pipeline\.yaml:4:\d+ error: output "pipeline\.yaml" of stage "a" is the pipeline file/);
+    assert.match(result.stderr, /output "dagmake\.lock" of stage "a" is the lock file/);
+    assert.match(result.stderr, /output "cache\/objects" of stage "a" is inside dagmake's own "cache" directory/);
+  });
+
   test('unknown target', async () => {
     const result = await runWith('stages:\n  prepare:\n    cmd: echo\n', {}, ['run', 'prepre']);
     assert.equal(result.exitCode, 2);
@@ -58,5 +67,63 @@ describe('bad input exits 2 with a located message', () => {
     const result = await runWith('stages:\n  a:\n    cmd: "true"\n    outs: [never.txt]\n', {}, ['run']);
     assert.equal(result.exitCode, 1);
     assert.match(result.stdout + result.stderr, /never\.txt/);
+  });
+});
+
+describe('the command line', () => {
+  const pipeline = 'stages:\n  quiet:\n    cmd: "true"\n  prepare:\n    cmd: echo prepared\n';
+
+  test('global options may come before the command, with their values', async () => {
+    const project = await tempProject({ 'pipeline.x.yaml': pipeline });
+    try {
+      const parent = path.dirname(project.root);
+      const name = path.basename(project.root);
+      for (const args of [
+        ['-C', name, '-f', 'pipeline.x.yaml', 'status'],
+        [`--directory=${name}`, `--file=pipeline.x.yaml`, 'status'],
+        ['-C', name, 'status', '-f', 'pipeline.x.yaml'],
+      ]) {
+        const result = await runCli(parent, args);
+        assert.equal(result.exitCode, 0, `${args.join(' ')}: ${result.stderr}`);
+        assert.match(result.stdout, /2 of 2 stages stale/);
+      }
+      const inProject = await runCli(project.root, ['-f', 'pipeline.x.yaml', 'status']);
+      assert.match(inProject.stdout, /2 of 2 stages stale/);
+      const misplaced = await runCli(project.root, ['--jobs', '2', 'run']);
+      assert.equal(misplaced.exitCode, 2);
+      assert.match(misplaced.stderr, /unknown option --jobs before the command\n {2}hint: only global options/);
+    } finally {
+      await project.dispose();
+    }
+  });
+
+  test('a mistyped long option is named, with the option meant', async () => {
+    const result = await runWith(pipeline, {}, ['run', '--jbos', '2']);
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /^error: unknown option --jbos\n {2}hint: did you mean --jobs\? see "dagmake run --help"$/);
+  });
+
+  test('logs tells an unknown stage from one that printed nothing', async () => {
+    const project = await tempProject({ 'pipeline.yaml': pipeline });
+    try {
+      const unknown = await runCli(project.root, ['logs', 'prepre']);
+      assert.equal(unknown.exitCode, 2);
+      assert.match(unknown.stderr, /stage "prepre" does not exist in pipeline\.yaml\n {2}hint: did you mean "prepare"\?/);
+      const notRun = await runCli(project.root, ['logs', 'quiet']);
+      assert.match(notRun.stderr, /has not run in this project yet/);
+      assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+      const silent = await runCli(project.root, ['logs', 'quiet']);
+      assert.equal(silent.exitCode, 0);
+      assert.equal(silent.stdout, '');
+      assert.match(silent.stderr, /stage "quiet" printed no output in its last run/);
+      assert.equal((await runCli(project.root, ['logs', 'prepare'])).stdout, 'prepared', 'execa drops the last newline');
+    } finally {
+      await project.dispose();
+    }
+  });
+
+  test('counts of one are singular', async () => {
+    const result = await runWith('stages:\n  a:\n    cmd: "true"\n', {}, ['run', '-j', '1']);
+    assert.match(result.stdout, /^dagmake: 1 stage, 1 job$/m);
   });
 });

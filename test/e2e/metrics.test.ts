@@ -143,7 +143,7 @@ describe('metrics show and diff', () => {
     const f1 = parsed['outputs/eval.yaml']?.['test.f1'];
     assert.equal(f1?.old, 0.47);
     assert.equal(f1?.new, 0.49);
-    assert.ok(Math.abs((f1?.change ?? 0) - 0.02) < 1e-9);
+    assert.equal(f1?.change, 0.02);
 
     const all = await runCli(project.root, ['metrics', 'diff', '--all', '--json']);
     const everything = JSON.parse(all.stdout) as Record<string, Record<string, unknown>>;
@@ -162,7 +162,7 @@ describe('metrics show and diff', () => {
     await project.write('outputs/eval.yaml', 'test:\n  f1: 0.6\nthreshold: 0.5\n');
     const result = await runCli(project.root, ['metrics', 'diff', '--json']);
     assert.deepEqual(JSON.parse(result.stdout), {
-      'outputs/eval.yaml': { 'test.f1': { old: 0.49, new: 0.6, change: 0.6 - 0.49, changePct: ((0.6 - 0.49) / 0.49) * 100 } },
+      'outputs/eval.yaml': { 'test.f1': { old: 0.49, new: 0.6, change: 0.11, changePct: 22.4489795918367 } },
     });
   });
 

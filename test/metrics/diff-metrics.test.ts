@@ -8,7 +8,7 @@ const current = { 'm.json': { loss: 0.4, acc: 0.8, model: 'b', added: 2 } };
 
 test('only changed keys, with absolute and relative change for numbers', () => {
   assert.deepEqual(diffMetrics(old, current, { all: false }), [
-    { path: 'm.json', key: 'loss', old: 0.5, new: 0.4, change: 0.4 - 0.5, changePct: ((0.4 - 0.5) / 0.5) * 100 },
+    { path: 'm.json', key: 'loss', old: 0.5, new: 0.4, change: -0.1, changePct: -20 },
     { path: 'm.json', key: 'model', old: 'a', new: 'b' },
     { path: 'm.json', key: 'added', new: 2 },
     { path: 'm.json', key: 'gone', old: 1 },
@@ -45,4 +45,13 @@ test('rendered as an aligned table and as JSON', () => {
   );
   assert.deepEqual(Object.keys(metricsDiffJson(changes)['m.json'] ?? {}), ['loss', 'model', 'added', 'gone']);
   assert.deepEqual(metricsDiffJson(changes)['m.json']?.added, { new: 2 });
+});
+
+test('the change is exact to the decimals of the values, not binary floating-point noise', () => {
+  const [change] = diffMetrics({ 'm.json': { f1: 0.1, big: 1e-7 } }, { 'm.json': { f1: 0.3, big: 3e-7 } }, { all: false });
+  assert.equal(0.3 - 0.1, 0.19999999999999998, 'the noise this guards against');
+  assert.deepEqual(change, { path: 'm.json', key: 'f1', old: 0.1, new: 0.3, change: 0.2, changePct: 200 });
+  assert.equal(diffMetrics({ 'm.json': { x: 1e-7 } }, { 'm.json': { x: 3e-7 } }, { all: false })[0]?.change, 2e-7);
+  assert.equal(diffMetrics({ 'm.json': { x: 0.49 } }, { 'm.json': { x: 0.6 } }, { all: false })[0]?.change, 0.11);
+  assert.equal(diffMetrics({ 'm.json': { n: 120 } }, { 'm.json': { n: 7 } }, { all: false })[0]?.change, -113);
 });

@@ -25,3 +25,11 @@ test('keeps the public field names of stage and summary events', async () => {
     '{"type":"stage","time":13300,"stage":"train","status":"ran","reason":[],"durationMs":12300}',
   );
 });
+
+test('stops writing once its stream is no longer writable (the reader went away)', async () => {
+  const stream = Object.assign(captureStream(), { writable: false });
+  const reporter = createJsonReporter(stream);
+  successfulRun.forEach((event) => reporter.onEvent(event));
+  await reporter.close();
+  assert.equal(stream.text(), '');
+});

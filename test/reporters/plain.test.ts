@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DagEvent } from '../../src/events.js';
-import { createPlainReporter } from '../../src/reporters/plain.js';
+import { createPlainReporter, describeSummary } from '../../src/reporters/plain.js';
 import { captureStream, failedRun, progressFlood, successfulEnd, successfulRun } from './scripted-events.js';
 
 async function runPlain(events: readonly DagEvent[], env: NodeJS.ProcessEnv = {}, color = false) {
@@ -25,7 +25,7 @@ test('prints one stable line per meaningful event', async () => {
     '  [train] epoch 3 done',
     '✔ train ran 12.3s',
     '  metrics: val_f1=0.81',
-    '1 ran · 1 restored · 1 up to date · 0 failed · 0 skipped in 14.2s (cache saved 2m10s)',
+    '1 ran · 1 restored · 1 up to date · 0 failed · 0 skipped in 14.2s (saved ~2m10s by restoring from cache and skipping up-to-date stages)',
   ]);
 });
 
@@ -94,4 +94,30 @@ test('colors only when asked', async () => {
   const event: DagEvent = { type: 'stage', time: 0, stage: 'a', status: 'ran', reason: [], durationMs: 1 };
   assert.match((await runPlain([event], {}, true)).text(), /\u001B\[32m✔/);
   assert.doesNotMatch((await runPlain([event], {}, false)).text(), /\u001B/);
+});
+
+test('counts of one are singular', async () => {
+  const lines = (
+    await runPlain([
+      { type: 'run-start', time: 0, stages: ['only'], jobs: 1 },
+      { type: 'watch-cycle', time: 1, phase: 'idle', cycle: 1, changed: [], watchedFiles: 1 },
+    ])
+  ).lines();
+  assert.deepEqual(lines.slice(0, 2), ['dagmake: 1 stage, 1 job', '── watching 1 file for changes (Ctrl-C to stop) ──']);
+});
+
+test('time saved is credited to the cache only when something was restored', () => {
+  const summary = { type: 'summary', time: 0, ran: 1, restored: 0, upToDate: 2, failed: 0, skipped: 0, cancelled: 0, durationMs: 500, savedMs: 6300 } as const;
+  const noPaint = (_: unknown, text: string) => text;
+  assert.equal(describeSummary(summary, noPaint), '1 ran · 0 restored · 2 up to date · 0 failed · 0 skipped in 0.5s (saved ~6.3s by skipping up-to-date stages)');
+  assert.match(describeSummary({ ...summary, restored: 1, upToDate: 0 }, noPaint), /\(saved ~6\.3s by restoring from cache\)$/);
+  assert.match(describeSummary({ ...summary, savedMs: 0 }, noPaint), /in 0\.5s$/);
+});
+
+test('stops writing once its stream is no longer writable (the reader went away)', async () => {
+  const stream = Object.assign(captureStream(), { writable: false });
+  const reporter = createPlainReporter({ stream, color: false });
+  [...successfulRun, ...successfulEnd].forEach((event) => reporter.onEvent(event));
+  await reporter.close();
+  assert.equal(stream.text(), '');
 });

@@ -1,5 +1,6 @@
 import { ObjectStore } from '../../cache/object-store.js';
 import { verify } from '../../cache/verify.js';
+import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
@@ -22,7 +23,7 @@ export const cacheCommand: Command = {
     const store = await ObjectStore.openForProject(parsed.global.root);
     const report = await verify(store);
     for (const hash of report.corrupt) io.stdout.write(`corrupt: ${hash} (evicted)\n`);
-    io.stdout.write(`checked ${report.checked} objects, ${report.corrupt.length} corrupt\n`);
+    io.stdout.write(`checked ${plural(report.checked, 'object')}, ${report.corrupt.length} corrupt\n`);
     return report.corrupt.length > 0 ? ExitCode.failed : ExitCode.ok;
   },
 };

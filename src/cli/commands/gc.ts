@@ -3,6 +3,7 @@ import { ObjectStore } from '../../cache/object-store.js';
 import { applyJournal, readJournal } from '../../lock/journal.js';
 import { readLock } from '../../lock/lock-file.js';
 import { acquireProjectMutex } from '../../project-mutex.js';
+import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
@@ -52,8 +53,9 @@ export const gcCommand: Command = {
       const report = await gc(store, { keepHashes, keepRunsOfLast: keepRuns, dryRun: parsed.values.dry ?? false });
       const verb = parsed.values.dry ? 'would remove' : 'removed';
       io.stdout.write(
-        `${verb} ${report.removedObjects} objects (${formatBytes(report.removedBytes)}), ` +
-          `${report.removedRunEntries} run-cache and ${report.removedMemoEntries} memo entries; kept ${report.keptObjects} objects\n`,
+        `${verb} ${plural(report.removedObjects, 'object')} (${formatBytes(report.removedBytes)}), ` +
+          `${plural(report.removedRunEntries, 'run-cache entry', 'run-cache entries')} and ` +
+          `${plural(report.removedMemoEntries, 'memo entry', 'memo entries')}; kept ${plural(report.keptObjects, 'object')}\n`,
       );
       return ExitCode.ok;
     } finally {

@@ -4,6 +4,7 @@ import { ExitCode } from '../exit-codes.js';
 import { checkRunOptions, openReporter, runOptionSpecs, selectionOf, type RunOptionFlags } from '../run-options.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
+import { listenForStopSignals } from '../stop-signals.js';
 import { printDryRun } from './dry-run.js';
 
 const usage = `Usage: dagmake run [TARGET...] [options]
@@ -61,9 +62,7 @@ export const runCommand: Command = {
       emit: (event) => reporter.onEvent(event),
       onWaiting: (pid) => io.stderr.write(`waiting for another dagmake run in this project (pid ${pid}) to finish...\n`),
     });
-    const onSignal = () => handle?.cancel();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const signals = listenForStopSignals(() => handle?.cancel());
     try {
       const outcome = await handle.outcome;
       await reporter.close();
@@ -71,11 +70,10 @@ export const runCommand: Command = {
         printDiagnostics(io.stderr, outcome.diagnostics);
         return ExitCode.usage;
       }
-      if (outcome.cancelled) return ExitCode.interrupted;
+      if (outcome.cancelled) return signals.interruptedExitCode();
       return outcome.failed > 0 ? ExitCode.failed : ExitCode.ok;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      signals.dispose();
     }
   },
 };

@@ -1,5 +1,6 @@
 import { computeStatus } from '../../engine/compute-status.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
+import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
@@ -44,8 +45,8 @@ export const statusCommand: Command = {
       for (const report of reports.filter((r) => r.state === 'frozen')) io.stdout.write(`${report.stage}: frozen\n`);
       io.stdout.write(
         stale.length === 0
-          ? `everything is up to date (${reports.length} stages)\n`
-          : `${stale.length} of ${reports.length} stages stale; "dagmake run" brings them up to date\n`,
+          ? `everything is up to date (${plural(reports.length, 'stage')})\n`
+          : `${stale.length} of ${plural(reports.length, 'stage')} stale; "dagmake run" brings ${stale.length === 1 ? 'it' : 'them'} up to date\n`,
       );
     }
     const anyStale = reports.some((r) => r.state === 'stale');

@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkRunOptions, openReporter, runOptionSpecs, selectionOf, type RunOptionFlags } from '../run-options.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
+import { listenForStopSignals } from '../stop-signals.js';
 
 const usage = `Usage: dagmake watch [TARGET...] [options]
 
@@ -58,17 +59,14 @@ export const watchCommand: Command = {
       graceMs: 5000,
       emit: (event) => reporter.onEvent(event),
     });
-    const onSignal = () => handle?.stop();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const signals = listenForStopSignals(() => handle?.stop());
     try {
       await handle.done;
       await reporter.close();
       // Watching only ever ends by the user stopping it.
-      return ExitCode.interrupted;
+      return signals.interruptedExitCode();
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      signals.dispose();
     }
   },
 };
