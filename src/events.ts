@@ -90,8 +90,13 @@ export type DagEvent =
       /** For restored / up-to-date stages: the recorded duration of the run that produced the outputs. */
       readonly savedMs?: number;
       readonly failure?: StageFailure;
-      /** For skipped stages: the failed or cancelled upstream stage(s). */
+      /**
+       * For skipped stages: the failed or cancelled upstream stage(s); with skippedAfterStop, the
+       * failures after which the run stopped starting stages (fail-fast), or none on cancel.
+       */
       readonly skippedBecause?: readonly string[];
+      /** The stage was not started because the whole run stopped, not because of its own upstream. */
+      readonly skippedAfterStop?: 'failure' | 'cancel';
       readonly logFile?: string;
     }
   | { readonly type: 'warning'; readonly time: number; readonly message: string; readonly stage?: string }

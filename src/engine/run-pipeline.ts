@@ -96,8 +96,17 @@ export function runPipeline(request: RunRequest): RunHandle {
         keepGoing: request.keepGoing,
         graceMs: request.graceMs,
         start: (name, acquireSlots) => executeStage(graph.stages.get(name)!, context, acquireSlots),
-        skip: (stage, because) =>
-          emit({ type: 'stage', time: Date.now(), stage, status: 'skipped', reason: [], durationMs: 0, skippedBecause: because }),
+        skip: (stage, because, stopped) =>
+          emit({
+            type: 'stage',
+            time: Date.now(),
+            stage,
+            status: 'skipped',
+            reason: [],
+            durationMs: 0,
+            skippedBecause: because,
+            ...(stopped !== undefined && { skippedAfterStop: stopped }),
+          }),
       });
       for (let i = 0; i < cancelRequested; i++) scheduler.cancel();
       const result = await scheduler.run();

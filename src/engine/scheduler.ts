@@ -33,8 +33,11 @@ export interface SchedulerOptions {
   /** Seconds between SIGTERM and SIGKILL on the first cancel. */
   readonly graceMs: number;
   start(stage: string, acquireSlots: AcquireSlots): ScheduledWork;
-  /** A stage that will not run: upstream failed or cancelled, or the run stopped first. */
-  skip(stage: string, because: readonly string[]): void;
+  /**
+   * A stage that will not run: an upstream stage failed or was cancelled (`because` names them),
+   * or the run stopped before it started (`stopped`: after the failures in `because`, or on cancel).
+   */
+  skip(stage: string, because: readonly string[], stopped?: 'failure' | 'cancel'): void;
 }
 
 export interface SchedulerResult {
@@ -137,7 +140,8 @@ export class Scheduler {
     const failed = [...this.#outcomes].filter(([, o]) => o === 'failed').map(([s]) => s);
     for (const stage of pending) {
       this.#outcomes.set(stage, 'skipped');
-      this.#options.skip(stage, this.#cancelled ? ['cancelled'] : failed);
+      if (this.#cancelled) this.#options.skip(stage, [], 'cancel');
+      else this.#options.skip(stage, failed, 'failure');
     }
     return { outcomes: this.#outcomes, cancelled: this.#cancelled };
   }

@@ -90,6 +90,7 @@ export function describeFailure(failure: StageFailure | undefined): string {
 export interface SkippedStage {
   readonly stage: string;
   readonly because: readonly string[];
+  readonly afterStop?: 'failure' | 'cancel';
 }
 
 /**
@@ -101,11 +102,17 @@ export function describeSkipped(
   statusOf: (stage: string) => 'failed' | 'cancelled' | undefined,
 ): string[] {
   const byCause = new Map<string, string[]>();
-  for (const { stage, because } of skipped) {
-    const causeWords = because.length === 0 ? 'an upstream stage failed' : because.map((c) => `${c} ${statusOf(c) === 'cancelled' ? 'was cancelled' : 'failed'}`).join(', ');
+  for (const { stage, because, afterStop } of skipped) {
+    const causes = because.map((c) => `${c} ${statusOf(c) === 'cancelled' ? 'was cancelled' : 'failed'}`).join(', ');
+    const causeWords =
+      afterStop === 'cancel'
+        ? 'the run was cancelled'
+        : afterStop === 'failure'
+          ? `the run stopped after ${causes || 'a failure'} (-k runs what does not depend on it)`
+          : causes || 'an upstream stage failed';
     const list = byCause.get(causeWords) ?? [];
     list.push(stage);
     byCause.set(causeWords, list);
   }
-  return [...byCause].map(([cause, stages]) => `skipped because ${cause}: ${stages.join(', ')}`);
+  return [...byCause].map(([cause, stages]) => `${cause.startsWith('the run ') ? 'not started' : 'skipped'} because ${cause}: ${stages.join(', ')}`);
 }

@@ -142,7 +142,7 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
         write(`${paint('yellow', '⊘')} ${event.stage} cancelled after ${formatDuration(event.durationMs)}`);
         break;
       case 'skipped':
-        pendingSkips.push({ stage: event.stage, because: event.skippedBecause ?? [] });
+        pendingSkips.push({ stage: event.stage, because: event.skippedBecause ?? [], ...(event.skippedAfterStop !== undefined && { afterStop: event.skippedAfterStop }) });
         return;
     }
     if (record && record.metrics.size > 0) {

@@ -77,6 +77,10 @@ stages:
       assert.equal(failed?.type === 'stage' && failed.logFile, '.dagmake/logs/bad.log');
       const skipped = result.events.find((e) => e.type === 'stage' && e.stage === 'after_bad');
       assert.deepEqual(skipped?.type === 'stage' && skipped.skippedBecause, ['bad']);
+      // later does not depend on bad: it was not started because the run stopped.
+      const notStarted = result.events.find((e) => e.type === 'stage' && e.stage === 'later');
+      assert.equal(notStarted?.type === 'stage' && notStarted.skippedAfterStop, 'failure');
+      assert.deepEqual(notStarted?.type === 'stage' && notStarted.skippedBecause, ['bad']);
     } finally {
       await project.dispose();
     }
@@ -108,6 +112,8 @@ stages:
       assert.deepEqual(stagesWithStatus(result.events, 'failed'), ['bad']);
       assert.deepEqual(stagesWithStatus(result.events, 'skipped'), ['after']);
       assert.ok(result.events.some((e) => e.type === 'summary'), 'the run ends with its summary');
+      const skipped = result.events.find((e) => e.type === 'stage' && e.stage === 'after');
+      assert.ok(skipped?.type === 'stage' && skipped.skippedAfterStop === undefined, 'after is skipped for its own upstream');
     } finally {
       await project.dispose();
     }

@@ -78,3 +78,19 @@ test('groups skipped stages by their cause', () => {
   );
   assert.deepEqual(lines, ['skipped because train failed: eval, export', 'skipped because lint was cancelled: report']);
 });
+
+test('stages never started because the run stopped say so, apart from upstream failures', () => {
+  const lines = describeSkipped(
+    [
+      { stage: 'after', because: ['noout'] },
+      { stage: 'partial', because: ['noout'], afterStop: 'failure' },
+      { stage: 'last', because: [], afterStop: 'cancel' },
+    ],
+    () => 'failed',
+  );
+  assert.deepEqual(lines, [
+    'skipped because noout failed: after',
+    'not started because the run stopped after noout failed (-k runs what does not depend on it): partial',
+    'not started because the run was cancelled: last',
+  ]);
+});

@@ -142,7 +142,7 @@ function finishStage(state: InkState, event: Extract<DagEvent, { type: 'stage' }
     savedMs: state.savedMs + (event.status === 'restored' || event.status === 'up-to-date' ? (event.savedMs ?? 0) : 0),
   };
   if (event.status === 'skipped') {
-    return { ...next, pendingSkips: [...state.pendingSkips, { stage: event.stage, because: event.skippedBecause ?? [] }] };
+    return { ...next, pendingSkips: [...state.pendingSkips, { stage: event.stage, because: event.skippedBecause ?? [], ...(event.skippedAfterStop !== undefined && { afterStop: event.skippedAfterStop }) }] };
   }
   return append(next, {
     kind: 'stage',
