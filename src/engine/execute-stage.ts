@@ -1,5 +1,6 @@
 // One stage, top to bottom: fingerprint → fresh? → seen before (restore)? → run → commit.
 import path from 'node:path';
+import type { Diagnostic } from '../errors.js';
 import type { StageFailure, StageStatus, StaleReason } from '../events.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
@@ -55,7 +56,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
     return 'ok';
   }
   const fingerprinted = await fingerprintStage(stage, context.hasher);
-  if (!fingerprinted.ok) return fail(fingerprinted.error.map((d) => d.message).join('; '));
+  if (!fingerprinted.ok) return fail(fingerprinted.error.map(describeProblem).join('; '));
   const fingerprint = fingerprinted.value;
   if (fingerprint.missingDeps.length > 0) {
     return fail(`dep ${fingerprint.missingDeps.map((d) => `"${d}"`).join(', ')} does not exist`, [
@@ -99,6 +100,12 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
     }
   }
   return runAndCommit(stage, context, control, { fingerprint, outs, reasons, key, cacheable, started, finish });
+}
+
+/** A problem with a stage's inputs (a params file or key, an unreadable dep), with where and what to do. */
+function describeProblem(d: Diagnostic): string {
+  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : '';
+  return `${where}${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`;
 }
 
 function lockEntry(fingerprint: StageFingerprint) {

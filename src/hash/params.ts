@@ -88,7 +88,7 @@ export class ParamsReader {
       pending = readFile(path.join(this.root, file), 'utf8').then(
         (text) => parseParamsText(text, file),
         (error: unknown) =>
-          fail([{ message: `cannot read params file ${file}: ${(error as Error).message}`, ...(location ? { location } : {}), hint: 'create the file or fix the `params:` path' }]),
+          fail([{ message: `cannot read params file ${file}: ${(error as Error).message}`, ...(location ? { location } : {}), hint: paramsFileHint(file) }]),
       );
       this.files.set(file, pending);
     }
@@ -100,4 +100,10 @@ export class ParamsReader {
     if (!data.ok) return data;
     return selectParams(data.value, spec.file, spec.keys, spec.location);
   }
+}
+
+// A bare word is how DVC names a key of params.yaml; here every entry names a file.
+function paramsFileHint(file: string): string {
+  if (path.extname(file) !== '') return 'create the file or fix the `params:` path';
+  return `each \`params:\` entry names a file; to track key "${file}" of params.yaml, write \`- params.yaml: [${file}]\``;
 }

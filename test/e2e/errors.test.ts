@@ -50,6 +50,17 @@ describe('bad input exits 2 with a located message', () => {
     assert.match(result.stderr, /output "cache\/objects" of stage "a" is inside dagmake's own "cache" directory/);
   });
 
+  test('a params problem fails its stage with the place in the pipeline and what to do', async () => {
+    const result = await runWith(
+      'stages:\n  s:\n    cmd: echo hi > o.txt\n    params:\n      - p.yaml: [nested.z]\n    outs: [o.txt]\n  t:\n    cmd: echo hi > t.txt\n    params: [lr]\n    outs: [t.txt]\n',
+      { 'p.yaml': 'nested: {y: 2}\n' },
+      ['run', '-k'],
+    );
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stdout + result.stderr, /s failed: pipeline\.yaml:5:9: params key 'nested\.z' not found in p\.yaml \(hint: did you mean 'nested\.y'\?\)/);
+    assert.match(result.stdout + result.stderr, /t failed: pipeline\.yaml:9:14: cannot read params file lr: .*write `- params\.yaml: \[lr\]`/);
+  });
+
   test('unknown target', async () => {
     const result = await runWith('stages:\n  prepare:\n    cmd: echo\n', {}, ['run', 'prepre']);
     assert.equal(result.exitCode, 2);
