@@ -45,6 +45,14 @@ export class ObjectStore {
     return new ObjectStore(layout);
   }
 
+  /**
+   * The store at `dir` as it is, for lookups only (`run --dry`): creates and sweeps nothing, so it
+   * is safe while another process runs in the project.
+   */
+  static forReading(dir: string): ObjectStore {
+    return new ObjectStore(new CacheLayout(dir));
+  }
+
   /** The store at the default place inside a project. */
   static openForProject(projectRoot: string): Promise<ObjectStore> {
     return ObjectStore.open(defaultCacheDir(projectRoot));

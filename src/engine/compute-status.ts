@@ -7,11 +7,11 @@ import type { Selection } from '../graph/select-stages.js';
 import { applyJournal, readJournal } from '../lock/journal.js';
 import { readLock } from '../lock/lock-file.js';
 import type { LockedStage } from '../lock/types.js';
-import { fingerprintStage } from './fingerprint.js';
+import { fingerprintStage, type StageFingerprint } from './fingerprint.js';
 import { openPathHasher } from './open-path-hasher.js';
 import { observeOuts } from './outputs.js';
 import { prepareRun } from './prepare-run.js';
-import { staleReasons } from './staleness.js';
+import { type ObservedOut, staleReasons } from './staleness.js';
 
 export interface StageStatusReport {
   readonly stage: string;
@@ -20,6 +20,9 @@ export interface StageStatusReport {
   /** Stale upstream stages: this stage's deps will change when they run. */
   readonly upstreamStale: readonly string[];
   readonly locked?: LockedStage;
+  /** What the stage's inputs and outs are now; absent for frozen stages, which are not checked. */
+  readonly fingerprint?: StageFingerprint;
+  readonly outs?: readonly ObservedOut[];
 }
 
 export async function computeStatus(
@@ -50,7 +53,8 @@ export async function computeStatus(
       }
       const outs = await observeOuts(stage.outs, hasher);
       const reasons = staleReasons(stage, fingerprint.value, locked, outs);
-      return { stage: name, state: reasons.length > 0 ? 'stale' : 'up-to-date', reasons, upstreamStale: [], locked };
+      const state = reasons.length > 0 ? 'stale' : 'up-to-date';
+      return { stage: name, state, reasons, upstreamStale: [], locked, fingerprint: fingerprint.value, outs };
     }),
   );
   await hasher.save();

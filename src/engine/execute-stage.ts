@@ -8,6 +8,7 @@ import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
 import { restoreOuts } from './restore-outs.js';
+import { restorable } from './run-cache-rules.js';
 import { type AcquireSlots, NOT_STARTED, type ScheduledWork, type StageOutcome } from './scheduler.js';
 import { type ObservedOut, staleReasons } from './staleness.js';
 import { runInfoDir, StageLog } from './stage-logs.js';
@@ -85,7 +86,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
   }
 
   const key = runCacheKey(fingerprint);
-  const cacheable = !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => o.cache && !o.persist);
+  const cacheable = restorable(stage);
   if (cacheable && context.options.useRunCache && !context.options.force) {
     const entry = await context.runCache.get(key);
     if (entry) {

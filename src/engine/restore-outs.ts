@@ -4,6 +4,7 @@ import type { RunCacheEntry } from '../cache/run-cache.js';
 import type { LockedPath } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { EngineContext } from './engine-context.js';
+import { matchesDeclaredOuts } from './run-cache-rules.js';
 
 /** Puts a run-cache entry's outputs in place of the stage's outs. */
 export async function restoreOuts(
@@ -11,8 +12,7 @@ export async function restoreOuts(
   entry: RunCacheEntry,
   stage: StageDef,
 ): Promise<{ ok: true; locked: LockedPath[] } | { ok: false; message: string }> {
-  const declared = new Set(stage.outs.map((o) => o.path));
-  if (entry.outs.length !== declared.size || entry.outs.some((o) => !declared.has(o.path))) {
+  if (!matchesDeclaredOuts(entry, stage)) {
     return { ok: false, message: `run-cache entry for ${stage.name} does not match its declared outs; running it` };
   }
   for (const out of entry.outs) {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli, stagesWithStatus, statuses } from '../helpers/run-cli.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runCli, spawnCli, stagesWithStatus, statuses } from '../helpers/run-cli.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
 const pipeline = `
@@ -170,6 +173,72 @@ stages:
       assert.ok(!pulled.events.some((e) => e.type === 'warning'), 'the replaced output was in the cache');
     } finally {
       await own.dispose();
+    }
+  });
+});
+
+describe('status', () => {
+  test('while a run is in progress, says so first and neither waits nor takes the lock', async () => {
+    const project = await tempProject({
+      'pipeline.yaml': `
+stages:
+  s1:
+    cmd: while [ ! -f go ]; do sleep 0.05; done; echo one > s1.txt
+    outs: [s1.txt]
+`,
+    });
+    const run = spawnCli(project.root, ['run']);
+    try {
+      const lock = path.join(project.root, '.dagmake', 'run.lock');
+      const holdsLock = () => existsSync(lock) && readFileSync(lock, 'utf8').includes(`"pid":${run.pid}`);
+      for (let i = 0; i < 200 && !holdsLock(); i++) await sleep(50);
+      const text = await runCli(project.root, ['status']);
+      assert.equal(text.exitCode, 0, text.stderr);
+      const first = text.stdout.split('\n')[0] ?? '';
+      assert.match(first, /^a dagmake run \(pid (\d+), started [^)]+\) is in progress in this project: the state below may change until it finishes$/);
+      assert.equal(Number(/pid (\d+)/.exec(first)?.[1]), run.pid);
+      // JSON stays one parseable array; the notice goes to stderr.
+      const json = await runCli(project.root, ['status', '--json']);
+      assert.equal((JSON.parse(json.stdout) as unknown[]).length, 1);
+      assert.match(json.stderr, /is in progress/);
+      assert.match((await runCli(project.root, ['run', '--dry'])).stdout, /^a dagmake run \(pid \d+/);
+    } finally {
+      await project.write('go', '');
+      await run;
+    }
+    try {
+      assert.equal((await run).exitCode, 0);
+      const afterRun = await runCli(project.root, ['status']);
+      assert.equal(afterRun.stdout, 'everything is up to date (1 stage)');
+    } finally {
+      await project.dispose();
+    }
+  });
+
+  test('frozen stages are listed apart, outside the stale list and its count', async () => {
+    const project = await tempProject({
+      'pipeline.yaml': `
+stages:
+  fz: {cmd: cp in.txt fz.txt, deps: [in.txt], outs: [fz.txt], frozen: true}
+  a: {cmd: cp in.txt a.txt, deps: [in.txt], outs: [a.txt]}
+  b: {cmd: cp other.txt b.txt, deps: [other.txt], outs: [b.txt]}
+`,
+      'in.txt': '1\n',
+      'other.txt': '1\n',
+    });
+    try {
+      assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+      const clean = await runCli(project.root, ['status']);
+      assert.equal(clean.stdout, 'frozen (not checked): fz\neverything else is up to date (2 stages)');
+      await project.write('in.txt', '2\n');
+      const stale = await runCli(project.root, ['status', '--exit-code']);
+      assert.equal(stale.exitCode, 1);
+      assert.equal(
+        stale.stdout,
+        'a: dep in.txt changed\nfrozen (not checked): fz\n1 of 2 checked stages stale; "dagmake run" brings it up to date',
+      );
+    } finally {
+      await project.dispose();
     }
   });
 });

@@ -1,29 +1,64 @@
-import type { Selection } from '../../graph/select-stages.js';
 import { computeStatus } from '../../engine/compute-status.js';
+import { predictRun, type PredictOptions, type StagePrediction } from '../../engine/predict-run.js';
+import type { Selection } from '../../graph/select-stages.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
+import { describeRunInProgress, runInProgress } from '../../run-in-progress.js';
 import type { CommandIo } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalOptions } from '../global-options.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 
-/** `run --dry`: the plan, like `dvc repro --dry`: what would run and why, nothing executed. */
-export async function printDryRun(global: GlobalOptions, selection: Selection, io: CommandIo): Promise<number> {
+export interface DryRunOptions extends PredictOptions {
+  /** NDJSON, one `{"type":"plan",...}` object per stage. */
+  readonly json: boolean;
+}
+
+/** `run --dry`: the plan, like `dvc repro --dry`: what would run, be restored or stay, and why. */
+export async function printDryRun(global: GlobalOptions, selection: Selection, options: DryRunOptions, io: CommandIo): Promise<number> {
   const status = await computeStatus(global.file, global.displayPath, selection);
   if (!status.ok) {
     printDiagnostics(io.stderr, status.error);
     return ExitCode.usage;
   }
-  const willRun = new Set<string>();
-  for (const report of status.value.reports) {
-    if (report.state === 'stale') {
-      willRun.add(report.stage);
-      io.stdout.write(`would run ${report.stage}: ${describeReasons(report.reasons, 5)}\n`);
-    } else if (report.upstreamStale.some((up) => willRun.has(up))) {
-      willRun.add(report.stage);
-      io.stdout.write(`may run   ${report.stage}: if ${report.upstreamStale.join(', ')} produce different outputs\n`);
-    } else {
-      io.stdout.write(`up to date ${report.stage}\n`);
-    }
+  const { graph, reports } = status.value;
+  const running = await runInProgress(graph.pipeline.root);
+  if (running) (options.json ? io.stderr : io.stdout).write(`${describeRunInProgress(running)}\n`);
+  for (const prediction of await predictRun(graph, reports, options)) {
+    io.stdout.write(options.json ? `${JSON.stringify(planEvent(prediction))}\n` : `${describePrediction(prediction)}\n`);
   }
   return ExitCode.ok;
+}
+
+function planEvent(p: StagePrediction) {
+  return {
+    type: 'plan',
+    stage: p.stage,
+    action: p.action,
+    reasons: p.reasons,
+    ...(p.upstream.length > 0 && { upstream: p.upstream }),
+    ...(p.frozen && { frozen: true }),
+  };
+}
+
+function describePrediction(p: StagePrediction): string {
+  switch (p.action) {
+    case 'up-to-date':
+      return `up to date ${p.stage}${p.frozen ? ' (frozen)' : ''}`;
+    case 'restore':
+      return `would restore ${p.stage} from the run cache: ${describeReasons(p.reasons, 5)}`;
+    case 'run':
+      return `would run ${p.stage}: ${describeReasons(p.reasons, 5)}${p.upstream.length > 0 ? ` (or restore it, depending on what ${produces(p.upstream)})` : ''}`;
+    case 'may-run':
+      return `may run ${p.stage} (if ${listWords(p.upstream, 'or')} produces different outputs)`;
+  }
+}
+
+/** `a produces`, `a and b produce`. */
+function produces(stages: readonly string[]): string {
+  return `${listWords(stages, 'and')} ${stages.length === 1 ? 'produces' : 'produce'}`;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function listWords(items: readonly string[], conjunction: string): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
 }

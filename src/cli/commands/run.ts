@@ -15,7 +15,8 @@ Options:
   -j, --jobs N        stages at once (default: number of cores)
   -k, --keep-going    after a failure, run everything that does not depend on it
       --force         rerun the selected stages even when up to date
-      --dry           print what would run and why; run nothing
+      --dry           print what would run, be restored from the cache or stay up to date,
+                      and why; run nothing
       --downstream    also run the stages that depend on the targets
   -s, --single        only the targets, not the stages they need
       --json          NDJSON events on stdout (same as --reporter json)
@@ -23,7 +24,13 @@ Options:
       --no-color      plain text output (also NO_COLOR=1)
       --no-wait       fail at once if another run holds the project
       --no-run-cache  never restore stale stages from the run cache
-      --verify        re-hash cached objects before restoring them`;
+      --verify        re-hash cached objects before restoring them
+
+With --dry, --json (or --reporter json) prints one JSON object per stage and line:
+  {"type":"plan","stage":S,"action":A,"reasons":[...],"upstream":[...],"frozen":true}
+A is up-to-date, restore, run or may-run. "upstream" lists the stages whose new outputs decide
+what happens: whether a may-run stage runs at all, whether a run becomes a restore. It and
+"frozen" appear only when they apply.`;
 
 interface RunFlags extends RunOptionFlags {
   force?: boolean;
@@ -46,7 +53,12 @@ export const runCommand: Command = {
     const checked = checkRunOptions(values, io);
     if (!checked) return ExitCode.usage;
     const selection = selectionOf(values, positionals);
-    if (values.dry) return printDryRun(global, selection, io);
+    if (values.dry) {
+      // --reporter wins over --json, as for a real run.
+      const json = (checked.reporter ?? (values.json ? 'json' : undefined)) === 'json';
+      const options = { force: values.force ?? false, useRunCache: !values['no-run-cache'], json };
+      return printDryRun(global, selection, options, io);
+    }
 
     let handle: ReturnType<typeof runPipeline> | undefined;
     const reporter = await openReporter(values, checked.reporter, io, () => handle?.cancel());

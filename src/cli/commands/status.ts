@@ -1,6 +1,7 @@
 import { computeStatus } from '../../engine/compute-status.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
 import { plural } from '../../reporters/plural.js';
+import { describeRunInProgress, runInProgress } from '../../run-in-progress.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
@@ -8,10 +9,12 @@ import { printDiagnostics } from '../print-diagnostics.js';
 
 const usage = `Usage: dagmake status [TARGET...] [--json] [--exit-code]
 
-Shows which stages are stale and why, without running anything.
+Shows which stages are stale and why, without running anything. Frozen stages are not checked
+and are listed apart. While another dagmake run works in the project, status says so first (on
+stderr with --json): what it lists may change until that run finishes.
 
 Options:
-  --json        one JSON array: [{stage, state: "up-to-date"|"stale", reasons: [...]}]
+  --json        one JSON array: [{stage, state: "up-to-date"|"stale", reasons: [...], frozen?: true}]
   --exit-code   exit 1 when any stage is stale (for CI: the committed lock matches the code)`;
 
 export const statusCommand: Command = {
@@ -31,6 +34,8 @@ export const statusCommand: Command = {
       return ExitCode.usage;
     }
     const reports = status.value.reports;
+    const running = await runInProgress(status.value.graph.pipeline.root);
+    if (running) (parsed.values.json ? io.stderr : io.stdout).write(`${describeRunInProgress(running)}\n`);
     if (parsed.values.json) {
       const rows = reports.map((r) => ({
         stage: r.stage,
@@ -41,12 +46,14 @@ export const statusCommand: Command = {
       io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     } else {
       const stale = reports.filter((r) => r.state === 'stale');
+      const frozen = reports.filter((r) => r.state === 'frozen').map((r) => r.stage);
+      const checked = reports.length - frozen.length;
       for (const report of stale) io.stdout.write(`${report.stage}: ${describeReasons(report.reasons, 3)}\n`);
-      for (const report of reports.filter((r) => r.state === 'frozen')) io.stdout.write(`${report.stage}: frozen\n`);
+      if (frozen.length > 0) io.stdout.write(`frozen (not checked): ${frozen.join(', ')}\n`);
       io.stdout.write(
         stale.length === 0
-          ? `everything is up to date (${plural(reports.length, 'stage')})\n`
-          : `${stale.length} of ${plural(reports.length, 'stage')} stale; "dagmake run" brings ${stale.length === 1 ? 'it' : 'them'} up to date\n`,
+          ? `${frozen.length > 0 ? 'everything else' : 'everything'} is up to date (${plural(checked, 'stage')})\n`
+          : `${stale.length} of ${plural(checked, frozen.length > 0 ? 'checked stage' : 'stage')} stale; "dagmake run" brings ${stale.length === 1 ? 'it' : 'them'} up to date\n`,
       );
     }
     const anyStale = reports.some((r) => r.state === 'stale');

@@ -1,0 +1,143 @@
+// What `run` would do with each selected stage (`run --dry`), decided the way execute-stage.ts
+// decides it: frozen → up to date; stale → restored when the run cache holds a complete entry for
+// its key, run otherwise. Upstream stages are predicted first, so a dependent sees the outputs a
+// restore would put in place (their hashes are in the entry) or knows that a run makes them unknown.
+import { existsSync } from 'node:fs';
+import { defaultCacheDir } from '../cache/cache-layout.js';
+import { ObjectStore } from '../cache/object-store.js';
+import { RunCache, type RunCacheEntry, type RunCacheOut } from '../cache/run-cache.js';
+import type { StaleReason } from '../events.js';
+import { isWithin, type StageGraph } from '../graph/build-graph.js';
+import type { LockedPath, LockedStage } from '../lock/types.js';
+import type { StageDef } from '../pipeline/types.js';
+import type { StageStatusReport } from './compute-status.js';
+import { runCacheKey, type StageFingerprint } from './fingerprint.js';
+import { matchesDeclaredOuts, restorable } from './run-cache-rules.js';
+import { staleReasons } from './staleness.js';
+
+export type PredictedAction = 'up-to-date' | 'restore' | 'run' | 'may-run';
+
+export interface StagePrediction {
+  readonly stage: string;
+  readonly action: PredictedAction;
+  readonly reasons: readonly StaleReason[];
+  /**
+   * Upstream stages whose new outputs decide it: whether a may-run stage runs at all, or whether a
+   * stale one runs or is restored.
+   */
+  readonly upstream: readonly string[];
+  readonly frozen?: boolean;
+}
+
+export interface PredictOptions {
+  readonly force: boolean;
+  readonly useRunCache: boolean;
+}
+
+export async function predictRun(
+  graph: StageGraph,
+  reports: readonly StageStatusReport[],
+  options: PredictOptions,
+): Promise<StagePrediction[]> {
+  const cacheDir = defaultCacheDir(graph.pipeline.root);
+  const store = options.useRunCache && existsSync(cacheDir) ? ObjectStore.forReading(cacheDir) : undefined;
+  const runCache = store && new RunCache(store);
+  const predicted = new Map<string, StagePrediction>();
+  /** By stage: the outs a predicted restore puts in place. */
+  const restoredOuts = new Map<string, readonly RunCacheOut[]>();
+  const result: StagePrediction[] = [];
+  for (const report of reports) {
+    const stage = graph.stages.get(report.stage)!;
+    const prediction = await predictStage(stage, report, { graph, predicted, restoredOuts, store, runCache, options });
+    predicted.set(stage.name, prediction.prediction);
+    if (prediction.restored) restoredOuts.set(stage.name, prediction.restored);
+    result.push(prediction.prediction);
+  }
+  return result;
+}
+
+interface Known {
+  readonly graph: StageGraph;
+  readonly predicted: ReadonlyMap<string, StagePrediction>;
+  readonly restoredOuts: ReadonlyMap<string, readonly RunCacheOut[]>;
+  readonly store: ObjectStore | undefined;
+  readonly runCache: RunCache | undefined;
+  readonly options: PredictOptions;
+}
+
+async function predictStage(
+  stage: StageDef,
+  report: StageStatusReport,
+  known: Known,
+): Promise<{ prediction: StagePrediction; restored?: readonly RunCacheOut[] }> {
+  const name = stage.name;
+  const { fingerprint, outs } = report;
+  if (report.state === 'frozen' || fingerprint === undefined || outs === undefined) {
+    return { prediction: { stage: name, action: 'up-to-date', reasons: [], upstream: [], frozen: true } };
+  }
+  if (known.options.force) return { prediction: { stage: name, action: 'run', reasons: [{ kind: 'forced' }], upstream: [] } };
+
+  const upcoming = await upcomingDeps(stage, fingerprint, report.locked, known);
+  const reasons = [...staleReasons(stage, upcoming.fingerprint, report.locked, outs), ...upcoming.reasons];
+  const upstream = [...upcoming.unknownFrom];
+  if (reasons.length === 0) return { prediction: { stage: name, action: upstream.length > 0 ? 'may-run' : 'up-to-date', reasons, upstream } };
+  // A missing dep fails the stage before the run cache is consulted.
+  if (upcoming.fingerprint.missingDeps.length > 0 || known.runCache === undefined || !restorable(stage)) {
+    return { prediction: { stage: name, action: 'run', reasons, upstream: [] } };
+  }
+  // Its key depends on outputs not made yet: it runs, unless they turn out to be ones seen before.
+  if (upstream.length > 0) return { prediction: { stage: name, action: 'run', reasons, upstream } };
+  const entry = await known.runCache.get(runCacheKey(upcoming.fingerprint));
+  if (entry === undefined || !matchesDeclaredOuts(entry, stage)) return { prediction: { stage: name, action: 'run', reasons, upstream: [] } };
+  return { prediction: { stage: name, action: 'restore', reasons, upstream: [] }, restored: entry.outs };
+}
+
+/**
+ * The stage's deps as they will be when its turn comes: a dep that is a restored out, or a file in
+ * a restored directory, gets the restored hash; any other dep an upstream stage writes is unknown
+ * and left out, so that only the stage's own reasons remain.
+ */
+async function upcomingDeps(
+  stage: StageDef,
+  fingerprint: StageFingerprint,
+  locked: LockedStage | undefined,
+  known: Known,
+): Promise<{ fingerprint: StageFingerprint; reasons: StaleReason[]; unknownFrom: Set<string> }> {
+  const deps = new Map(fingerprint.deps.map((d) => [d.path, d]));
+  const missing = new Set(fingerprint.missingDeps);
+  const reasons: StaleReason[] = [];
+  const unknownFrom = new Set<string>();
+  for (const dep of stage.deps) {
+    const writers = [...(known.graph.upstream.get(stage.name) ?? [])].filter((up) => {
+      const action = known.predicted.get(up)?.action;
+      if (action === undefined || action === 'up-to-date') return false;
+      return known.graph.stages.get(up)!.outs.some((o) => isWithin(dep.path, o.path) || isWithin(o.path, dep.path));
+    });
+    if (writers.length === 0) continue;
+    const out = writers.length === 1 ? known.restoredOuts.get(writers[0]!)?.find((o) => isWithin(dep.path, o.path)) : undefined;
+    const restored = out && known.store && (await restoredContent(dep.path, out, known.store));
+    if (restored) {
+      deps.set(dep.path, restored);
+      missing.delete(dep.path);
+      continue;
+    }
+    for (const writer of writers) unknownFrom.add(writer);
+    missing.delete(dep.path);
+    deps.delete(dep.path);
+    if (locked !== undefined && !locked.deps.some((d) => d.path === dep.path)) reasons.push({ kind: 'dep-changed', path: dep.path });
+  }
+  return {
+    fingerprint: { ...fingerprint, deps: [...deps.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), missingDeps: [...missing] },
+    reasons,
+    unknownFrom,
+  };
+}
+
+async function restoredContent(dep: string, out: RunCacheOut, store: ObjectStore): Promise<LockedPath | undefined> {
+  if (dep === out.path) return { path: dep, hash: out.hash, size: out.size, ...(out.nfiles !== undefined && { nfiles: out.nfiles }) };
+  // A file in a restored directory is listed in its tree; a directory inside it would need hashing.
+  if (out.kind !== 'dir' || out.path === '.') return undefined;
+  const relative = dep.slice(out.path.length + 1);
+  const file = (await store.readTree(out.hash))?.find((e) => e.path === relative);
+  return file && { path: dep, hash: file.hash, size: file.size };
+}

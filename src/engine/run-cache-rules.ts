@@ -1,0 +1,15 @@
+// When a stage may be restored from the run cache: shared by the run and by its prediction
+// (`run --dry`), which must never disagree.
+import type { RunCacheEntry } from '../cache/run-cache.js';
+import type { StageDef } from '../pipeline/types.js';
+
+/** Only stages whose every out is cached, and none persistent, are restored from the run cache. */
+export function restorable(stage: StageDef): boolean {
+  return !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => o.cache && !o.persist);
+}
+
+/** An entry whose outs are not exactly the declared outs is not restored: the stage runs. */
+export function matchesDeclaredOuts(entry: RunCacheEntry, stage: StageDef): boolean {
+  const declared = new Set(stage.outs.map((o) => o.path));
+  return entry.outs.length === declared.size && entry.outs.every((o) => declared.has(o.path));
+}
