@@ -44,9 +44,15 @@ function initDirection(builder: WeightBuilder, prefix: string, input: number, hi
   builder.values(`${prefix}/bias`, [4 * hidden], bias);
 }
 
+/** The mask m [B, 1] of each step, and 1 − m. */
+interface Masks {
+  readonly steps: readonly tf.Tensor[];
+  readonly keepSteps: readonly tf.Tensor[];
+}
+
 // Per-step slices and the final stack go through unstackFast / stackFast and the recurrent product
 // through matMul2d: with tfjs-wasm's own Unpack and matMul gradient they dominate the step.
-function runDirection(weights: WeightMap, prefix: string, x: tf.Tensor3D, maskSteps: readonly tf.Tensor[], hidden: number, reverse: boolean): tf.Tensor3D {
+function runDirection(weights: WeightMap, prefix: string, x: tf.Tensor3D, masks: Masks, hidden: number, reverse: boolean): tf.Tensor3D {
   const [batch, seq] = x.shape;
   const steps = unstackFast(dense(weights, prefix, x), 1);
   const recurrent = weight(weights, `${prefix}/recurrent_kernel`) as tf.Tensor as tf.Tensor2D;
@@ -61,8 +67,8 @@ function runDirection(weights: WeightMap, prefix: string, x: tf.Tensor3D, maskSt
     const [zi, zf, zg, zo] = unstackFast(tf.reshape(z, [batch, 4, hidden]), 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const cNext = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zg)));
     const hNext = tf.mul(tf.sigmoid(zo), tf.tanh(cNext));
-    const m = maskSteps[t] as tf.Tensor;
-    const keep = tf.sub(1, m);
+    const m = masks.steps[t] as tf.Tensor;
+    const keep = masks.keepSteps[t] as tf.Tensor;
     c = tf.add(tf.mul(m, cNext), tf.mul(keep, c));
     h = tf.add(tf.mul(m, hNext), tf.mul(keep, h));
     outputs[t] = tf.mul(m, h);
@@ -89,9 +95,13 @@ export const bilstm: Backbone<BiLstmConfig> = {
       const dropout = new Dropout(options);
       const x = dropout.apply(tokenFeatures(weights, batch, config)) as tf.Tensor3D;
       const [batchSize, seq] = batch.mask.shape;
-      const maskSteps = unstackFast(tf.reshape(batch.mask, [batchSize, seq, 1]), 1);
-      const fw = runDirection(weights, 'bilstm/fw', x, maskSteps, config.hidden, false);
-      const bw = runDirection(weights, 'bilstm/bw', x, maskSteps, config.hidden, true);
+      // 1 − m once for every step of both directions: the mask is 0 or 1, so the values are exact.
+      const masks: Masks = {
+        steps: unstackFast(tf.reshape(batch.mask, [batchSize, seq, 1]), 1),
+        keepSteps: unstackFast(tf.reshape(tf.sub(1, batch.mask), [batchSize, seq, 1]), 1),
+      };
+      const fw = runDirection(weights, 'bilstm/fw', x, masks, config.hidden, false);
+      const bw = runDirection(weights, 'bilstm/bw', x, masks, config.hidden, true);
       const y = dropout.apply(concat([fw, bw], 2));
       return dense(weights, 'head', y) as tf.Tensor3D;
     });
