@@ -40,6 +40,12 @@ export interface CreateMemoOptions {
   readonly semaphore?: Semaphore;
   /** Recorded in entries so gc can keep what recent runs used. */
   readonly runId?: string;
+  /**
+   * The stage the units belong to: its code version is part of every key (changed code never
+   * reuses a unit), and each unit's dir must lie inside one of its outs (a unit never writes into
+   * files the stage does not own). Without it, keys are the user's alone and dirs are unchecked.
+   */
+  readonly scope?: { readonly code: string; readonly outs: readonly string[] };
   onTask?(event: MemoTaskEvent): void;
 }
 
@@ -57,7 +63,7 @@ export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
   const emit = (task: string, state: MemoTaskState): void => options.onTask?.({ task, state });
 
   async function runUnit<T>(key: string, unit: MemoOptions, compute: (dir: string) => Promise<T>): Promise<MemoResult<T>> {
-    const dir = resolveUnitDir(root, unit.dir);
+    const dir = resolveUnitDir(root, unit.dir, options.scope?.outs);
     const task = unit.label ?? unit.dir;
     const entryPath = store.layout.memoEntryPath(key);
     emit(task, 'queued');
@@ -88,7 +94,7 @@ export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
   }
 
   return <T>(userKey: unknown, unit: MemoOptions, compute: (dir: string) => Promise<T>): Promise<MemoResult<T>> => {
-    const key = memoKey(userKey);
+    const key = memoKey(options.scope === undefined ? userKey : { code: options.scope.code, key: userKey });
     const previous = inFlight.get(key) ?? Promise.resolve();
     const current = previous.then(
       () => runUnit(key, unit, compute),
@@ -107,12 +113,22 @@ export function listMemoEntries(store: ObjectStore): Promise<EntryFile<MemoEntry
   return listEntries(store.layout.memoDir, async () => memoEntrySchema);
 }
 
-/** The unit's absolute directory; it is emptied on a miss, so it must lie strictly inside the project. */
-function resolveUnitDir(root: string, dir: string): string {
+/**
+ * The unit's absolute directory; it is emptied on a miss, so it must lie strictly inside the
+ * project and, for a stage, inside one of the stage's outs.
+ */
+function resolveUnitDir(root: string, dir: string, outs: readonly string[] | undefined): string {
   const abs = resolve(root, dir);
   const rel = relative(root, abs);
   if (isAbsolute(dir) || rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw new Error(`memo dir must be a project-relative path below the project root, got ${JSON.stringify(dir)}`);
+  }
+  const unit = rel.split(sep).join('/');
+  if (outs !== undefined && !outs.some((out) => out === '.' || unit === out || unit.startsWith(`${out}/`))) {
+    throw new Error(
+      `memo dir ${JSON.stringify(dir)} is not inside an out of this stage (outs: ${outs.join(', ') || 'none'}); ` +
+        'a unit writes its files there, so put it under one of the outs declared in the pipeline',
+    );
   }
   return abs;
 }

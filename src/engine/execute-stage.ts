@@ -1,4 +1,5 @@
 // One stage, top to bottom: fingerprint → fresh? → seen before (restore)? → run → commit.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import type { StageFailure, StageStatus, StaleReason } from '../events.js';
@@ -103,6 +104,14 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
   return runAndCommit(stage, context, control, { fingerprint, outs, reasons, key, cacheable, started, finish });
 }
 
+/** Outs are project-relative even with a `wdir`: a missing out found under the wdir says so. */
+function wdirHint(root: string, stage: StageDef, missing: readonly string[]): string {
+  if (stage.wdir === '.') return '';
+  const found = missing.map((m) => path.posix.join(stage.wdir, m)).filter((p) => existsSync(path.join(root, p)));
+  if (found.length === 0) return '';
+  return ` (but ${found.map((p) => `"${p}"`).join(', ')} exists: outs are relative to the project root, not to wdir "${stage.wdir}")`;
+}
+
 /** A problem with a stage's inputs (a params file or key, an unreadable dep), with where and what to do. */
 function describeProblem(d: Diagnostic): string {
   const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : '';
@@ -157,7 +166,7 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
     progress: (p) => context.emit({ type: 'stage-progress', time: Date.now(), stage: stage.name, ...p }),
     metric: (m) => context.emit({ type: 'stage-metric', time: Date.now(), stage: stage.name, ...m }),
   };
-  const process = await startProcess(stage, context, sink, plan.fingerprint.params);
+  const process = await startProcess(stage, context, sink, plan.fingerprint);
   control.attach(process);
   const exit = await process.done;
   // Committing outputs is file-system work: the slots go to the next stage's process now.
@@ -179,7 +188,7 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
   if (!committed.ok) {
     plan.finish('failed', plan.reasons, {
       failure: {
-        message: `stage finished but did not produce declared out ${committed.missing.map((m) => `"${m}"`).join(', ')}`,
+        message: `stage finished but did not produce declared out ${committed.missing.map((m) => `"${m}"`).join(', ')}${wdirHint(root, stage, committed.missing)}`,
       },
       ...(logFile !== undefined && { logFile }),
     });
@@ -198,7 +207,7 @@ async function startProcess(
   stage: StageDef,
   context: EngineContext,
   sink: StageOutputSink,
-  params: StageFingerprint['params'],
+  fingerprint: StageFingerprint,
 ): Promise<StageProcess> {
   const env = { ...stringEnv(), ...stage.env, DAGMAKE_STAGE: stage.name };
   // Imported only when a stage actually runs: process spawning costs ~0.1 s of imports that a
@@ -211,9 +220,10 @@ async function startProcess(
         stage: stage.name,
         root: context.root,
         with: stage.with,
-        params,
+        params: fingerprint.params,
         deps: stage.deps.map((d) => d.path),
         outs: stage.outs.map((o) => o.path),
+        codeVersion: fingerprint.code ?? fingerprint.definition,
         cacheDir: context.store.dir,
         runId: context.runId,
         runInfoDir: runInfoDir(context.root, stage.name),

@@ -11,6 +11,8 @@ export interface ModuleStageInit {
   readonly params: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly deps: readonly string[];
   readonly outs: readonly string[];
+  /** Hash of the module and its local imports: part of every memo key, so changed code never reuses a unit. */
+  readonly codeVersion: string;
   /** Absolute cache directory for `ctx.memo`. */
   readonly cacheDir: string;
   /** Recorded in memo entries so gc can keep what recent runs used. */

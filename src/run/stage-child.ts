@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const memo = createMemo({
     store,
     root: init.root,
+    scope: { code: init.codeVersion, outs: init.outs },
     concurrency: init.cpu,
     runId: init.runId,
     onTask: (event) => {

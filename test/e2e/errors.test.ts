@@ -61,6 +61,12 @@ describe('bad input exits 2 with a located message', () => {
     assert.match(result.stdout + result.stderr, /t failed: pipeline\.yaml:9:14: cannot read params file lr: .*write `- params\.yaml: \[lr\]`/);
   });
 
+  test('an out missing because it was written relative to wdir says so', async () => {
+    const result = await runWith('stages:\n  w:\n    cmd: pwd > out.txt\n    wdir: sub\n    outs: [out.txt]\n', { 'sub/keep': '' });
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stdout + result.stderr, /did not produce declared out "out\.txt" \(but "sub\/out\.txt" exists: outs are relative to the project root, not to wdir "sub"\)/);
+  });
+
   test('unknown target', async () => {
     const result = await runWith('stages:\n  prepare:\n    cmd: echo\n', {}, ['run', 'prepre']);
     assert.equal(result.exitCode, 2);

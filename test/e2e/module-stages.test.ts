@@ -112,3 +112,54 @@ export default defineStage(async (ctx) => {
     await project.dispose();
   }
 });
+
+test('memo units are scoped by the stage code and must lie inside the stage outs', async () => {
+  const unitStage = (marker: string, dir: string) => `
+import { readFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { defineStage } from ${JSON.stringify(stageApi)};
+import { mark } from './lib/mark.js';
+export default defineStage(async (ctx) => {
+  const unit = await ctx.memo({ item: 1 }, { dir: ${JSON.stringify(dir)} }, async (d) => {
+    await writeFile(path.join(d, 'x.txt'), mark(${JSON.stringify(marker)}));
+    return ${JSON.stringify(marker)};
+  });
+  ctx.log.info(\`hit=\${unit.hit} value=\${unit.value} file=\${await readFile(path.join(unit.dir, 'x.txt'), 'utf8')}\`);
+});
+`;
+  const project = await tempProject({
+    'pipeline.yaml': `
+stages:
+  one: {uses: stages/one.ts, outs: [o1]}
+  two: {uses: stages/two.ts, deps: [o1], outs: [o2]}
+  stray: {uses: stages/stray.ts, outs: [o3]}
+`,
+    'stages/one.ts': unitStage('one', 'o1/u'),
+    'stages/two.ts': unitStage('two', 'o2/u'),
+    'stages/stray.ts': unitStage('stray', 'o1/elsewhere'),
+    'stages/lib/mark.ts': 'export const mark = (s: string): string => s.toUpperCase();\n',
+  });
+  try {
+    const lines = (events: Awaited<ReturnType<typeof runCli>>['events'], stage: string) =>
+      events.flatMap((e) => (e.type === 'stage-log' && e.stage === stage ? [e.line] : []));
+    const first = await runCli(project.root, ['run', '--json', '-j', '1', '-k']);
+    // Same key, other code: the second stage computes its own unit.
+    assert.deepEqual(lines(first.events, 'one'), ['hit=false value=one file=ONE']);
+    assert.deepEqual(lines(first.events, 'two'), ['hit=false value=two file=TWO']);
+    const stray = first.events.find((e) => e.type === 'stage' && e.stage === 'stray');
+    assert.equal(stray?.type === 'stage' && stray.status, 'failed');
+    assert.match(stray?.type === 'stage' ? stray.failure?.message ?? '' : '', /memo dir "o1\/elsewhere" is not inside an out of this stage \(outs: o3\)/);
+
+    // A change in an imported module reruns the stage and recomputes its units.
+    await project.write('stages/lib/mark.ts', 'export const mark = (s: string): string => s.toLowerCase();\n');
+    const changed = await runCli(project.root, ['run', '--json', '-j', '1', 'one']);
+    assert.deepEqual(lines(changed.events, 'one'), ['hit=false value=one file=one']);
+    // The same code again finds its unit.
+    await project.remove('o1');
+    const again = await runCli(project.root, ['run', '--json', '-j', '1', '--no-run-cache', 'one']);
+    assert.deepEqual(lines(again.events, 'one'), ['hit=true value=one file=one']);
+  } finally {
+    await project.dispose();
+  }
+});
