@@ -33,5 +33,5 @@ export function renderMetricsShow(reports: readonly MetricsFileReport[]): string
 }
 
 export function describeUnavailable(file: string, reading: Exclude<MetricsReading, { kind: 'values' }>): string {
-  return reading.kind === 'missing' ? `${file}: not produced yet — run the pipeline` : `${file}: ${reading.reason}`;
+  return reading.kind === 'missing' ? `${file}: missing — "dagmake run" produces it (or restores it from the cache)` : `${file}: ${reading.reason}`;
 }

@@ -57,17 +57,17 @@ describe('metrics show and diff', () => {
   });
   after(() => project.dispose());
 
-  test('before any run, each metrics file is noted as not produced yet', async () => {
+  test('before any run, each metrics file is noted as missing', async () => {
     const result = await runCli(project.root, ['metrics', 'show']);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, /^train$/m);
-    assert.match(result.stdout, /outputs\/train\.json: not produced yet — run the pipeline/);
-    assert.match(result.stdout, /outputs\/eval\.yaml: not produced yet — run the pipeline/);
+    assert.match(result.stdout, /outputs\/train\.json: missing — "dagmake run" produces it \(or restores it from the cache\)/);
+    assert.match(result.stdout, /outputs\/eval\.yaml: missing — "dagmake run" produces it \(or restores it from the cache\)/);
 
     const json = await runCli(project.root, ['metrics', 'show', '--json']);
     assert.equal(json.exitCode, 0, json.stderr);
     assert.deepEqual(JSON.parse(json.stdout), {});
-    assert.match(json.stderr, /note: outputs\/train\.json: not produced yet/);
+    assert.match(json.stderr, /note: outputs\/train\.json: missing/);
   });
 
   test('diff before any run says there is nothing to compare with', async () => {
@@ -170,9 +170,22 @@ describe('metrics show and diff', () => {
     await project.remove('outputs/eval.yaml');
     const show = await runCli(project.root, ['metrics', 'show']);
     assert.equal(show.exitCode, 0, show.stderr);
-    assert.match(show.stdout, /^ {2}outputs\/eval\.yaml: not produced yet — run the pipeline$/m);
+    assert.match(show.stdout, /^ {2}outputs\/eval\.yaml: missing — "dagmake run" produces it \(or restores it from the cache\)$/m);
     const diff = await runCli(project.root, ['metrics', 'diff']);
     assert.match(diff.stdout, /outputs\/eval\.yaml\s+test\.f1\s+0\.49\s+-\s+removed/);
+  });
+
+  test('a metrics file that cannot be read makes show fail', async () => {
+    const before = await project.read('outputs/eval.yaml').catch(() => undefined);
+    await project.write('outputs/eval.yaml', 'test: {f1: [unclosed\n');
+    try {
+      const show = await runCli(project.root, ['metrics', 'show']);
+      assert.equal(show.exitCode, 1);
+      assert.match(show.stdout, /outputs\/eval\.yaml: /);
+    } finally {
+      if (before === undefined) await project.remove('outputs/eval.yaml');
+      else await project.write('outputs/eval.yaml', before);
+    }
   });
 
   test('a failed run records no snapshot', async () => {

@@ -57,14 +57,16 @@ export const metricsCommand: Command = {
     }
     const reports = selected.value;
     if (subcommand === 'show') {
+      // A metrics file that exists but cannot be read is an error; one not produced yet is not.
+      const shown = reports.some((r) => r.reading.kind === 'unreadable') ? ExitCode.failed : ExitCode.ok;
       if (!parsed.values.json) {
         io.stdout.write(renderMetricsShow(reports));
-        return ExitCode.ok;
+        return shown;
       }
       // stdout stays one JSON document; what could not be read is said on stderr.
       for (const r of reports) if (r.reading.kind !== 'values') io.stderr.write(`note: ${describeUnavailable(r.path, r.reading)}\n`);
       io.stdout.write(`${JSON.stringify(metricsByPath(reports), null, 2)}\n`);
-      return ExitCode.ok;
+      return shown;
     }
     const paths = new Set(reports.map((r) => r.path));
     const current = metricsByPath(reports);
