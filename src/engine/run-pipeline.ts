@@ -65,7 +65,8 @@ export function runPipeline(request: RunRequest): RunHandle {
       const counts: Record<StageStatus, number> = { ran: 0, restored: 0, 'up-to-date': 0, failed: 0, skipped: 0, cancelled: 0 };
       let savedMs = 0;
       const emit = (event: DagEvent) => {
-        if (event.type === 'stage') {
+        // A stage cancelled to be restarted is counted once, by how its restarted run ends.
+        if (event.type === 'stage' && !(event.status === 'cancelled' && scheduler?.isRestarting(event.stage))) {
           counts[event.status]++;
           if (event.savedMs !== undefined && (event.status === 'restored' || event.status === 'up-to-date')) savedMs += event.savedMs;
           if (event.status === 'ran') durations.set(event.stage, event.durationMs);

@@ -105,6 +105,11 @@ export class Scheduler {
     return restarted;
   }
 
+  /** Whether the stage was terminated by restart() and will run again in this run. */
+  isRestarting(stage: string): boolean {
+    return this.#restarting.has(stage) && !this.#stopped;
+  }
+
   async run(): Promise<SchedulerResult> {
     const { graph, stages } = this.#options;
     const selected = new Set(stages);

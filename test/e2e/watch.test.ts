@@ -212,6 +212,8 @@ ${SENTINEL_STAGE}`,
     assert.deepEqual(watch.stagesBetween(0, idle, 'cancelled'), ['slow']);
     assert.deepEqual(watch.stagesBetween(0, idle, 'ran').sort(), ['other', 'slow']);
     assert.equal(watch.cyclesBetween(0, idle).length, 1);
+    const summary = watch.events.find((e) => e.type === 'summary');
+    assert.ok(summary?.type === 'summary' && summary.ran === 2 && summary.cancelled === 0, 'the restarted stage is counted once, as ran');
     assert.equal(await p.read('slow.out'), 'new\n');
     assert.equal(await watch.stop(), 130);
   });
