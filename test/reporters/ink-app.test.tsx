@@ -122,3 +122,13 @@ test('without an override, lines fit the terminal width Ink reports', async () =
   const widths = frame.split('\n').map((line) => line.length);
   assert.equal(Math.max(...widths), app.stdout.columns, frame);
 });
+
+test('a finished stage shows the metrics it reported, as the plain reporter does', async () => {
+  const { frame } = await renderEvents([
+    { type: 'run-start', time: 0, stages: ['train'], jobs: 1 },
+    { type: 'stage-start', time: 1, stage: 'train', reasons: [{ kind: 'never-run' }] },
+    { type: 'stage-metric', time: 2, stage: 'train', name: 'acc', value: 0.9 },
+    { type: 'stage', time: 5, stage: 'train', status: 'ran', reason: [], durationMs: 2100 },
+  ]);
+  assert.match(frame(), /✔ train ran 2\.1s · never run\n {2}metrics: acc=0\.9/);
+});

@@ -105,3 +105,16 @@ test('the store publishes nothing until its timer fires or it is flushed', () =>
   store.flush();
   assert.equal(store.publishCount, 1);
 });
+
+test('metrics a stage reports are kept, latest value per name, with its finished line', () => {
+  const state = reduceAll([
+    { type: 'run-start', time: 0, stages: ['train'], jobs: 1 },
+    { type: 'stage-start', time: 1, stage: 'train', reasons: [{ kind: 'never-run' }] },
+    { type: 'stage-metric', time: 2, stage: 'train', name: 'loss', value: 0.9, step: 1 },
+    { type: 'stage-metric', time: 3, stage: 'train', name: 'acc', value: 0.5, step: 1 },
+    { type: 'stage-metric', time: 4, stage: 'train', name: 'loss', value: 0.4, step: 2 },
+    { type: 'stage', time: 5, stage: 'train', status: 'ran', reason: [], durationMs: 4 },
+  ]);
+  const finished = state.finished[0];
+  assert.deepEqual(finished?.kind === 'stage' ? [...(finished.metrics ?? [])] : undefined, [['loss', 0.4], ['acc', 0.5]]);
+});

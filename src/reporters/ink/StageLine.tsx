@@ -13,10 +13,17 @@ export function StageLine({ item }: { readonly item: StageItem }) {
   switch (item.status) {
     case 'ran':
       return (
-        <Line>
-          <Tinted color="green">✔</Tinted> {item.stage} ran {formatDuration(item.durationMs)}
-          <Tinted dim>{why}</Tinted>
-        </Line>
+        <Box flexDirection="column">
+          <Line>
+            <Tinted color="green">✔</Tinted> {item.stage} ran {formatDuration(item.durationMs)}
+            <Tinted dim>{why}</Tinted>
+          </Line>
+          {item.metrics !== undefined && item.metrics.size > 0 && (
+            <Line>
+              <Tinted dim>{`  metrics: ${[...item.metrics].map(([name, value]) => `${name}=${value}`).join(' ')}`}</Tinted>
+            </Line>
+          )}
+        </Box>
       );
     case 'restored':
       return (

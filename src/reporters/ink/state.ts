@@ -22,6 +22,8 @@ export interface RunningStage {
   readonly tasks: readonly TaskProgress[];
   /** The last lines of output, newest last (enough for a failure's tail). */
   readonly tail: readonly string[];
+  /** The latest value of each metric the stage reported, in first-reported order. */
+  readonly metrics?: ReadonlyMap<string, number>;
 }
 
 export type FinishedItem =
@@ -35,6 +37,7 @@ export type FinishedItem =
       readonly failure?: StageFailure;
       readonly tail: readonly string[];
       readonly logFile?: string;
+      readonly metrics?: ReadonlyMap<string, number>;
     }
   | { readonly kind: 'skipped'; readonly lines: readonly string[] }
   | { readonly kind: 'warning'; readonly message: string; readonly stage?: string }
@@ -78,9 +81,10 @@ export function reduce(state: InkState, event: DagEvent): InkState {
     case 'run-start':
       return { ...base, totalStages: event.stages.length, runStartedAt: event.time, done: false };
     case 'stage-queued':
-    case 'stage-metric':
     case 'stage-exit':
       return base;
+    case 'stage-metric':
+      return updateRunning(base, event.stage, (stage) => ({ ...stage, metrics: new Map([...(stage.metrics ?? []), [event.name, event.value]]) }));
     case 'stage-start': {
       const stage: RunningStage = {
         name: event.stage,
@@ -154,6 +158,7 @@ function finishStage(state: InkState, event: Extract<DagEvent, { type: 'stage' }
     ...(event.failure !== undefined && { failure: event.failure }),
     tail: event.failure?.tail ?? running?.tail ?? [],
     ...(event.logFile !== undefined && { logFile: event.logFile }),
+    ...(running?.metrics !== undefined && { metrics: running.metrics }),
   });
 }
 
