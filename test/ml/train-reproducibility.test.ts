@@ -75,3 +75,16 @@ test('onEpoch can stop training, and patience stops without improvement', async 
   assert.equal(patient.history.length, 2);
   assert.equal(patient.bestEpoch, 1);
 });
+
+test('patience stops a run only while it has epochs left', async () => {
+  // A learning rate too small to move any score: no epoch after the first improves.
+  const still = { ...TINY_HYPER, learningRate: 1e-12, warmupRatio: 0, epochs: 3 };
+  const stopped = tempDir();
+  const early = await trainModel(options(TINY_MODELS.bilstm, stopped, { hyper: { ...still, patience: 1 } }));
+  assert.equal(early.history.length, 2);
+  assert.match(readFileSync(join(stopped, 'summary.txt'), 'utf8'), /stop: patience/);
+  const completed = tempDir();
+  const full = await trainModel(options(TINY_MODELS.bilstm, completed, { hyper: { ...still, patience: 2 } }));
+  assert.equal(full.history.length, 3);
+  assert.match(readFileSync(join(completed, 'summary.txt'), 'utf8'), /stop: completed/);
+});

@@ -85,7 +85,11 @@ test('final trains the chosen configuration on train + validation without early 
   const summary = readFileSync(join(root, 'outputs/final_training/summary.txt'), 'utf8');
   assert.ok(summary.includes('best epoch'));
   assert.doesNotMatch(summary, /seconds|tokens\/s/);
-  assert.deepEqual(Object.keys(report.history[0]), ['epoch', 'trainLoss', 'validationLoss', 'validation', 'learningRate']);
+  // Final training has no validation split: no placeholder scores in the report or the summary.
+  assert.equal(report.validated, false);
+  assert.deepEqual(Object.keys(report.history[0]), ['epoch', 'trainLoss', 'learningRate']);
+  assert.match(summary, /no validation split/);
+  assert.doesNotMatch(summary, /val_loss|NaN/);
   assert.equal(report.tokensPerSecond, undefined);
   const timing = JSON.parse(readFileSync(join(root, '.dagmake/run-info/final/timing.json'), 'utf8'));
   assert.equal(timing.epochs.length, report.history.length);

@@ -24,19 +24,28 @@ export interface TrainingReport {
 
 const fixed = (n: number | undefined): string => (n === undefined ? '-' : n.toFixed(4));
 
-function summaryText(report: TrainingReport): string {
-  const lines = [
+function summaryText(report: TrainingReport, validated: boolean): string {
+  const header = [
     `backbone: ${report.backbone}  backend: ${report.backend}  seed: ${report.seed}  parameters: ${report.parameters}`,
     `hyperparameters: ${JSON.stringify(report.hyperparameters)}`,
     `model: ${JSON.stringify(report.model)}`,
     `epochs run: ${report.history.length}  stop: ${report.stopReason}  best epoch: ${report.bestEpoch}  train tokens: ${report.trainTokens}`,
     '',
-    'epoch  train_loss  val_loss  micro_f1  macro_f1  lr',
-    ...report.history.map(
-      (r) =>
-        `${String(r.epoch).padEnd(6)} ${fixed(r.trainLoss).padEnd(11)} ${fixed(r.validationLoss).padEnd(9)} ${fixed(r.validation.microF1).padEnd(9)} ${fixed(r.validation.macroF1).padEnd(9)} ${r.learningRate.toExponential(2)}`,
-    ),
   ];
+  const table = validated
+    ? [
+        'epoch  train_loss  val_loss  micro_f1  macro_f1  lr',
+        ...report.history.map(
+          (r) =>
+            `${String(r.epoch).padEnd(6)} ${fixed(r.trainLoss).padEnd(11)} ${fixed(r.validationLoss).padEnd(9)} ${fixed(r.validation.microF1).padEnd(9)} ${fixed(r.validation.macroF1).padEnd(9)} ${r.learningRate.toExponential(2)}`,
+        ),
+      ]
+    : [
+        'no validation split: trained on train + validation, so there are no validation scores',
+        'epoch  train_loss  lr',
+        ...report.history.map((r) => `${String(r.epoch).padEnd(6)} ${fixed(r.trainLoss).padEnd(11)} ${r.learningRate.toExponential(2)}`),
+      ];
+  const lines = [...header, ...table];
   if (report.best) {
     lines.push('', `best: micro-F1 ${fixed(report.best.microF1)}  macro-F1 ${fixed(report.best.macroF1)}  P ${fixed(report.best.microPrecision)}  R ${fixed(report.best.microRecall)}  token acc ${fixed(report.best.tokenAccuracy)}`);
     for (const [type, s] of Object.entries(report.best.perType)) {
@@ -48,8 +57,10 @@ function summaryText(report: TrainingReport): string {
 
 export async function writeReport(dir: string, report: TrainingReport, validated: boolean): Promise<void> {
   const epochs = report.history;
-  await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(dir, 'summary.txt'), summaryText(report));
+  // Without a validation split the per-epoch validation fields hold placeholders, not scores.
+  const history = validated ? report.history : report.history.map((r) => ({ epoch: r.epoch, trainLoss: r.trainLoss, learningRate: r.learningRate }));
+  await writeFile(join(dir, 'report.json'), `${JSON.stringify({ ...report, validated, history }, null, 2)}\n`);
+  await writeFile(join(dir, 'summary.txt'), summaryText(report, validated));
   const lossSeries = [{ name: 'train loss', points: epochs.map((r) => [r.epoch, r.trainLoss] as const) }];
   if (validated) lossSeries.push({ name: 'validation loss', points: epochs.map((r) => [r.epoch, r.validationLoss] as const) });
   await writeFile(join(dir, 'loss.svg'), lineChartSvg(`${report.backbone}: loss`, 'epoch', lossSeries));

@@ -228,7 +228,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       log(`epoch ${epoch}/${hyper.epochs}: ${message} (${(durationMs / 1000).toFixed(1)} s)`);
       options.onProgress?.({ current: epoch, total: hyper.epochs, unit: 'epoch', message });
       if (validating && (await options.onEpoch?.(record)) === 'stop') state.stopReason = 'onEpoch';
-      else if (hyper.patience > 0 && state.epochsWithoutImprovement >= hyper.patience) state.stopReason = 'patience';
+      // Patience only stops a run that had epochs left; one that used them all simply completed.
+      else if (hyper.patience > 0 && state.epochsWithoutImprovement >= hyper.patience && epoch < hyper.epochs) state.stopReason = 'patience';
       state = { ...state, epoch, step: optimizer.step, rngState: random.state };
       await save(lastDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, validating ? validation : undefined, trainLoss), optimizer, state });
       await writeRunInfo(options.runInfoDir, 'timing.json', timing(false));
