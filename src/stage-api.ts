@@ -70,6 +70,17 @@ export interface StageContext {
 
 export type StageFunction = (ctx: StageContext) => Promise<void> | void;
 
+/**
+ * A problem with the stage's inputs that the user fixes (a config value, a missing file), as
+ * opposed to a bug: the stage fails with its message alone, without a stack trace. The message
+ * should say what is wrong, where (file, key or line) and what to do.
+ */
+export class StageInputError extends Error {
+  override name = 'StageInputError';
+  /** Recognised by the runner even when the stage loaded its own copy of this module. */
+  readonly stageInputError = true;
+}
+
 /** A stage module's default export: `export default defineStage(async (ctx) => { ... })`. */
 export function defineStage(run: StageFunction): StageFunction {
   return run;

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { defineStage, type StageContext } from '../src/stage-api.js';
+import { defineStage, type StageContext, StageInputError } from '../src/stage-api.js';
 import type { LabelSet, Sample } from './lib/data/sample.js';
 import { trainModel } from './lib/train/index.js';
 import type { BackendName, Hyperparameters, TrainResult } from './lib/train/types.js';
@@ -55,7 +55,7 @@ async function readJson<T>(path: string): Promise<T> {
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`${file}: ${z.prettifyError(result.error)}`);
+  if (!result.success) throw new StageInputError(`${file}: ${z.prettifyError(result.error)}`);
   return result.data;
 }
 

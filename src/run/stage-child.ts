@@ -97,7 +97,9 @@ main().then(
   },
   async (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof Error && error.stack) console.error(error.stack);
+    // A user's input problem is said by its message alone; anything else is a bug worth its stack.
+    const inputProblem = (error as { stageInputError?: unknown } | null)?.stageInputError === true;
+    if (error instanceof Error && error.stack && !inputProblem) console.error(error.stack);
     await Promise.all(pending);
     await sendMessage({ type: 'failed', message } satisfies ModuleStageMessage).catch(() => undefined);
     process.exit(1);

@@ -163,3 +163,28 @@ stages:
     await project.dispose();
   }
 });
+
+test('a StageInputError fails the stage by its message alone; any other error shows its stack', async () => {
+  const thrower = (what: string) => `
+import { defineStage, StageInputError } from ${JSON.stringify(stageApi)};
+export default defineStage(async () => {
+  throw ${what};
+});
+`;
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  input: {uses: stages/input.ts, outs: [a.txt]}\n  bug: {uses: stages/bug.ts, outs: [b.txt]}\n',
+    'stages/input.ts': thrower("new StageInputError('config/x.yaml: dropout must be at most 0.9; lower it')"),
+    'stages/bug.ts': thrower("new TypeError('cannot read x of undefined')"),
+  });
+  try {
+    const result = await runCli(project.root, ['run', '--json', '-k']);
+    const logOf = (stage: string) => result.events.flatMap((e) => (e.type === 'stage-log' && e.stage === stage ? [e.line] : []));
+    const failure = (stage: string) => result.events.find((e) => e.type === 'stage' && e.stage === stage);
+    const inputFailure = failure('input');
+    assert.match(inputFailure?.type === 'stage' ? inputFailure.failure?.message ?? '' : '', /config\/x\.yaml: dropout must be at most 0\.9; lower it/);
+    assert.ok(!logOf('input').some((line) => /^\s+at /.test(line)), logOf('input').join('\n'));
+    assert.ok(logOf('bug').some((line) => /^\s+at /.test(line)), 'a bug keeps its stack');
+  } finally {
+    await project.dispose();
+  }
+});

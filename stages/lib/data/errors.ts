@@ -1,5 +1,7 @@
+import { InputError } from '../input-error.js';
+
 /** A problem with the user's data or data config; the message names the file, line and fix. */
-export class DatasetError extends Error {
+export class DatasetError extends InputError {
   override readonly name = 'DatasetError';
 }
 

@@ -1,5 +1,6 @@
 // Validates config/model/<backbone>.yaml (plus hyperparameter overrides) into a typed config.
 import { z } from 'zod';
+import { InputError } from '../input-error.js';
 import type { BackboneConfig } from './types.js';
 
 const positive = z.number().int().positive();
@@ -33,7 +34,7 @@ const schema = z.discriminatedUnion('backbone', [
 export function parseModelConfig(raw: Readonly<Record<string, unknown>>, overrides: Readonly<Record<string, unknown>> = {}): BackboneConfig {
   const result = schema.safeParse({ ...raw, ...overrides });
   if (!result.success) {
-    throw new Error(`Invalid model config for '${String(raw['backbone'])}': ${z.prettifyError(result.error)}`);
+    throw new InputError(`Invalid model config for '${String(raw['backbone'])}': ${z.prettifyError(result.error)}`);
   }
   return result.data;
 }
