@@ -37,7 +37,7 @@ const trainConfigSchema = z.object({
   seed: z.number().int().default(42),
   /** The dry run's hyperparameters; the final mode takes the winner's. */
   hyperparameters: hyperSchema.optional(),
-  dry_run: z.object({ backbone: z.string(), epochs: z.number().int().positive(), batchSize: z.number().int().positive(), dataset: z.string(), out: z.string() }).optional(),
+  dry_run: z.object({ backbone: z.enum(['bilstm', 'transformer']), epochs: z.number().int().positive(), batchSize: z.number().int().positive(), dataset: z.string(), out: z.string() }).optional(),
   final: z.object({ epochs: z.number().int().positive(), seed: z.number().int(), dataset: z.string(), best_configuration: z.string(), out: z.string() }).optional(),
 });
 

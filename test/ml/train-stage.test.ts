@@ -133,3 +133,14 @@ test('with.config points the final mode at another pipeline\'s files, and the wi
     /config\/train\.other\.yaml: mode 'dry_run' needs a 'dry_run:' section/,
   );
 });
+
+test('an unknown dry-run backbone is a config error naming the key and the choices', async () => {
+  const root = projectWithDatasets();
+  const text = readFileSync(join(root, 'config/train.yaml'), 'utf8').replace(/backbone: bilstm/, 'backbone: gru');
+  writeFileSync(join(root, 'config/train.yaml'), text);
+  await assert.rejects(
+    async () => trainStage(context(root, 'dry_run', { progress: [], metrics: [] })),
+    (error: Error & { stageInputError?: boolean }) =>
+      /config\/train\.yaml: .*"bilstm"\|"transformer"[\s\S]*dry_run\.backbone/.test(error.message) && error.stageInputError === true,
+  );
+});
