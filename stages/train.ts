@@ -14,23 +14,11 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { defineStage, type StageContext, StageInputError } from '../src/stage-api.js';
 import type { LabelSet, Sample } from './lib/data/sample.js';
+import { hyperparametersSchema } from './lib/train/hyper-schema.js';
 import { trainModel } from './lib/train/index.js';
 import type { BackendName, Hyperparameters, TrainResult } from './lib/train/types.js';
 
-const hyperSchema = z.object({
-  learningRate: z.number().positive(),
-  batchSize: z.number().int().positive(),
-  epochs: z.number().int().positive(),
-  dropout: z.number().min(0).max(0.9),
-  weightDecay: z.number().min(0),
-  warmupRatio: z.number().min(0).max(1),
-  schedule: z.enum(['linear', 'cosine', 'constant']),
-  clipNorm: z.number().min(0),
-  patience: z.number().int().min(0),
-  classWeighting: z.boolean(),
-  classWeightPower: z.number().min(0).optional(),
-  model: z.record(z.string(), z.unknown()).optional(),
-});
+const hyperSchema = hyperparametersSchema;
 
 const trainConfigSchema = z.object({
   backend: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).default('auto'),

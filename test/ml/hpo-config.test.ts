@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { loadHpoConfig, parseHpoConfig } from '../../stages/lib/hpo/config.js';
 import { parameterImportance } from '../../stages/lib/hpo/importance.js';
+import { checkSearchParams } from '../../stages/lib/hpo/space-check.js';
+import { toHyperparameters } from '../../stages/lib/hpo/trial-hyperparameters.js';
 import type { FinishedTrial } from '../../stages/lib/hpo/types.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/dist\/?$/, '');
@@ -44,6 +48,32 @@ describe('HPO config', () => {
         return true;
       },
     );
+  });
+
+  it('accepts every name and range of the shipped configs, noting model settings a backbone lacks', () => {
+    const notes = (file: string, backbone: string, model: string) =>
+      checkSearchParams({
+        config: loadHpoConfig(join(repoRoot, file)),
+        configPath: file,
+        backbone,
+        model: { ...(parseYaml(readFileSync(join(repoRoot, model), 'utf8')) as object), backbone },
+      });
+    for (const file of ['config/hpo/smoke.yaml', 'config/hpo/prod.yaml']) {
+      assert.deepEqual(notes(file, 'bilstm', 'config/model/bilstm.yaml'), []);
+      assert.deepEqual(notes(file, 'transformer', 'config/model/transformer.yaml'), [
+        'note: search_space.hidden does not apply to transformer trials (a model setting of bilstm only); it is recorded with each trial but changes nothing',
+      ]);
+    }
+    for (const backbone of ['bilstm', 'transformer']) assert.deepEqual(notes('config/hpo/wnut17.yaml', backbone, `config/model/${backbone}.wnut17.yaml`), []);
+  });
+
+  it('a trial rejects a value training does not accept', () => {
+    const trial = parseHpoConfig(
+      { search_space: { dropout: { type: 'uniform', min: 0, max: 0.3 } }, sampling: { algorithm: 'random', max_trials: 1 }, objective: { metric: 'macro-f1', goal: 'maximize' }, trial: { epochs: 1 } },
+      'x.yaml',
+    ).trial;
+    assert.equal(toHyperparameters({ dropout: 0.9, hidden: 64 }, trial).dropout, 0.9);
+    assert.throws(() => toHyperparameters({ dropout: 1.259 }, trial), /^TypeError: dropout: 1\.259 is not accepted \(Too big: expected number to be <=0\.9\)$/);
   });
 
   it('reports YAML syntax errors with the file name', async () => {

@@ -52,6 +52,7 @@ function fakeTrainer(calls: TrainOptions[]): TrainModelFn {
 function fakeContext(root: string, backbone: string, cache: Map<string, unknown>) {
   const progress: { current: number; total?: number; message?: string; task?: string }[] = [];
   const warnings: string[] = [];
+  const infos: string[] = [];
   const hits: boolean[] = [];
   const ctx: HpoStageContext = {
     stage: `hpo@${backbone}`,
@@ -59,7 +60,7 @@ function fakeContext(root: string, backbone: string, cache: Map<string, unknown>
     with: { backbone, config: 'config/hpo/test.yaml' },
     resolve: (p) => join(root, p),
     runInfoDir: join(root, '.dagmake/run-info', `hpo@${backbone}`),
-    log: { info: () => {}, warn: (m) => warnings.push(m) },
+    log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m) },
     progress: (p) => progress.push(p),
     metric: () => {},
     async memo<T>(key: unknown, options: { dir: string }, compute: (dir: string) => Promise<T>) {
@@ -77,7 +78,7 @@ function fakeContext(root: string, backbone: string, cache: Map<string, unknown>
     },
     signal: new AbortController().signal,
   };
-  return { ctx, progress, warnings, hits };
+  return { ctx, progress, warnings, infos, hits };
 }
 
 describe('hpo stage', () => {
@@ -186,5 +187,100 @@ describe('hpo stage', () => {
     await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer([]) }), /test\.yaml: invalid HPO config\n {2}sampling\.max_trials/);
     await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(2).replace('[bilstm, transformer]', '[transformer]'));
     await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer([]) }), /search_space\.backbone lists transformer but this stage runs backbone 'bilstm'/);
+  });
+
+  it('rejects a search-space name no trial would use, before any trial runs', async () => {
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(2).replace('learning_rate:', 'learning_rat:'));
+    const calls: TrainOptions[] = [];
+    const { ctx } = fakeContext(root, 'bilstm', new Map());
+    await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer(calls), env: {} }), (error: Error & { stageInputError?: boolean }) => {
+      assert.match(error.message, /^config\/hpo\/test\.yaml: invalid search parameters\n {2}search_space\.learning_rat: unknown name/);
+      assert.match(error.message, /did you mean "learning_rate"\?/);
+      assert.match(error.message, /training hyperparameters: learning_rate, batch_size, dropout/);
+      assert.match(error.message, /bilstm model settings: .*hidden/);
+      assert.match(error.message, /transformer model settings: .*dModel/);
+      assert.equal(error.stageInputError, true);
+      return true;
+    });
+    assert.equal(calls.length, 0);
+
+    // A model setting counts only for a backbone the search can pick.
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(2).replace('[bilstm, transformer]', '[bilstm]').replace('hidden:', 'dModel:'));
+    await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer(calls), env: {} }), /search_space\.dModel: unknown name: neither a training hyperparameter nor a model setting of bilstm,/);
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(2).replace('trial: {epochs: 3, patience: 2}', 'trial: {epochs: 3, patience: 2, defaults: {clipnorm: 1}}'));
+    await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer(calls), env: {} }), /trial\.defaults\.clipnorm: unknown name.*did you mean "clip_norm"/);
+    assert.equal(calls.length, 0);
+  });
+
+  it('notes once a model setting the study backbone lacks, and trains as before', async () => {
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(3));
+    const calls: TrainOptions[] = [];
+    const transformer = fakeContext(root, 'transformer', new Map());
+    await runHpoStage(transformer.ctx, { trainModel: async () => fakeTrainer(calls), env: {} });
+    assert.deepEqual(transformer.infos.filter((m) => m.includes('note:')), [
+      'note: search_space.hidden does not apply to transformer trials (a model setting of bilstm only); it is recorded with each trial but changes nothing',
+    ]);
+    assert.equal(calls.length, 3);
+    assert.ok(calls.every((c) => typeof c.hyper.model?.hidden === 'number'), 'the value still reaches the trainer, as before');
+    const bilstm = fakeContext(root, 'bilstm', new Map());
+    await runHpoStage(bilstm.ctx, { trainModel: async () => fakeTrainer([]), env: {} });
+    assert.deepEqual(bilstm.infos.filter((m) => m.includes('note:')), []);
+  });
+
+  it('rejects search ranges and defaults that training does not accept, before any trial runs', async () => {
+    const calls: TrainOptions[] = [];
+    const { ctx } = fakeContext(root, 'bilstm', new Map());
+    const space = CONFIG(2)
+      .replace('dropout: {type: uniform, min: 0.0, max: 0.3}', 'dropout: {type: uniform, min: 0.9, max: 1.5}')
+      .replace('hidden: {type: int, min: 32, max: 96, step: 32}', 'hidden: {type: uniform, min: 32, max: 96}\n  batch_size: {type: choice, values: [16, 0]}')
+      .replace('trial: {epochs: 3, patience: 2}', 'trial: {epochs: 3, patience: 2, defaults: {schedule: cosin}}');
+    await writeFile(join(root, 'config/hpo/test.yaml'), space);
+    await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer(calls), env: {} }), (error: Error) => {
+      const lines = error.message.split('\n');
+      assert.equal(lines[0], 'config/hpo/test.yaml: invalid search parameters');
+      assert.match(lines[1] ?? '', /^ {2}search_space\.dropout\.max: max 1\.5 is not accepted by training \(.*<=0\.9\)$/);
+      assert.match(lines[2] ?? '', /^ {2}search_space\.hidden\.type: a uniform draw such as 64\.5 is not accepted by the bilstm model config \(.*expected int.*\); use type: int or choice$/);
+      assert.match(lines[3] ?? '', /^ {2}search_space\.batch_size\.values\.1: value 0 is not accepted by training \(.*>0\)$/);
+      assert.match(lines[4] ?? '', /^ {2}trial\.defaults\.schedule: "cosin" is not accepted by training \(.*"linear"\|"cosine"\|"constant"\)$/);
+      assert.equal(lines.at(-1), 'Fix these keys and run again.');
+      assert.equal(lines.length, 6);
+      return true;
+    });
+    assert.equal(calls.length, 0);
+  });
+
+  it('logs why each trial failed and fails the stage when none completed', async () => {
+    const sample = { id: 's1', text: 'Jane Doe', tokens: ['Jane', 'Doe'], offsets: [[0, 4], [5, 8]], tags: ['B-NAME', 'I-NAME'] };
+    await mkdir(join(root, 'outputs/dataset_noval'), { recursive: true });
+    await writeFile(join(root, 'outputs/dataset_noval/train.json'), JSON.stringify([sample]));
+    await writeFile(join(root, 'outputs/dataset_noval/validation.json'), '[]');
+    await writeFile(join(root, 'outputs/dataset_noval/labels.json'), JSON.stringify({ entityTypes: ['NAME'], tags: ['O', 'B-NAME', 'I-NAME'] }));
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(2));
+    // Like the real trainer: without a validation split no epoch is scored.
+    const calls: TrainOptions[] = [];
+    const unscored: TrainModelFn = async (options) => {
+      calls.push(options);
+      const scored = options.validation.length > 0 ? await fakeTrainer([])(options) : undefined;
+      return scored ?? { backend: 'cpu', history: [], bestEpoch: options.hyper.epochs, stoppedEarly: false, checkpointDir: options.outDir };
+    };
+    const noValidation = fakeContext(root, 'bilstm', new Map());
+    const ctx = { ...noValidation.ctx, with: { ...noValidation.ctx.with, dataset: 'outputs/dataset_noval', out: 'outputs/hpo_noval/bilstm' } };
+    await assert.rejects(
+      runHpoStage(ctx, { trainModel: async () => unscored, env: {} }),
+      /^Error: hpo@bilstm: no trial completed \(2 failed, 0 pruned of 2\); trial 0 failed: validation split is empty: a trial is scored on it \(macro-f1\)/,
+    );
+    assert.equal(calls.length, 0, 'no trial trains without a validation split');
+    assert.deepEqual(
+      noValidation.warnings.map((m) => m.replace(/in \d+\.\d s/, 'in N s')),
+      [0, 1].map((n) => `trial ${n}: failed in N s: validation split is empty: a trial is scored on it (macro-f1); check the dataset's validation.json`),
+    );
+
+    const crashing = fakeContext(root, 'bilstm', new Map());
+    const crashCtx = { ...crashing.ctx, with: { ...crashing.ctx.with, out: 'outputs/hpo_crash/bilstm' } };
+    const crash: TrainModelFn = async () => {
+      throw new Error('out of memory\n    at kernel');
+    };
+    await assert.rejects(runHpoStage(crashCtx, { trainModel: async () => crash, env: {} }), /trial 0 failed: out of memory\. Fix that and run again \(all trials: outputs\/hpo_crash\/bilstm\/report\.md\)$/);
+    assert.match(crashing.warnings[0] ?? '', /^trial 0: failed in \d+\.\d s: out of memory$/);
   });
 });

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { InputError } from '../input-error.js';
 
 const finite = z.number().finite();
 
@@ -124,7 +125,7 @@ export type ObjectiveConfig = z.infer<typeof objectiveSchema>;
 export type TrialConfig = z.infer<typeof trialSchema>;
 export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number];
 
-export class HpoConfigError extends Error {
+export class HpoConfigError extends InputError {
   override name = 'HpoConfigError';
 }
 

@@ -13,9 +13,10 @@ import { type HpoConfig, HpoConfigError, loadHpoConfig, type SearchSpace } from 
 import { hashPaths } from './hash-files.js';
 import { createPruner } from './pruners/index.js';
 import { type StudyFile, trialDirName, writeStudyFiles } from './study-files.js';
-import { runStudy, type TrialOutcome } from './study.js';
+import { checkSearchParams } from './space-check.js';
+import { runStudy, type StudyResult, type TrialOutcome } from './study.js';
 import { runTrainingTrial, type TrainModelFn } from './trial-runner.js';
-import { isBetter } from './types.js';
+import { isBetter, type TrialRecord } from './types.js';
 
 /** The parts of the engine's StageContext this stage uses (lib code cannot import the engine). */
 export interface HpoStageContext {
@@ -56,8 +57,9 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
   const modelPath = stringOption(ctx, 'model_config') ?? `config/model/${backbone}.yaml`;
   const outDir = stringOption(ctx, 'out') ?? `outputs/hpo/${backbone}`;
 
-  const data = await readDataset(ctx, datasetDir);
   const model = await readModelConfig(ctx, modelPath, backbone);
+  for (const note of checkSearchParams({ config, configPath, backbone, model })) ctx.log.info(note);
+  const data = await readDataset(ctx, datasetDir);
   const dataHash = await hashPaths(ctx.root, ['train.json', 'validation.json', 'labels.json'].map((f) => `${datasetDir}/${f}`), { required: true });
   const codeVersion = `${TRIAL_FORMAT}:${await hashPaths(ctx.root, DEFAULT_CODE_PATHS)}`;
   const trialConfig = {
@@ -91,7 +93,9 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
     onTrialFinished: (trial) => {
       finishedCount++;
       const how = restored.has(trial.number) ? 'restored' : trial.state;
-      ctx.log.info(`trial ${trial.number}: ${how} in ${(trial.durationMs / 1000).toFixed(1)} s`);
+      const line = `trial ${trial.number}: ${how} in ${(trial.durationMs / 1000).toFixed(1)} s`;
+      if (trial.state === 'failed') ctx.log.warn(`${line}: ${failureReason(trial, config.objective.metric)}`);
+      else ctx.log.info(line);
       if (trial.state === 'complete' && trial.value !== null && (best === undefined || isBetter(trial.value, best, config.objective.goal))) best = trial.value;
       ctx.progress({
         current: finishedCount,
@@ -163,10 +167,24 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
     ctx.metric(`best_${config.objective.metric.replace(/-/g, '_')}`, study.best.objective);
     parent.logMetric(`best_${config.objective.metric.replace(/-/g, '_')}`, study.best.objective, 0);
   } else {
-    ctx.log.warn(`${ctx.stage}: no trial completed; see ${outDir}/report.md`);
+    await parent.finish('FAILED');
+    throw new Error(noTrialCompleted(ctx.stage, result, config.objective.metric, `${outDir}/report.md`));
   }
-  await parent.finish(study.best === null ? 'FAILED' : 'FINISHED');
+  await parent.finish('FINISHED');
   return study;
+}
+
+/** The first line of why a trial failed (a trial that trained but never scored has no error). */
+function failureReason(trial: TrialRecord, metric: string): string {
+  return trial.error?.split('\n')[0] ?? `no epoch produced a ${metric} value`;
+}
+
+function noTrialCompleted(stage: string, result: StudyResult, metric: string, report: string): string {
+  const count = (state: string) => result.trials.filter((t) => t.state === state).length;
+  const summary = `${stage}: no trial completed (${count('failed')} failed, ${count('pruned')} pruned of ${result.trials.length})`;
+  const failed = result.trials.find((t) => t.state === 'failed');
+  if (failed === undefined) return `${summary}; see ${report} and widen the search or relax early_termination`;
+  return `${summary}; trial ${failed.number} failed: ${failureReason(failed, metric)}. Fix that and run again (all trials: ${report})`;
 }
 
 function studySpace(config: HpoConfig, backbone: string, configPath: string): SearchSpace {

@@ -50,6 +50,10 @@ export async function runTrainingTrial(input: TrialRunInput): Promise<TrialOutco
   const curve: IntermediateValue[] = [];
   let pruned = false;
   try {
+    // Training without validation runs every epoch and scores none; fail before spending them.
+    if (input.data.validation.length === 0) {
+      throw new Error(`validation split is empty: a trial is scored on it (${config.objective.metric}); check the dataset's validation.json`);
+    }
     const result = await input.trainModel({
       train: input.data.train,
       validation: input.data.validation,
