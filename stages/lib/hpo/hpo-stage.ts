@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { LabelSet, Sample } from '../data/sample.js';
+import { InputError } from '../input-error.js';
 import { runInfoSubdir, writeRunInfo } from '../run-info.js';
 import type { ModelConfig } from '../train/types.js';
 import { Tracker } from '../tracking/tracker.js';
@@ -168,7 +169,7 @@ export async function runHpoStage(ctx: HpoStageContext, deps: HpoStageDeps): Pro
     parent.logMetric(`best_${config.objective.metric.replace(/-/g, '_')}`, study.best.objective, 0);
   } else {
     await parent.finish('FAILED');
-    throw new Error(noTrialCompleted(ctx.stage, result, config.objective.metric, `${outDir}/report.md`));
+    throw new InputError(noTrialCompleted(ctx.stage, result, config.objective.metric, `${outDir}/report.md`));
   }
   await parent.finish('FINISHED');
   return study;
