@@ -267,7 +267,7 @@ describe('hpo stage', () => {
     const ctx = { ...noValidation.ctx, with: { ...noValidation.ctx.with, dataset: 'outputs/dataset_noval', out: 'outputs/hpo_noval/bilstm' } };
     await assert.rejects(
       runHpoStage(ctx, { trainModel: async () => unscored, env: {} }),
-      /^Error: hpo@bilstm: no trial completed \(2 failed, 0 pruned of 2\); trial 0 failed: validation split is empty: a trial is scored on it \(macro-f1\)/,
+      /^InputError: hpo@bilstm: no trial completed \(2 failed, 0 pruned of 2\); trial 0 failed: validation split is empty: a trial is scored on it \(macro-f1\)/,
     );
     assert.equal(calls.length, 0, 'no trial trains without a validation split');
     assert.deepEqual(
