@@ -126,8 +126,8 @@ function resolveUnitDir(root: string, dir: string, outs: readonly string[] | und
   const unit = rel.split(sep).join('/');
   if (outs !== undefined && !outs.some((out) => out === '.' || unit === out || unit.startsWith(`${out}/`))) {
     throw new Error(
-      `memo dir ${JSON.stringify(dir)} is not inside an out of this stage (outs: ${outs.join(', ') || 'none'}); ` +
-        'a unit writes its files there, so put it under one of the outs declared in the pipeline',
+      `memo dir ${JSON.stringify(dir)} is not inside a non-persistent out of this stage (${outs.join(', ') || 'none'}); ` +
+        'a unit empties and writes that directory, so put it under one of those outs',
     );
   }
   return abs;

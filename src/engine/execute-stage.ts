@@ -17,6 +17,7 @@ import { runInfoDir, StageLog } from './stage-logs.js';
 export function executeStage(stage: StageDef, context: EngineContext, acquireSlots: AcquireSlots): ScheduledWork {
   let process: StageProcess | undefined;
   let cancelled: boolean | undefined;
+  const started = Date.now();
   const done = runStage(stage, context, {
     attach: (p) => {
       process = p;
@@ -24,6 +25,12 @@ export function executeStage(stage: StageDef, context: EngineContext, acquireSlo
     },
     isCancelled: () => cancelled !== undefined,
     acquireSlots,
+  }).catch((error: unknown): StageOutcome => {
+    // The file system can refuse what a stage needs (moving an out aside, clearing it): that stage
+    // fails with the reason, like any other failure, instead of vanishing from the run.
+    const message = error instanceof Error ? error.message : String(error);
+    context.emit({ type: 'stage', time: Date.now(), stage: stage.name, status: 'failed', reason: [], durationMs: Date.now() - started, failure: { message } });
+    return 'failed';
   });
   return {
     done,
@@ -223,7 +230,8 @@ async function startProcess(
         params: fingerprint.params,
         deps: stage.deps.map((d) => d.path),
         outs: stage.outs.map((o) => o.path),
-        codeVersion: fingerprint.code ?? fingerprint.definition,
+        memoScope: fingerprint.definition,
+        unitOuts: stage.outs.filter((o) => !o.persist).map((o) => o.path),
         cacheDir: context.store.dir,
         runId: context.runId,
         runInfoDir: runInfoDir(context.root, stage.name),

@@ -9,8 +9,6 @@ import type { PathHasher } from './path-hasher.js';
 
 export interface StageFingerprint {
   readonly definition: string;
-  /** For module stages: a hash of the module and every local module it imports (scopes its memo units). */
-  readonly code?: string;
   readonly deps: readonly LockedPath[];
   readonly missingDeps: readonly string[];
   readonly params: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -74,8 +72,7 @@ export async function fingerprintStage(
   }
   if (problems.length > 0) return { ok: false, error: problems };
   deps.sort((a, b) => (a.path < b.path ? -1 : 1));
-  const code = stage.uses === undefined ? undefined : sha256(canonicalJson(modules));
-  return { ok: true, value: { definition: definitionHash(stage, modules), ...(code !== undefined && { code }), deps, missingDeps, params } };
+  return { ok: true, value: { definition: definitionHash(stage, modules), deps, missingDeps, params } };
 }
 
 /** The run-cache key: the same definition, dep contents and params always produce the same outs. */

@@ -48,15 +48,24 @@ const ENGINE_PATHS = ['.dagmake', 'cache', 'dagmake.lock', '.git'];
  * Outputs are deleted before their stage runs: one that is (or contains) the pipeline file, the
  * lock, the engine's state or cache, or .git would destroy them.
  */
-export function checkReservedOuts(stages: readonly StageDef[], pipelineFile: string): Diagnostic[] {
-  const reserved = [...ENGINE_PATHS, pipelineFile];
+export function checkReservedOuts(stages: readonly StageDef[], pipelineFile: string, varsFiles: readonly string[]): Diagnostic[] {
+  const shared: Reserved[] = [
+    ...ENGINE_PATHS.map((path) => ({ path, what: describeEnginePath(path) })),
+    { path: pipelineFile, what: `the pipeline file "${pipelineFile}"` },
+    ...varsFiles.map((path) => ({ path, what: `the vars file "${path}"` })),
+  ];
   const diagnostics: Diagnostic[] = [];
   for (const stage of stages) {
+    // A stage's own inputs are read before it runs, so its outs must not hold them either.
+    const own: Reserved[] = [
+      ...stage.params.map((p) => ({ path: p.file, what: `its own params file "${p.file}"` })),
+      ...(stage.uses !== undefined ? [{ path: stage.uses, what: `its own module "${stage.uses}"` }] : []),
+    ];
     for (const out of stage.outs) {
-      const hit = reserved.find((r) => r === out.path || r.startsWith(`${out.path}/`) || out.path.startsWith(`${r}/`));
+      const hit = [...shared, ...own].find((r) => r.path === out.path || r.path.startsWith(`${out.path}/`) || out.path.startsWith(`${r.path}/`));
       if (hit === undefined) continue;
       diagnostics.push({
-        message: `output "${out.path}" of stage "${stage.name}" ${hit === out.path ? 'is' : out.path.startsWith(`${hit}/`) ? 'is inside' : 'contains'} ${describe(hit, pipelineFile)}`,
+        message: `output "${out.path}" of stage "${stage.name}" ${hit.path === out.path ? 'is' : out.path.startsWith(`${hit.path}/`) ? 'is inside' : 'contains'} ${hit.what}`,
         location: out.location,
         hint: 'outputs are deleted before their stage runs; declare a path of its own, e.g. under outputs/',
       });
@@ -65,11 +74,15 @@ export function checkReservedOuts(stages: readonly StageDef[], pipelineFile: str
   return diagnostics;
 }
 
-function describe(reserved: string, pipelineFile: string): string {
-  if (reserved === pipelineFile) return `the pipeline file "${pipelineFile}"`;
-  if (reserved === 'dagmake.lock') return 'the lock file "dagmake.lock"';
-  if (reserved === '.git') return 'the git directory ".git"';
-  return `dagmake's own "${reserved}" directory`;
+interface Reserved {
+  readonly path: string;
+  readonly what: string;
+}
+
+function describeEnginePath(path: string): string {
+  if (path === 'dagmake.lock') return 'the lock file "dagmake.lock"';
+  if (path === '.git') return 'the git directory ".git"';
+  return `dagmake's own "${path}" directory`;
 }
 
 function enclosingOut(path: string, owners: ReadonlyMap<string, Owner>): Owner | undefined {

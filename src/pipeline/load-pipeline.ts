@@ -82,7 +82,7 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
   }
 
   const pipelineFile = path.relative(root, file).split(path.sep).join('/');
-  diagnostics.push(...checkDuplicateNames(stages), ...checkOuts(stages), ...checkReservedOuts(stages, pipelineFile));
+  diagnostics.push(...checkDuplicateNames(stages), ...checkOuts(stages), ...checkReservedOuts(stages, pipelineFile, vars.files));
   if (diagnostics.length > 0) return fail(sortAndDedupe(diagnostics, displayPath));
   return ok({ root, file, stages, varsFiles: vars.files });
 }

@@ -11,8 +11,13 @@ export interface ModuleStageInit {
   readonly params: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly deps: readonly string[];
   readonly outs: readonly string[];
-  /** Hash of the module and its local imports: part of every memo key, so changed code never reuses a unit. */
-  readonly codeVersion: string;
+  /**
+   * The stage's definition hash (its module with local imports, `with`, env, outs): part of every
+   * memo key, so changed code or another stage never reuses a unit.
+   */
+  readonly memoScope: string;
+  /** Outs a memo unit may write into: the non-persistent ones, since a unit's dir is emptied on a miss. */
+  readonly unitOuts: readonly string[];
   /** Absolute cache directory for `ctx.memo`. */
   readonly cacheDir: string;
   /** Recorded in memo entries so gc can keep what recent runs used. */

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const memo = createMemo({
     store,
     root: init.root,
-    scope: { code: init.codeVersion, outs: init.outs },
+    scope: { code: init.memoScope, outs: init.unitOuts },
     concurrency: init.cpu,
     runId: init.runId,
     onTask: (event) => {

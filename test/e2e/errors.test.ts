@@ -67,6 +67,17 @@ describe('bad input exits 2 with a located message', () => {
     assert.match(result.stdout + result.stderr, /did not produce declared out "out\.txt" \(but "sub\/out\.txt" exists: outs are relative to the project root, not to wdir "sub"\)/);
   });
 
+  test("an out holding a vars file or the stage's own params file or module is refused", async () => {
+    const result = await runWith(
+      'vars:\n  - conf/v.yaml\nstages:\n  s:\n    cmd: "true"\n    params:\n      - own/p.yaml: [a]\n    outs: [conf, own]\n  m:\n    uses: mod/s.ts\n    outs: [mod]\n',
+      { 'conf/v.yaml': 'x: 1\n', 'own/p.yaml': 'a: 1\n', 'mod/s.ts': 'export default () => {};\n' },
+    );
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /output "conf" of stage "s" contains the vars file "conf\/v\.yaml"/);
+    assert.match(result.stderr, /output "own" of stage "s" contains its own params file "own\/p\.yaml"/);
+    assert.match(result.stderr, /output "mod" of stage "m" contains its own module "mod\/s\.ts"/);
+  });
+
   test('unknown target', async () => {
     const result = await runWith('stages:\n  prepare:\n    cmd: echo\n', {}, ['run', 'prepre']);
     assert.equal(result.exitCode, 2);

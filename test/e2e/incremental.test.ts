@@ -241,4 +241,24 @@ stages:
       await project.dispose();
     }
   });
+
+  test('a stage whose out cannot be set aside fails with the reason instead of vanishing', async () => {
+    const own = await tempProject({
+      'pipeline.yaml': 'stages:\n  a: {cmd: echo gen > d/x.txt, outs: [d/x.txt]}\n  b: {cmd: cp d/x.txt y.txt, deps: [d/x.txt], outs: [y.txt]}\n',
+      // Where d/x.txt would be set aside, a file named d already sits.
+      '.dagmake/replaced/a/d': 'set aside earlier\n',
+      'd/x.txt': 'mine\n',
+    });
+    try {
+      const result = await runCli(own.root, ['run', '--json']);
+      assert.equal(result.exitCode, 1);
+      const failed = result.events.find((e) => e.type === 'stage' && e.stage === 'a');
+      assert.equal(failed?.type === 'stage' && failed.status, 'failed');
+      const summary = result.events.find((e) => e.type === 'summary');
+      assert.equal(summary?.type === 'summary' && summary.failed, 1);
+      assert.equal(await own.read('d/x.txt'), 'mine\n', 'nothing was deleted');
+    } finally {
+      await own.dispose();
+    }
+  });
 });

@@ -113,7 +113,7 @@ export default defineStage(async (ctx) => {
   }
 });
 
-test('memo units are scoped by the stage code and must lie inside the stage outs', async () => {
+test('memo units are scoped by the stage definition and must lie inside the stage outs', async () => {
   const unitStage = (marker: string, dir: string) => `
 import { readFile } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
@@ -149,7 +149,7 @@ stages:
     assert.deepEqual(lines(first.events, 'two'), ['hit=false value=two file=TWO']);
     const stray = first.events.find((e) => e.type === 'stage' && e.stage === 'stray');
     assert.equal(stray?.type === 'stage' && stray.status, 'failed');
-    assert.match(stray?.type === 'stage' ? stray.failure?.message ?? '' : '', /memo dir "o1\/elsewhere" is not inside an out of this stage \(outs: o3\)/);
+    assert.match(stray?.type === 'stage' ? stray.failure?.message ?? '' : '', /memo dir "o1\/elsewhere" is not inside a non-persistent out of this stage \(o3\)/);
 
     // A change in an imported module reruns the stage and recomputes its units.
     await project.write('stages/lib/mark.ts', 'export const mark = (s: string): string => s.toLowerCase();\n');
@@ -184,6 +184,43 @@ export default defineStage(async () => {
     assert.match(inputFailure?.type === 'stage' ? inputFailure.failure?.message ?? '' : '', /config\/x\.yaml: dropout must be at most 0\.9; lower it/);
     assert.ok(!logOf('input').some((line) => /^\s+at /.test(line)), logOf('input').join('\n'));
     assert.ok(logOf('bug').some((line) => /^\s+at /.test(line)), 'a bug keeps its stack');
+  } finally {
+    await project.dispose();
+  }
+});
+
+test('two stages of one module keep their own memo units; a persistent out holds none', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': `
+stages:
+  a: {uses: stages/m.ts, with: {tag: A, dir: outA/u}, outs: [outA]}
+  b: {uses: stages/m.ts, with: {tag: B, dir: outB/u}, outs: [outB]}
+  keep: {uses: stages/m.ts, with: {tag: K, dir: kept/u}, outs: [{kept: {persist: true}}]}
+`,
+    'stages/m.ts': `
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { defineStage } from ${JSON.stringify(stageApi)};
+export default defineStage(async (ctx) => {
+  const tag = String(ctx.with.tag);
+  const unit = await ctx.memo({ k: 1 }, { dir: String(ctx.with.dir) }, async (d) => {
+    await writeFile(path.join(d, 'v.txt'), tag);
+    return tag;
+  });
+  ctx.log.info(\`value=\${unit.value} hit=\${unit.hit}\`);
+});
+`,
+    'kept/data.txt': 'precious\n',
+  });
+  try {
+    const result = await runCli(project.root, ['run', '--json', '-j', '1', '-k']);
+    const lines = (stage: string) => result.events.flatMap((e) => (e.type === 'stage-log' && e.stage === stage ? [e.line] : []));
+    assert.deepEqual(lines('a'), ['value=A hit=false']);
+    assert.deepEqual(lines('b'), ['value=B hit=false']);
+    assert.equal(await project.read('outB/u/v.txt'), 'B');
+    const keep = result.events.find((e) => e.type === 'stage' && e.stage === 'keep');
+    assert.match(keep?.type === 'stage' ? keep.failure?.message ?? '' : '', /memo dir "kept\/u" is not inside a non-persistent out of this stage/);
+    assert.equal(await project.read('kept/data.txt'), 'precious\n');
   } finally {
     await project.dispose();
   }
