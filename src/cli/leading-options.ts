@@ -38,7 +38,7 @@ export function splitLeadingOptions(argv: readonly string[]): LeadingOptions {
       continue;
     }
     const value = inline ?? argv[++i];
-    if (value === undefined) return { ok: false, message: `option ${token} needs a value` };
+    if (value === undefined || value === '') return { ok: false, message: `option ${token.split('=')[0]} needs a value` };
     // The = form keeps a value that starts with "-" a value.
     forwarded.push(`--${name}=${value}`);
   }

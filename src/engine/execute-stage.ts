@@ -89,7 +89,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
       type: 'warning',
       time: Date.now(),
       stage: stage.name,
-      message: `out "${moved.path}" held content no run of this stage produced; moved it to ${moved.movedTo}`,
+      message: `out "${moved.path}" held content dagmake has no record of (neither the lock nor the cache); moved it to ${moved.movedTo}`,
     });
   }
 

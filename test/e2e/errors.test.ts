@@ -78,6 +78,14 @@ describe('bad input exits 2 with a located message', () => {
     assert.match(result.stderr, /output "mod" of stage "m" contains its own module "mod\/s\.ts"/);
   });
 
+  test('a global option with an empty value is refused', async () => {
+    for (const option of ['--file=', '--directory=']) {
+      const result = await runWith('stages:\n  a:\n    cmd: "true"\n', {}, [option, 'status']);
+      assert.equal(result.exitCode, 2, option);
+      assert.match(result.stderr, new RegExp(`option ${option.slice(0, -1)} needs a value`));
+    }
+  });
+
   test('unknown target', async () => {
     const result = await runWith('stages:\n  prepare:\n    cmd: echo\n', {}, ['run', 'prepre']);
     assert.equal(result.exitCode, 2);
