@@ -182,6 +182,11 @@ describe('metrics show and diff', () => {
       const show = await runCli(project.root, ['metrics', 'show']);
       assert.equal(show.exitCode, 1);
       assert.match(show.stdout, /outputs\/eval\.yaml: /);
+      const json = await runCli(project.root, ['metrics', 'show', '--json']);
+      assert.equal(json.exitCode, 1);
+      const diff = await runCli(project.root, ['metrics', 'diff']);
+      assert.equal(diff.exitCode, 1);
+      assert.match(diff.stderr, /error: outputs\/eval\.yaml: /);
     } finally {
       if (before === undefined) await project.remove('outputs/eval.yaml');
       else await project.write('outputs/eval.yaml', before);

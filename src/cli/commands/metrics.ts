@@ -71,7 +71,10 @@ export const metricsCommand: Command = {
     const paths = new Set(reports.map((r) => r.path));
     const current = metricsByPath(reports);
     const baseline = pickBaseline(await readMetricsSnapshots(root), current, paths);
-    return showDiff(io, parsed.values, current, baseline, paths);
+    const unreadable = reports.filter((r) => r.reading.kind === 'unreadable');
+    for (const r of unreadable) if (r.reading.kind !== 'values') io.stderr.write(`error: ${describeUnavailable(r.path, r.reading)}\n`);
+    const diffed = showDiff(io, parsed.values, current, baseline, paths);
+    return unreadable.length > 0 ? ExitCode.failed : diffed;
   },
 };
 
