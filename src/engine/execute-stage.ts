@@ -193,9 +193,17 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
   }
   const committed = await commitOuts(root, stage.outs, context.hasher, context.store);
   if (!committed.ok) {
+    const problems = [
+      ...(committed.missing.length > 0
+        ? [`did not produce declared out ${committed.missing.map((m) => `"${m}"`).join(', ')}${wdirHint(root, stage, committed.missing)}`]
+        : []),
+      ...(committed.unusable.length > 0 ? [`produced outs that cannot be stored: ${committed.unusable.join('; ')}`] : []),
+    ];
+    const moved = await quarantineOuts(root, stage.name, stage.outs);
+    const note = moved.length > 0 ? ` (what it wrote moved to .dagmake/failed/${stage.name}/)` : '';
     plan.finish('failed', plan.reasons, {
       failure: {
-        message: `stage finished but did not produce declared out ${committed.missing.map((m) => `"${m}"`).join(', ')}${wdirHint(root, stage, committed.missing)}`,
+        message: `stage finished but ${problems.join(', and ')}${note}`,
       },
       ...(logFile !== undefined && { logFile }),
     });

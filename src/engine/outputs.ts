@@ -117,15 +117,21 @@ export async function commitOuts(
   outs: readonly OutSpec[],
   hasher: PathHasher,
   store: ObjectStore,
-): Promise<{ ok: true; locked: LockedPath[]; cached: RunCacheOut[]; allCached: boolean } | { ok: false; missing: string[] }> {
+): Promise<{ ok: true; locked: LockedPath[]; cached: RunCacheOut[]; allCached: boolean } | { ok: false; missing: string[]; unusable: string[] }> {
   const locked: LockedPath[] = [];
   const cached: RunCacheOut[] = [];
   const missing: string[] = [];
+  /** Outs that exist but cannot be hashed (a dangling link, a FIFO), with why. */
+  const unusable: string[] = [];
   let allCached = true;
   for (const out of outs) {
     const state = await hasher.hashPath(out.path);
-    if (state.kind === 'missing' || state.kind === 'invalid') {
+    if (state.kind === 'missing') {
       missing.push(out.path);
+      continue;
+    }
+    if (state.kind === 'invalid') {
+      unusable.push(`"${out.path}": ${state.message}`);
       continue;
     }
     locked.push({ path: out.path, hash: state.hash, size: state.size, nfiles: state.nfiles });
@@ -138,6 +144,6 @@ export async function commitOuts(
     else await store.addTree(absolute, state.digest);
     cached.push({ path: out.path, kind: state.kind, hash: state.hash, size: state.size, nfiles: state.nfiles });
   }
-  if (missing.length > 0) return { ok: false, missing };
+  if (missing.length > 0 || unusable.length > 0) return { ok: false, missing, unusable };
   return { ok: true, locked, cached, allCached };
 }

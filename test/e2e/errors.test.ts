@@ -86,6 +86,18 @@ describe('bad input exits 2 with a located message', () => {
     }
   });
 
+  test('an out that cannot be stored (a dangling link inside) says why, and what was written is moved aside', async () => {
+    const project = await tempProject({ 'pipeline.yaml': 'stages:\n  a:\n    cmd: mkdir -p out && echo f > out/f && ln -sf nowhere out/l\n    outs: [out]\n' });
+    try {
+      const result = await runCli(project.root, ['run']);
+      assert.equal(result.exitCode, 1);
+      assert.match(result.stdout + result.stderr, /produced outs that cannot be stored: "out": out\/l is a dangling symlink \(what it wrote moved to \.dagmake\/failed\/a\/\)/);
+      assert.equal(await project.read('.dagmake/failed/a/out/f'), 'f\n');
+    } finally {
+      await project.dispose();
+    }
+  });
+
   test('unknown target', async () => {
     const result = await runWith('stages:\n  prepare:\n    cmd: echo\n', {}, ['run', 'prepre']);
     assert.equal(result.exitCode, 2);
