@@ -133,6 +133,17 @@ async function takeOverStale(lockPath: string, staleText: string): Promise<void>
   }
 }
 
+/**
+ * The live process that holds the project's run lock, read without waiting for or taking it;
+ * undefined when none does (no lock, a half-written one, or one left by a dead process).
+ */
+export async function liveLockHolder(root: string): Promise<{ readonly pid: number; readonly startedAt: string } | undefined> {
+  const current = await readLockFile(projectLockPath(root)).catch(() => undefined);
+  const holder = current === undefined ? undefined : parseLock(current.text);
+  if (holder === undefined || holder.pid === process.pid || !isProcessAlive(holder.pid)) return undefined;
+  return { pid: holder.pid, startedAt: holder.startedAt };
+}
+
 async function readLockFile(lockPath: string): Promise<{ text: string; ageMs: number } | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);

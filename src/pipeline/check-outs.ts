@@ -41,8 +41,8 @@ export function checkOuts(stages: readonly StageDef[]): Diagnostic[] {
   return diagnostics;
 }
 
-/** Paths the engine itself owns, relative to the project root: a stage must not write them. */
-const ENGINE_PATHS = ['.dagmake', 'cache', 'dagmake.lock', '.git'];
+/** Paths the engine itself owns (or git does), relative to the project root: no stage writes them. */
+export const ENGINE_PATHS: readonly string[] = ['.dagmake', 'cache', 'dagmake.lock', '.git'];
 
 /**
  * Outputs are deleted before their stage runs: one that is (or contains) the pipeline file, the
