@@ -102,9 +102,10 @@ export async function quarantineOuts(root: string, stage: string, outs: readonly
     const destination = path.join(target, out.path);
     await mkdir(path.dirname(destination), { recursive: true });
     try {
-      await rename(path.join(root, out.path), destination);
+      await moveAcross(path.join(root, out.path), destination);
       moved.push(out.path);
-    } catch {
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error;
       // Not produced: nothing to move.
     }
   }
