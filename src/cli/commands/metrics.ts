@@ -56,25 +56,24 @@ export const metricsCommand: Command = {
       return ExitCode.usage;
     }
     const reports = selected.value;
+    // A metrics file that exists but cannot be read fails the command; one not produced yet does not.
+    const readFailed = reports.some((r) => r.reading.kind === 'unreadable');
     if (subcommand === 'show') {
-      // A metrics file that exists but cannot be read is an error; one not produced yet is not.
-      const shown = reports.some((r) => r.reading.kind === 'unreadable') ? ExitCode.failed : ExitCode.ok;
       if (!parsed.values.json) {
         io.stdout.write(renderMetricsShow(reports));
-        return shown;
+        return readFailed ? ExitCode.failed : ExitCode.ok;
       }
       // stdout stays one JSON document; what could not be read is said on stderr.
       for (const r of reports) if (r.reading.kind !== 'values') io.stderr.write(`note: ${describeUnavailable(r.path, r.reading)}\n`);
       io.stdout.write(`${JSON.stringify(metricsByPath(reports), null, 2)}\n`);
-      return shown;
+      return readFailed ? ExitCode.failed : ExitCode.ok;
     }
+    for (const r of reports) if (r.reading.kind === 'unreadable') io.stderr.write(`error: ${describeUnavailable(r.path, r.reading)}\n`);
     const paths = new Set(reports.map((r) => r.path));
     const current = metricsByPath(reports);
     const baseline = pickBaseline(await readMetricsSnapshots(root), current, paths);
-    const unreadable = reports.filter((r) => r.reading.kind === 'unreadable');
-    for (const r of unreadable) if (r.reading.kind !== 'values') io.stderr.write(`error: ${describeUnavailable(r.path, r.reading)}\n`);
     const diffed = showDiff(io, parsed.values, current, baseline, paths);
-    return unreadable.length > 0 ? ExitCode.failed : diffed;
+    return readFailed ? ExitCode.failed : diffed;
   },
 };
 
