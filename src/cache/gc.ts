@@ -1,11 +1,13 @@
 // Removes what nothing needs any more: objects not reachable from the current lock or from the
-// run-cache and memo entries of the last N runs, and the entries of older runs.
+// run-cache and memo entries of the last N runs, the entries of older runs, and the shard
+// directories left empty (by this gc or an earlier one, or by verify).
 import { rm } from 'node:fs/promises';
 import type { EntryFile } from './entry-files.js';
 import { listMemoEntries } from './memo.js';
 import { listObjects } from './object-listing.js';
 import type { ObjectStore } from './object-store.js';
 import { addReachable, addReachableUnknownKind } from './references.js';
+import { removeEmptyShards } from './remove-empty-shards.js';
 import { RunCache } from './run-cache.js';
 import { sweepTempDir } from './tmp-sweep.js';
 
@@ -51,6 +53,8 @@ export async function gc(store: ObjectStore, options: GcOptions): Promise<GcRepo
   if (!options.dryRun) {
     for (const file of [...staleRuns, ...staleMemos]) await rm(file.path, { force: true });
     for (const object of garbage) await rm(object.path, { force: true });
+    const { objectsDir, runsDir, memoDir } = store.layout;
+    await removeEmptyShards([objectsDir, runsDir, memoDir]);
     await sweepTempDir(store.layout.tmpDir);
   }
   return {

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { flattenMetrics, type FlatMetrics } from './flatten-metrics.js';
+import { describeMetricKeyCollisions, findMetricKeyCollisions } from './metric-key-collisions.js';
 
 export type MetricsReading =
   | { readonly kind: 'values'; readonly values: FlatMetrics }
@@ -34,15 +35,25 @@ export async function readMetricsFile(root: string, file: string): Promise<Metri
 /** JSON by extension, else YAML; the YAML library is loaded on the first YAML metrics file. */
 export async function parseMetricsText(text: string, file: string): Promise<MetricsReading> {
   if (path.extname(file).toLowerCase() === '.json') {
+    let document: unknown;
     try {
-      return { kind: 'values', values: flattenMetrics(JSON.parse(text)) };
+      document = JSON.parse(text);
     } catch (error) {
       return { kind: 'unreadable', reason: `invalid JSON: ${(error as Error).message}` };
     }
+    return readingOf(document);
   }
   const { parseDocument } = await import('yaml');
   const document = parseDocument(text, { prettyErrors: false });
   const first = document.errors[0];
   if (first) return { kind: 'unreadable', reason: `invalid YAML: ${first.message.split('\n')[0]}` };
-  return { kind: 'values', values: flattenMetrics(document.toJS()) };
+  return readingOf(document.toJS());
+}
+
+// Keeping either of two values that share a dotted key would show a number the file does not
+// mean under that name, so such a file is not read at all until one key is renamed.
+function readingOf(document: unknown): MetricsReading {
+  const collisions = findMetricKeyCollisions(document);
+  if (collisions.length > 0) return { kind: 'unreadable', reason: describeMetricKeyCollisions(collisions) };
+  return { kind: 'values', values: flattenMetrics(document) };
 }

@@ -14,7 +14,8 @@ const usage = `Usage: dagmake metrics show [TARGET...] [--json]
        dagmake metrics diff [TARGET...] [--json] [--all]
 
 Reads the stages' "metrics:" files (.json, .yaml or .yml). Nested keys are flattened to dotted
-keys (validation.macro_f1); arrays are skipped (per-epoch curves belong in "plots:").
+keys (validation.macro_f1); arrays are skipped (per-epoch curves belong in "plots:"). A file in
+which two values flatten to the same key ("a.b" and "a" → "b") is reported, not read.
 TARGET is a stage name or a metrics file path (default: all).
 
   show   the current values, grouped by stage
@@ -64,12 +65,15 @@ export const metricsCommand: Command = {
         return readFailed ? ExitCode.failed : ExitCode.ok;
       }
       // stdout stays one JSON document; what could not be read is said on stderr.
-      for (const r of reports) if (r.reading.kind !== 'values') io.stderr.write(`note: ${describeUnavailable(r.path, r.reading)}\n`);
+      for (const r of reports) {
+        if (r.reading.kind !== 'values') io.stderr.write(`${r.reading.kind === 'missing' ? 'note' : 'error'}: ${describeUnavailable(r.path, r.reading)}\n`);
+      }
       io.stdout.write(`${JSON.stringify(metricsByPath(reports), null, 2)}\n`);
       return readFailed ? ExitCode.failed : ExitCode.ok;
     }
     for (const r of reports) if (r.reading.kind === 'unreadable') io.stderr.write(`error: ${describeUnavailable(r.path, r.reading)}\n`);
-    const paths = new Set(reports.map((r) => r.path));
+    // A file that cannot be read says nothing about its keys: they are neither removed nor unchanged.
+    const paths = new Set(reports.filter((r) => r.reading.kind !== 'unreadable').map((r) => r.path));
     const current = metricsByPath(reports);
     const baseline = pickBaseline(await readMetricsSnapshots(root), current, paths);
     const diffed = showDiff(io, parsed.values, current, baseline, paths);
