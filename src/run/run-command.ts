@@ -5,6 +5,7 @@ import type { ShellServer } from './shell-server.js';
 import { mayLeaveBackground, shellJobLine } from './shell-job.js';
 import type { StageExit, StageOutputSink, StageProcess } from './stage-process.js';
 import { OutputTail, signalGroup } from './stage-process.js';
+import { forgetGroup, watchGroup } from './orphan-guard.js';
 
 export interface CommandOptions {
   readonly commands: readonly string[];
@@ -98,12 +99,14 @@ async function runSeparately(
     reject: false,
     cleanup: true,
   });
+  watchGroup(subprocess.pid);
   attach((signal) => signalGroup(subprocess.pid, signal));
   const piping = Promise.all([
     pipeLines(subprocess.stdout, 'stdout', options.sink, tail),
     pipeLines(subprocess.stderr, 'stderr', options.sink, tail),
   ]);
   const result = await subprocess;
+  forgetGroup(subprocess.pid);
   await piping;
   if (!result.failed) return undefined;
   const signal = result.signal ?? cancelled();

@@ -4,6 +4,7 @@ import type { ModuleStageInit, ModuleStageMessage } from './module-messages.js';
 import { pipeLines } from './pipe-lines.js';
 import type { StageExit, StageOutputSink, StageProcess } from './stage-process.js';
 import { OutputTail, signalGroup } from './stage-process.js';
+import { forgetGroup, watchGroup } from './orphan-guard.js';
 
 export interface ModuleStageOptions {
   readonly init: Omit<ModuleStageInit, 'type'>;
@@ -33,6 +34,7 @@ export function runModule(options: ModuleStageOptions): StageProcess {
     cleanup: true,
   });
 
+  watchGroup(subprocess.pid);
   const done = (async (): Promise<StageExit> => {
     const piping = Promise.all([
       pipeLines(subprocess.stdout, 'stdout', options.sink, tail),
@@ -54,6 +56,7 @@ export function runModule(options: ModuleStageOptions): StageProcess {
     const init: ModuleStageInit = { type: 'start', ...options.init };
     await subprocess.sendMessage(init as unknown as Parameters<typeof subprocess.sendMessage>[0]).catch(() => undefined);
     const result = await subprocess;
+    forgetGroup(subprocess.pid);
     await Promise.all([piping, messages]);
     if (!result.failed && !cancelled) return { ok: true };
     const signal = result.signal ?? cancelled;

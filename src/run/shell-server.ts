@@ -9,6 +9,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
+import { forgetGroup, watchGroup } from './orphan-guard.js';
 
 // The marker arrives as $1 and is moved out of the positional parameters, so commands see none.
 const SERVER_SCRIPT = `
@@ -55,6 +56,7 @@ export class ShellServer {
     this.#child.stdin.on('error', () => undefined);
     this.#child.on('error', () => this.#die({ kind: 'died' }));
     this.#child.on('close', (code, signal) => this.#die({ kind: 'died', code: code ?? undefined, signal: signal ?? undefined }));
+    watchGroup(this.#child.pid);
     this.#setActive(false);
   }
 
@@ -126,6 +128,7 @@ export class ShellServer {
   #die(result: JobResult): void {
     if (this.#dead) return;
     this.#dead = true;
+    forgetGroup(this.#child.pid);
     const job = this.#job;
     this.#job = undefined;
     if (job !== undefined) {

@@ -48,6 +48,45 @@ describe('crash safety', () => {
     }
   });
 
+  test('kill -9 of the engine also stops its running stages, SIGKILL for one that ignores SIGTERM', async () => {
+    // `$$` in a stage command is its shell's pid, the leader of the stage's process group.
+    const project = await tempProject({
+      'pipeline.yaml':
+        'stages:\n' +
+        '  polite: {cmd: "echo $$ > polite.pgid && sleep 30 && echo late > polite.txt", outs: [polite.txt]}\n' +
+        '  stubborn: {cmd: "trap \\"\\" TERM; echo $$ > stubborn.pgid && sleep 30 && echo late > stubborn.txt", outs: [stubborn.txt]}\n',
+    });
+    const groupAlive = (pgid: number): boolean => {
+      try {
+        process.kill(-pgid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      const child = spawnCli(project.root, ['run', '-j', '2', '--json']);
+      const readGroup = async (name: string): Promise<number> => {
+        for (;;) {
+          const text = await project.read(name).catch(() => '');
+          if (text.endsWith('\n')) return Number(text.trim());
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      const groups = [await readGroup('polite.pgid'), await readGroup('stubborn.pgid')];
+      assert.ok(groups.every(groupAlive));
+      child.kill('SIGKILL');
+      await child.catch(() => undefined);
+      const deadline = Date.now() + 20_000;
+      while (groups.some(groupAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(groups.filter(groupAlive), [], 'stage process groups outlived the engine');
+      const rerun = await runCli(project.root, ['status', '--json']);
+      assert.equal(rerun.exitCode, 0, rerun.stderr);
+    } finally {
+      await project.dispose();
+    }
+  });
+
   test('a second run waits for the first, naming its pid; --no-wait fails at once', async () => {
     // The first run's stage holds the project until the test creates `release`, so the timing of
     // process start-ups on a loaded machine cannot decide the outcome.
