@@ -8,6 +8,7 @@ import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
 import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
+import { missingDepsMessage } from './missing-deps.js';
 import { restoreOuts } from './restore-outs.js';
 import { restorable } from './run-cache-rules.js';
 import { type AcquireSlots, NOT_STARTED, type ScheduledWork, type StageOutcome } from './scheduler.js';
@@ -68,7 +69,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
   if (!fingerprinted.ok) return fail(fingerprinted.error.map(describeProblem).join('; '));
   const fingerprint = fingerprinted.value;
   if (fingerprint.missingDeps.length > 0) {
-    return fail(`dep ${fingerprint.missingDeps.map((d) => `"${d}"`).join(', ')} does not exist`, [
+    return fail(missingDepsMessage(fingerprint.missingDeps), [
       ...fingerprint.missingDeps.map((path) => ({ kind: 'dep-missing' as const, path })),
     ]);
   }

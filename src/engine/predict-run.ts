@@ -1,21 +1,25 @@
 // What `run` would do with each selected stage (`run --dry`), decided the way execute-stage.ts
-// decides it: frozen → up to date; stale → restored when the run cache holds a complete entry for
-// its key, run otherwise. Upstream stages are predicted first, so a dependent sees the outputs a
-// restore would put in place (their hashes are in the entry) or knows that a run makes them unknown.
+// and the scheduler decide it: skipped after an upstream failure; frozen with a lock entry → up to
+// date; a dep missing at its turn → failed; stale → restored when the run cache holds a complete
+// entry for its key (whose objects re-hash to their names, with --verify), run otherwise. Upstream
+// stages are predicted first, so a dependent sees the outputs a restore would put in place (their
+// hashes are in the entry) or knows that a run makes them unknown.
 import { existsSync } from 'node:fs';
 import { defaultCacheDir } from '../cache/cache-layout.js';
+import { hashFile } from '../cache/hash-file.js';
 import { ObjectStore } from '../cache/object-store.js';
 import { RunCache, type RunCacheEntry, type RunCacheOut } from '../cache/run-cache.js';
-import type { StaleReason } from '../events.js';
+import type { StageFailure, StaleReason } from '../events.js';
 import { isWithin, type StageGraph } from '../graph/build-graph.js';
 import type { LockedPath, LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { StageStatusReport } from './compute-status.js';
 import { runCacheKey, type StageFingerprint } from './fingerprint.js';
+import { missingDepsMessage } from './missing-deps.js';
 import { matchesDeclaredOuts, restorable } from './run-cache-rules.js';
 import { staleReasons } from './staleness.js';
 
-export type PredictedAction = 'up-to-date' | 'restore' | 'run' | 'may-run';
+export type PredictedAction = 'up-to-date' | 'restore' | 'run' | 'may-run' | 'fail' | 'skip';
 
 export interface StagePrediction {
   readonly stage: string;
@@ -23,15 +27,20 @@ export interface StagePrediction {
   readonly reasons: readonly StaleReason[];
   /**
    * Upstream stages whose new outputs decide it: whether a may-run stage runs at all, or whether a
-   * stale one runs or is restored.
+   * stale one runs or is restored. For a skipped stage: the upstream stages that would fail or be
+   * skipped (the run's `skippedBecause`).
    */
   readonly upstream: readonly string[];
   readonly frozen?: boolean;
+  /** For a stage that would fail: what the run would report. */
+  readonly failure?: Pick<StageFailure, 'message'>;
 }
 
 export interface PredictOptions {
   readonly force: boolean;
   readonly useRunCache: boolean;
+  /** Restores re-hash the cached objects (`run --verify`), and a corrupt one is not restored. */
+  readonly verify: boolean;
 }
 
 export async function predictRun(
@@ -45,10 +54,11 @@ export async function predictRun(
   const predicted = new Map<string, StagePrediction>();
   /** By stage: the outs a predicted restore puts in place. */
   const restoredOuts = new Map<string, readonly RunCacheOut[]>();
+  const verified = new Map<string, Promise<boolean>>();
   const result: StagePrediction[] = [];
   for (const report of reports) {
     const stage = graph.stages.get(report.stage)!;
-    const prediction = await predictStage(stage, report, { graph, predicted, restoredOuts, store, runCache, options });
+    const prediction = await predictStage(stage, report, { graph, predicted, restoredOuts, store, runCache, verified, options });
     predicted.set(stage.name, prediction.prediction);
     if (prediction.restored) restoredOuts.set(stage.name, prediction.restored);
     result.push(prediction.prediction);
@@ -62,6 +72,8 @@ interface Known {
   readonly restoredOuts: ReadonlyMap<string, readonly RunCacheOut[]>;
   readonly store: ObjectStore | undefined;
   readonly runCache: RunCache | undefined;
+  /** By object hash: whether its content hashes to its name (checked once per dry run). */
+  readonly verified: Map<string, Promise<boolean>>;
   readonly options: PredictOptions;
 }
 
@@ -71,25 +83,68 @@ async function predictStage(
   known: Known,
 ): Promise<{ prediction: StagePrediction; restored?: readonly RunCacheOut[] }> {
   const name = stage.name;
+  // The scheduler skips a stage whose selected upstream stages did not succeed, frozen or not.
+  const blockers = [...(known.graph.upstream.get(name) ?? [])].filter((up) => {
+    const action = known.predicted.get(up)?.action;
+    return action === 'fail' || action === 'skip';
+  });
+  if (blockers.length > 0) return { prediction: { stage: name, action: 'skip', reasons: [], upstream: blockers } };
   const { fingerprint, outs } = report;
   if (report.state === 'frozen' || fingerprint === undefined || outs === undefined) {
     return { prediction: { stage: name, action: 'up-to-date', reasons: [], upstream: [], frozen: true } };
   }
-  if (known.options.force) return { prediction: { stage: name, action: 'run', reasons: [{ kind: 'forced' }], upstream: [] } };
 
   const upcoming = await upcomingDeps(stage, fingerprint, report.locked, known);
+  // A dep that is missing at the stage's turn fails it before anything else, even with --force.
+  const missing = upcoming.fingerprint.missingDeps;
+  if (missing.length > 0) {
+    return {
+      prediction: {
+        stage: name,
+        action: 'fail',
+        reasons: missing.map((path) => ({ kind: 'dep-missing', path })),
+        upstream: [],
+        failure: { message: missingDepsMessage(missing) },
+      },
+    };
+  }
+  if (known.options.force) return { prediction: { stage: name, action: 'run', reasons: [{ kind: 'forced' }], upstream: [] } };
+
   const reasons = [...staleReasons(stage, upcoming.fingerprint, report.locked, outs), ...upcoming.reasons];
   const upstream = [...upcoming.unknownFrom];
   if (reasons.length === 0) return { prediction: { stage: name, action: upstream.length > 0 ? 'may-run' : 'up-to-date', reasons, upstream } };
-  // A missing dep fails the stage before the run cache is consulted.
-  if (upcoming.fingerprint.missingDeps.length > 0 || known.runCache === undefined || !restorable(stage)) {
-    return { prediction: { stage: name, action: 'run', reasons, upstream: [] } };
-  }
+  if (known.runCache === undefined || !restorable(stage)) return { prediction: { stage: name, action: 'run', reasons, upstream: [] } };
   // Its key depends on outputs not made yet: it runs, unless they turn out to be ones seen before.
   if (upstream.length > 0) return { prediction: { stage: name, action: 'run', reasons, upstream } };
   const entry = await known.runCache.get(runCacheKey(upcoming.fingerprint));
-  if (entry === undefined || !matchesDeclaredOuts(entry, stage)) return { prediction: { stage: name, action: 'run', reasons, upstream: [] } };
+  if (entry === undefined || !matchesDeclaredOuts(entry, stage) || (known.options.verify && !(await contentVerifies(entry, known)))) {
+    return { prediction: { stage: name, action: 'run', reasons, upstream: [] } };
+  }
   return { prediction: { stage: name, action: 'restore', reasons, upstream: [] }, restored: entry.outs };
+}
+
+/**
+ * Whether every file object of the entry hashes to its name, as a restore with --verify checks
+ * while copying (tree objects are checked on every read). Hashed in place rather than through a
+ * trial restore: a dry run writes nothing, and a restore would evict the corrupt objects it finds.
+ */
+async function contentVerifies(entry: RunCacheEntry, known: Known): Promise<boolean> {
+  const store = known.store!;
+  for (const out of entry.outs) {
+    const hashes = out.kind === 'file' ? [out.hash] : ((await store.readTree(out.hash)) ?? []).map((e) => e.hash);
+    for (const hash of hashes) {
+      let check = known.verified.get(hash);
+      if (check === undefined) {
+        check = hashFile(store.objectPath(hash)).then(
+          (actual) => actual.hash === hash,
+          () => false,
+        );
+        known.verified.set(hash, check);
+      }
+      if (!(await check)) return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -116,6 +171,11 @@ async function upcomingDeps(
     if (writers.length === 0) continue;
     const out = writers.length === 1 ? known.restoredOuts.get(writers[0]!)?.find((o) => isWithin(dep.path, o.path)) : undefined;
     const restored = out && known.store && (await restoredContent(dep.path, out, known.store));
+    if (restored === 'missing') {
+      deps.delete(dep.path);
+      missing.add(dep.path);
+      continue;
+    }
     if (restored) {
       deps.set(dep.path, restored);
       missing.delete(dep.path);
@@ -127,17 +187,26 @@ async function upcomingDeps(
     if (locked !== undefined && !locked.deps.some((d) => d.path === dep.path)) reasons.push({ kind: 'dep-changed', path: dep.path });
   }
   return {
-    fingerprint: { ...fingerprint, deps: [...deps.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), missingDeps: [...missing] },
+    fingerprint: {
+      ...fingerprint,
+      deps: [...deps.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      missingDeps: stage.deps.map((d) => d.path).filter((p) => missing.has(p)),
+    },
     reasons,
     unknownFrom,
   };
 }
 
-async function restoredContent(dep: string, out: RunCacheOut, store: ObjectStore): Promise<LockedPath | undefined> {
+/** What a restore of `out` leaves at `dep`: known content, nothing ('missing'), or unknown without hashing. */
+async function restoredContent(dep: string, out: RunCacheOut, store: ObjectStore): Promise<LockedPath | 'missing' | undefined> {
   if (dep === out.path) return { path: dep, hash: out.hash, size: out.size, ...(out.nfiles !== undefined && { nfiles: out.nfiles }) };
   // A file in a restored directory is listed in its tree; a directory inside it would need hashing.
   if (out.kind !== 'dir' || out.path === '.') return undefined;
   const relative = dep.slice(out.path.length + 1);
-  const file = (await store.readTree(out.hash))?.find((e) => e.path === relative);
-  return file && { path: dep, hash: file.hash, size: file.size };
+  const entries = await store.readTree(out.hash);
+  if (entries === undefined) return undefined;
+  const file = entries.find((e) => e.path === relative);
+  if (file) return { path: dep, hash: file.hash, size: file.size };
+  // Trees list files only, and a restore creates no directory that holds none.
+  return entries.some((e) => e.path.startsWith(`${relative}/`)) ? undefined : 'missing';
 }

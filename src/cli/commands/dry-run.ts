@@ -1,5 +1,5 @@
 import { computeStatus } from '../../engine/compute-status.js';
-import { predictRun, type PredictOptions, type StagePrediction } from '../../engine/predict-run.js';
+import { predictRun, type PredictedAction, type PredictOptions, type StagePrediction } from '../../engine/predict-run.js';
 import type { Selection } from '../../graph/select-stages.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
 import { describeRunInProgress, runInProgress } from '../../run-in-progress.js';
@@ -11,6 +11,8 @@ import { printDiagnostics } from '../print-diagnostics.js';
 export interface DryRunOptions extends PredictOptions {
   /** NDJSON, one `{"type":"plan",...}` object per stage. */
   readonly json: boolean;
+  /** `-k`: a failure stops only what depends on it. */
+  readonly keepGoing: boolean;
 }
 
 /** `run --dry`: the plan, like `dvc repro --dry`: what would run, be restored or stay, and why. */
@@ -23,8 +25,15 @@ export async function printDryRun(global: GlobalOptions, selection: Selection, o
   const { graph, reports } = status.value;
   const running = await runInProgress(graph.pipeline.root);
   if (running) (options.json ? io.stderr : io.stdout).write(`${describeRunInProgress(running)}\n`);
-  for (const prediction of await predictRun(graph, reports, options)) {
-    io.stdout.write(options.json ? `${JSON.stringify(planEvent(prediction))}\n` : `${describePrediction(prediction)}\n`);
+  const plan = await predictRun(graph, reports, options);
+  const actions = new Map(plan.map((p) => [p.stage, p.action]));
+  for (const prediction of plan) {
+    io.stdout.write(options.json ? `${JSON.stringify(planEvent(prediction))}\n` : `${describePrediction(prediction, actions)}\n`);
+  }
+  const failing = plan.filter((p) => p.action === 'fail').map((p) => p.stage);
+  if (!options.json && !options.keepGoing && failing.length > 0 && plan.some((p) => p.action !== 'fail' && p.action !== 'skip')) {
+    // Fail-fast: which other stages start before the failure depends on timing.
+    io.stdout.write(`once ${listWords(failing, 'or')} fails, stages not started yet would not start (-k runs what does not depend on it)\n`);
   }
   return ExitCode.ok;
 }
@@ -37,10 +46,11 @@ function planEvent(p: StagePrediction) {
     reasons: p.reasons,
     ...(p.upstream.length > 0 && { upstream: p.upstream }),
     ...(p.frozen && { frozen: true }),
+    ...(p.failure && { failure: p.failure }),
   };
 }
 
-function describePrediction(p: StagePrediction): string {
+function describePrediction(p: StagePrediction, actions: ReadonlyMap<string, PredictedAction>): string {
   switch (p.action) {
     case 'up-to-date':
       return `up to date ${p.stage}${p.frozen ? ' (frozen)' : ''}`;
@@ -50,6 +60,13 @@ function describePrediction(p: StagePrediction): string {
       return `would run ${p.stage}: ${describeReasons(p.reasons, 5)}${p.upstream.length > 0 ? ` (or restore it, depending on what ${produces(p.upstream)})` : ''}`;
     case 'may-run':
       return `may run ${p.stage} (if ${listWords(p.upstream, 'or')} produces different outputs)`;
+    case 'fail':
+      return `would fail ${p.stage}: ${p.failure?.message ?? describeReasons(p.reasons, 5)}`;
+    case 'skip':
+      return `would skip ${p.stage}: ${listWords(
+        p.upstream.map((up) => `${up} would ${actions.get(up) === 'fail' ? 'fail' : 'be skipped'}`),
+        'and',
+      )}`;
   }
 }
 

@@ -27,10 +27,11 @@ Options:
       --verify        re-hash cached objects before restoring them
 
 With --dry, --json (or --reporter json) prints one JSON object per stage and line:
-  {"type":"plan","stage":S,"action":A,"reasons":[...],"upstream":[...],"frozen":true}
-A is up-to-date, restore, run or may-run. "upstream" lists the stages whose new outputs decide
-what happens: whether a may-run stage runs at all, whether a run becomes a restore. It and
-"frozen" appear only when they apply.`;
+  {"type":"plan","stage":S,"action":A,"reasons":[...],"upstream":[...],"frozen":true,"failure":{...}}
+A is up-to-date, restore, run, may-run, fail or skip. "upstream" lists the stages whose new
+outputs decide what happens: whether a may-run stage runs at all, whether a run becomes a
+restore; for skip, the upstream stages that would fail or be skipped. "failure" says why a stage
+would fail. These three and "frozen" appear only when they apply.`;
 
 interface RunFlags extends RunOptionFlags {
   force?: boolean;
@@ -56,7 +57,13 @@ export const runCommand: Command = {
     if (values.dry) {
       // --reporter wins over --json, as for a real run.
       const json = (checked.reporter ?? (values.json ? 'json' : undefined)) === 'json';
-      const options = { force: values.force ?? false, useRunCache: !values['no-run-cache'], json };
+      const options = {
+        force: values.force ?? false,
+        useRunCache: !values['no-run-cache'],
+        verify: values.verify ?? false,
+        keepGoing: values['keep-going'] ?? false,
+        json,
+      };
       return printDryRun(global, selection, options, io);
     }
 
