@@ -16,6 +16,8 @@ export type StaleReason =
       readonly files?: readonly string[];
     }
   | { readonly kind: 'dep-missing'; readonly path: string }
+  /** A params file that an upstream stage writes and has not written yet. */
+  | { readonly kind: 'params-missing'; readonly file: string; readonly producer: string }
   | {
       readonly kind: 'param-changed';
       readonly file: string;

@@ -1,4 +1,6 @@
 // Staleness of every selected stage without running anything (status, explain, run --dry).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import type { StaleReason } from '../events.js';
@@ -7,6 +9,7 @@ import type { Selection } from '../graph/select-stages.js';
 import { applyJournal, readJournal } from '../lock/journal.js';
 import { readLock } from '../lock/lock-file.js';
 import type { LockedStage } from '../lock/types.js';
+import type { StageDef } from '../pipeline/types.js';
 import { fingerprintStage, type StageFingerprint } from './fingerprint.js';
 import { openPathHasher } from './open-path-hasher.js';
 import { observeOuts } from './outputs.js';
@@ -20,7 +23,10 @@ export interface StageStatusReport {
   /** Stale upstream stages: this stage's deps will change when they run. */
   readonly upstreamStale: readonly string[];
   readonly locked?: LockedStage;
-  /** What the stage's inputs and outs are now; absent for frozen stages, which are not checked. */
+  /**
+   * What the stage's inputs and outs are now; absent for frozen stages, which are not checked, and
+   * for stages whose params file an upstream stage has not written yet.
+   */
   readonly fingerprint?: StageFingerprint;
   readonly outs?: readonly ObservedOut[];
 }
@@ -48,6 +54,9 @@ export async function computeStatus(
       if (stage.frozen && locked) return { stage: name, state: 'frozen', reasons: [], upstreamStale: [], locked };
       const fingerprint = await fingerprintStage(stage, hasher);
       if (!fingerprint.ok) {
+        // A params file an upstream stage has yet to write is read when that stage has run.
+        const pending = pendingParamsFiles(stage, graph);
+        if (pending.length > 0) return { stage: name, state: 'stale', reasons: pending, upstreamStale: [], locked };
         problems.push(...fingerprint.error);
         return undefined;
       }
@@ -65,4 +74,15 @@ export async function computeStatus(
     return { ...report!, upstreamStale };
   });
   return ok({ graph, reports: withUpstream });
+}
+
+function pendingParamsFiles(stage: StageDef, graph: StageGraph): StaleReason[] {
+  const reasons: StaleReason[] = [];
+  for (const spec of stage.params) {
+    const producer = graph.producers.get(spec.file);
+    if (producer !== undefined && producer !== stage.name && !existsSync(path.join(graph.pipeline.root, spec.file))) {
+      reasons.push({ kind: 'params-missing', file: spec.file, producer });
+    }
+  }
+  return reasons;
 }

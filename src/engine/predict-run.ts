@@ -90,6 +90,11 @@ async function predictStage(
   });
   if (blockers.length > 0) return { prediction: { stage: name, action: 'skip', reasons: [], upstream: blockers } };
   const { fingerprint, outs } = report;
+  if (report.state === 'stale' && fingerprint === undefined) {
+    // Its params file is still to be written upstream: what it holds then decides run or restore.
+    const producers = report.reasons.flatMap((r) => (r.kind === 'params-missing' ? [r.producer] : []));
+    return { prediction: { stage: name, action: 'run', reasons: report.reasons, upstream: [...new Set(producers)] } };
+  }
   if (report.state === 'frozen' || fingerprint === undefined || outs === undefined) {
     return { prediction: { stage: name, action: 'up-to-date', reasons: [], upstream: [], frozen: true } };
   }

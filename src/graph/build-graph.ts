@@ -12,7 +12,7 @@ export interface StageGraph {
   readonly upstream: ReadonlyMap<string, ReadonlySet<string>>;
   /** stage → the stages that depend on it (downstream). */
   readonly downstream: ReadonlyMap<string, ReadonlySet<string>>;
-  /** dep path → producing stage, for every dep that some stage produces. */
+  /** dep or params file path → producing stage, for every one that some stage produces. */
   readonly producers: ReadonlyMap<string, string>;
   /** Position of each stage in file order, for stable scheduling. */
   readonly order: ReadonlyMap<string, number>;
@@ -75,6 +75,16 @@ export function buildGraph(pipeline: Pipeline): Result<StageGraph, Diagnostic[]>
           continue;
         }
         producers.set(dep.path, producer);
+        upstream.get(stage.name)!.add(producer);
+        downstream.get(producer)!.add(stage.name);
+      }
+    }
+    // A params file another stage writes is read like a dep: that stage runs first. (A stage's
+    // own params file among its outs is refused by the outs check.)
+    for (const spec of stage.params) {
+      for (const producer of findProducers(spec.file, byOut, outsSorted)) {
+        if (producer === stage.name) continue;
+        producers.set(spec.file, producer);
         upstream.get(stage.name)!.add(producer);
         downstream.get(producer)!.add(stage.name);
       }

@@ -17,6 +17,8 @@ export function describeReason(reason: StaleReason): string {
       return `dep ${reason.path} changed${describeFiles(reason.files)}`;
     case 'dep-missing':
       return `dep ${reason.path} missing`;
+    case 'params-missing':
+      return `params file ${reason.file} not written yet by ${reason.producer}`;
     case 'param-changed':
       return `params ${reason.file}:${reason.key} ${formatValue(reason.old)} → ${formatValue(reason.new)}`;
     case 'out-missing':
