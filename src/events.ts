@@ -91,6 +91,8 @@ export type DagEvent =
       readonly durationMs: number;
       /** For restored / up-to-date stages: the recorded duration of the run that produced the outputs. */
       readonly savedMs?: number;
+      /** An up-to-date stage that is frozen: its inputs and outs were not checked. */
+      readonly frozen?: true;
       readonly failure?: StageFailure;
       /**
        * For skipped stages: the failed or cancelled upstream stage(s); with skippedAfterStop, the

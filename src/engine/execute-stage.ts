@@ -52,7 +52,7 @@ type Outcome = StageOutcome | typeof NOT_STARTED;
 
 async function runStage(stage: StageDef, context: EngineContext, control: Control): Promise<Outcome> {
   const started = Date.now();
-  const finish = (status: StageStatus, reason: readonly StaleReason[], extra: { failure?: StageFailure; savedMs?: number; logFile?: string } = {}) => {
+  const finish = (status: StageStatus, reason: readonly StaleReason[], extra: { failure?: StageFailure; savedMs?: number; logFile?: string; frozen?: true } = {}) => {
     context.emit({ type: 'stage', time: Date.now(), stage: stage.name, status, reason, durationMs: Date.now() - started, ...extra });
   };
   const fail = (message: string, reason: readonly StaleReason[] = []): StageOutcome => {
@@ -62,7 +62,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
 
   const locked = context.lock.stages[stage.name];
   if (stage.frozen && locked) {
-    finish('up-to-date', [], { savedMs: context.durations.get(stage.name) });
+    finish('up-to-date', [], { savedMs: context.durations.get(stage.name), frozen: true });
     return 'ok';
   }
   const fingerprinted = await fingerprintStage(stage, context.hasher);

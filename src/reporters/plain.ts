@@ -133,7 +133,7 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
         break;
       }
       case 'up-to-date':
-        write(paint('dim', `· ${event.stage} up to date`));
+        write(paint('dim', `· ${event.stage} ${event.frozen ? 'frozen (not checked)' : 'up to date'}`));
         break;
       case 'failed':
         write(`${paint('red', '✖')} ${event.stage} failed: ${describeFailure(event.failure)}`);

@@ -50,7 +50,7 @@ describe('run --dry', () => {
     const text = await runCli(project.root, ['run', '--dry']);
     assert.match(text.stdout, /^would restore b from the run cache: out b\.txt missing$/m);
     assert.match(text.stdout, /^up to date c$/m);
-    assert.match(text.stdout, /^up to date fz \(frozen\)$/m);
+    assert.match(text.stdout, /^up to date fz \(frozen, not checked\)$/m);
     const plan = await dryPlan(project.root);
     assert.deepEqual(actions(plan), { primo: 'up-to-date', b: 'restore', c: 'up-to-date', fz: 'up-to-date' });
     assert.deepEqual(plan.find((p) => p.stage === 'b')?.reasons, [{ kind: 'out-missing', path: 'b.txt' }]);
@@ -59,6 +59,16 @@ describe('run --dry', () => {
     assert.equal(actions(await dryPlan(project.root, ['--no-run-cache'])).b, 'run');
     assert.deepEqual(actions(await dryPlan(project.root, ['--force'])), { primo: 'run', b: 'run', c: 'run', fz: 'up-to-date' });
     await runAndCompare(plan);
+  });
+
+  test('a frozen stage reads as frozen, not checked, in the run as in the plan and status', async () => {
+    const plain = await runCli(project.root, ['run']);
+    assert.match(plain.stdout, /^· fz frozen \(not checked\)$/m);
+    const json = await runCli(project.root, ['run', '--json']);
+    const event = json.events.find((e) => e.type === 'stage' && e.stage === 'fz');
+    assert.deepEqual(event?.type === 'stage' && [event.status, event.frozen], ['up-to-date', true]);
+    const status = await runCli(project.root, ['status']);
+    assert.match(status.stdout, /^frozen \(not checked\): fz$/m);
   });
 
   test('a run-cache entry whose object is damaged in the cache: the stage would run', async () => {

@@ -53,7 +53,7 @@ function planEvent(p: StagePrediction) {
 function describePrediction(p: StagePrediction, actions: ReadonlyMap<string, PredictedAction>): string {
   switch (p.action) {
     case 'up-to-date':
-      return `up to date ${p.stage}${p.frozen ? ' (frozen)' : ''}`;
+      return `up to date ${p.stage}${p.frozen ? ' (frozen, not checked)' : ''}`;
     case 'restore':
       return `would restore ${p.stage} from the run cache: ${describeReasons(p.reasons, 5)}`;
     case 'run':

@@ -35,7 +35,7 @@ export function StageLine({ item }: { readonly item: StageItem }) {
     case 'up-to-date':
       return (
         <Line>
-          <Tinted dim>· {item.stage} up to date</Tinted>
+          <Tinted dim>· {item.stage} {item.frozen ? 'frozen (not checked)' : 'up to date'}</Tinted>
         </Line>
       );
     case 'cancelled':

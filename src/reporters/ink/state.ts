@@ -34,6 +34,7 @@ export type FinishedItem =
       readonly reasons: readonly StaleReason[];
       readonly durationMs: number;
       readonly savedMs?: number;
+      readonly frozen?: true;
       readonly failure?: StageFailure;
       readonly tail: readonly string[];
       readonly logFile?: string;
@@ -155,6 +156,7 @@ function finishStage(state: InkState, event: Extract<DagEvent, { type: 'stage' }
     reasons: event.reason.length > 0 ? event.reason : (running?.reasons ?? []),
     durationMs: event.durationMs,
     ...(event.savedMs !== undefined && { savedMs: event.savedMs }),
+    ...(event.frozen && { frozen: true }),
     ...(event.failure !== undefined && { failure: event.failure }),
     tail: event.failure?.tail ?? running?.tail ?? [],
     ...(event.logFile !== undefined && { logFile: event.logFile }),
