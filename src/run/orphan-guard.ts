@@ -38,48 +38,35 @@ const GRACE_SECONDS = 5;
 
 let guard: ChildProcessByStdio<Writable, null, null> | undefined;
 let unavailable = process.platform === 'win32';
-/** Lines for a guard not started yet: it starts after the first stage's command is on its way. */
-let pending: string[] | undefined;
 
-function startGuard(): void {
-  const lines = pending ?? [];
-  pending = undefined;
-  const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, 'dagmake-orphan-guard', String(GRACE_SECONDS * 10)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-    // Its own session: the terminal's Ctrl-C and hang-up are the engine's to handle, not the guard's.
-    detached: true,
-  });
-  child.on('error', () => {
-    unavailable = true;
-    guard = undefined;
-  });
-  child.stdin.on('error', () => undefined);
-  // The guard must never keep the engine alive; it exits by itself when the engine is gone.
-  child.unref();
-  (child.stdin as unknown as { unref?(): void }).unref?.();
-  guard = child;
-  if (lines.length > 0) child.stdin.write(lines.join(''));
-}
-
-function send(line: string): void {
-  if (unavailable) return;
-  if (guard !== undefined) {
-    guard.stdin.write(line);
-    return;
+// Started synchronously with the first group, before that group's command is sent: a guard
+// started later could miss an engine killed in between, on a loaded machine.
+function guardInput(): Writable | undefined {
+  if (guard === undefined && !unavailable) {
+    const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, 'dagmake-orphan-guard', String(GRACE_SECONDS * 10)], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      // Its own session: the terminal's Ctrl-C and hang-up are the engine's to handle, not the guard's.
+      detached: true,
+    });
+    child.on('error', () => {
+      unavailable = true;
+      guard = undefined;
+    });
+    child.stdin.on('error', () => undefined);
+    // The guard must never keep the engine alive; it exits by itself when the engine is gone.
+    child.unref();
+    (child.stdin as unknown as { unref?(): void }).unref?.();
+    guard = child;
   }
-  if (pending === undefined) {
-    pending = [];
-    setImmediate(startGuard);
-  }
-  pending.push(line);
+  return guard?.stdin;
 }
 
 /** Starts watching a stage's process group (its leader's pid). */
 export function watchGroup(pgid: number | undefined): void {
-  if (pgid !== undefined) send(`+${pgid}\n`);
+  if (pgid !== undefined) guardInput()?.write(`+${pgid}\n`);
 }
 
 /** Stops watching a group whose processes have all ended. */
 export function forgetGroup(pgid: number | undefined): void {
-  if (pgid !== undefined && (guard !== undefined || pending !== undefined)) send(`-${pgid}\n`);
+  if (pgid !== undefined) guard?.stdin.write(`-${pgid}\n`);
 }
