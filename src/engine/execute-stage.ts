@@ -151,7 +151,7 @@ async function runAndCommit(stage: StageDef, context: EngineContext, control: Co
   }
 }
 
-async function runInSlots(stage: StageDef, context: EngineContext, control: Control, plan: RunPlan, releaseSlots: () => void): Promise<Outcome> {
+async function runInSlots(stage: StageDef, context: EngineContext, control: Control, plan: RunPlan, releaseSlots: (failed?: boolean) => void): Promise<Outcome> {
   const { root } = context;
   if (control.isCancelled()) {
     plan.finish('cancelled', plan.reasons);
@@ -177,8 +177,9 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
   const process = await startProcess(stage, context, sink, plan.fingerprint);
   control.attach(process);
   const exit = await process.done;
-  // Committing outputs is file-system work: the slots go to the next stage's process now.
-  releaseSlots();
+  // Committing outputs is file-system work: the slots go to the next stage's process now, unless
+  // this failure stops the run (fail-fast): then nothing new may start in them.
+  releaseSlots(!exit.ok && !control.isCancelled());
   context.emit({ type: 'stage-exit', time: Date.now(), stage: stage.name, ok: exit.ok });
   const wroteLog = await log.close();
   if (wroteLog) context.earlierLogs.add(stage.name);

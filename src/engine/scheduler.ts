@@ -13,7 +13,12 @@ import type { StageGraph } from '../graph/build-graph.js';
 export type StageOutcome = 'ok' | 'failed' | 'cancelled';
 
 /** Waits for the stage's CPU slots and mutex groups; undefined when the run stopped first. */
-export type AcquireSlots = () => Promise<(() => void) | undefined>;
+/**
+ * Resolves with the function that frees the slots once they are granted (undefined when the run
+ * stopped first). Freeing them with `failed` stops a fail-fast run before the slots can go to
+ * another stage.
+ */
+export type AcquireSlots = () => Promise<((failed?: boolean) => void) | undefined>;
 
 /** What a stage reports when it never got its slots because the run stopped. */
 export const NOT_STARTED = 'not-started';
@@ -54,7 +59,7 @@ export class Scheduler {
   readonly #restarting = new Set<string>();
   #pending: string[] = [];
   #freeSlots: number;
-  readonly #waitingForSlots: { stage: string; grant: (release: (() => void) | undefined) => void }[] = [];
+  readonly #waitingForSlots: { stage: string; grant: (release: ((failed?: boolean) => void) | undefined) => void }[] = [];
   /** Stages launched but unfinished, whether running a process or checking and committing. */
   #launched = 0;
   readonly #launchLimit: number;
@@ -201,7 +206,7 @@ export class Scheduler {
       });
   }
 
-  #acquireSlots(stage: string): Promise<(() => void) | undefined> {
+  #acquireSlots(stage: string): Promise<((failed?: boolean) => void) | undefined> {
     return new Promise((grant) => {
       this.#waitingForSlots.push({ stage, grant });
       this.#grantSlots();
@@ -227,11 +232,12 @@ export class Scheduler {
       this.#freeSlots -= cost;
       for (const m of mutex) this.#heldMutexes.add(m);
       let held = true;
-      waiting.grant(() => {
+      waiting.grant((failed) => {
         if (!held) return;
         held = false;
         this.#freeSlots += cost;
         for (const m of mutex) this.#heldMutexes.delete(m);
+        if (failed && !this.#options.keepGoing) this.#stopped = true;
         this.#grantSlots();
       });
     }

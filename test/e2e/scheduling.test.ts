@@ -86,6 +86,22 @@ stages:
     }
   });
 
+  test('fail-fast: the slots a failed stage frees go to no waiting stage', async () => {
+    // x1 and x2 wait for a slot while bad and slow hold both; bad's exit must stop the run first.
+    const project = await tempProject({
+      'pipeline.yaml': 'stages:\n  bad: {cmd: exit 3}\n  slow: {cmd: sleep 1}\n  x1: {cmd: echo x1}\n  x2: {cmd: echo x2}\n',
+    });
+    try {
+      const result = await runCli(project.root, ['run', '--json', '-j', '2']);
+      assert.equal(result.exitCode, 1);
+      const started = result.events.filter((e) => e.type === 'stage-start').map((e) => e.type === 'stage-start' && e.stage);
+      assert.deepEqual(started.sort(), ['bad', 'slow']);
+      assert.deepEqual(statuses(result.events), { bad: 'failed', slow: 'ran', x1: 'skipped', x2: 'skipped' });
+    } finally {
+      await project.dispose();
+    }
+  });
+
   test('--keep-going runs everything that does not depend on the failure', async () => {
     const project = await tempProject({ 'pipeline.yaml': failing });
     try {
