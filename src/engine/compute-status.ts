@@ -6,8 +6,7 @@ import { fail, ok } from '../errors.js';
 import type { StaleReason } from '../events.js';
 import type { StageGraph } from '../graph/build-graph.js';
 import type { Selection } from '../graph/select-stages.js';
-import { applyJournal, readJournal } from '../lock/journal.js';
-import { readLock } from '../lock/lock-file.js';
+import { readPipelineLock } from '../lock/pipeline-lock.js';
 import type { LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import { fingerprintStage, type StageFingerprint } from './fingerprint.js';
@@ -40,11 +39,9 @@ export async function computeStatus(
   if (!prepared.ok) return prepared;
   const { graph, stages } = prepared.value;
   const root = graph.pipeline.root;
-  const lock = await readLock(root);
+  const lock = await readPipelineLock(graph.pipeline);
   if (!lock.ok) return lock;
-  const journal = await readJournal(root);
-  if (!journal.ok) return journal;
-  const stagesLock = applyJournal(lock.value, journal.value).stages;
+  const stagesLock = lock.value.lock.stages;
   const hasher = await openPathHasher(root);
   const problems: Diagnostic[] = [];
   const reports = await Promise.all(

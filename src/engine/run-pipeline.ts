@@ -53,7 +53,7 @@ export function runPipeline(request: RunRequest): RunHandle {
     const mutex = await acquireProjectMutex(root, { wait: request.wait, onWaiting: request.onWaiting });
     if (!mutex.ok) return { kind: 'invalid', diagnostics: mutex.error };
     try {
-      const session = await LockSession.open(root);
+      const session = await LockSession.openForPipeline(graph.pipeline);
       if (!session.ok) return { kind: 'invalid', diagnostics: session.error };
       const [store, hasher, durations, earlierLogs] = await Promise.all([
         ObjectStore.openForProject(root),

@@ -8,7 +8,9 @@ import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { fsyncDir, isErrno } from './atomic-write.js';
 import { readLock, writeLock, normalizeStage } from './lock-file.js';
+import { journalFileFor } from './lock-location.js';
 import type { LockFile, LockedStage } from './types.js';
+import { LOCK_FILE_NAME } from './types.js';
 
 export interface JournalEntry {
   readonly stage: string;
@@ -17,13 +19,11 @@ export interface JournalEntry {
 }
 
 export const STATE_DIR = '.dagmake';
-const JOURNAL_NAME = 'journal.ndjson';
 
-export function journalPath(root: string): string {
-  return path.join(root, STATE_DIR, JOURNAL_NAME);
+/** Each lock has its own journal (`lockFile` names the lock in the project root). */
+export function journalPath(root: string, lockFile = LOCK_FILE_NAME): string {
+  return path.join(root, STATE_DIR, journalFileFor(lockFile));
 }
-
-const JOURNAL_HINT = `delete ${STATE_DIR}/${JOURNAL_NAME} (stages it recorded will run again)`;
 
 function journalLine(entry: JournalEntry): string {
   return `${JSON.stringify({ stage: entry.stage, locked: entry.locked === null ? null : normalizeStage(entry.locked) })}\n`;
@@ -39,7 +39,10 @@ export class JournalWriter {
   private pending: { line: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushing: Promise<void> | undefined;
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly lockFile = LOCK_FILE_NAME,
+  ) {}
 
   /** Whether anything was appended: only then can a journal file exist. */
   get opened(): boolean {
@@ -59,7 +62,7 @@ export class JournalWriter {
       const batch = this.pending;
       this.pending = [];
       try {
-        this.handle ??= await openJournal(this.root);
+        this.handle ??= await openJournal(journalPath(this.root, this.lockFile));
         // Into the page cache: microseconds, cheaper than a thread-pool round trip. The fdatasync
         // that makes the lines durable is the part worth waiting for off the main thread.
         writeSync(this.handle.fd, batch.map((b) => b.line).join(''));
@@ -79,8 +82,7 @@ export class JournalWriter {
   }
 }
 
-async function openJournal(root: string): Promise<FileHandle> {
-  const file = journalPath(root);
+async function openJournal(file: string): Promise<FileHandle> {
   await mkdir(path.dirname(file), { recursive: true });
   try {
     const handle = await open(file, 'ax');
@@ -110,8 +112,8 @@ async function dropPartialLastLine(handle: FileHandle): Promise<void> {
 }
 
 /** Appends one entry and fsyncs it. For many entries, a JournalWriter avoids reopening the file. */
-export async function appendJournal(root: string, entry: JournalEntry): Promise<void> {
-  const writer = new JournalWriter(root);
+export async function appendJournal(root: string, entry: JournalEntry, lockFile = LOCK_FILE_NAME): Promise<void> {
+  const writer = new JournalWriter(root, lockFile);
   try {
     await writer.append(entry);
   } finally {
@@ -123,15 +125,15 @@ export async function appendJournal(root: string, entry: JournalEntry): Promise<
  * Entries in order. A last line that does not parse is a write cut short by a crash and is
  * ignored; a bad line anywhere else is corruption and is reported.
  */
-export async function readJournal(root: string): Promise<Result<JournalEntry[], Diagnostic[]>> {
-  return (await readJournalIfPresent(root)) ?? ok([]);
+export async function readJournal(root: string, lockFile = LOCK_FILE_NAME): Promise<Result<JournalEntry[], Diagnostic[]>> {
+  return (await readJournalIfPresent(root, lockFile)) ?? ok([]);
 }
 
 /** As readJournal; undefined when there is no journal file at all. */
-async function readJournalIfPresent(root: string): Promise<Result<JournalEntry[], Diagnostic[]> | undefined> {
+async function readJournalIfPresent(root: string, lockFile: string): Promise<Result<JournalEntry[], Diagnostic[]> | undefined> {
   let text: string;
   try {
-    text = await readFile(journalPath(root), 'utf8');
+    text = await readFile(journalPath(root, lockFile), 'utf8');
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return undefined;
     throw error;
@@ -152,14 +154,15 @@ async function readJournalIfPresent(root: string): Promise<Result<JournalEntry[]
   };
   const entries: JournalEntry[] = [];
   const problems: Diagnostic[] = [];
+  const shown = `${STATE_DIR}/${journalFileFor(lockFile)}`;
   lines.forEach((line, index) => {
     const entry = parseJournalLine(line);
     if (entry) entries.push(entry);
     else if (index < lines.length - 1) {
       problems.push({
         message: 'corrupt entry in the lock journal',
-        location: { file: `${STATE_DIR}/${JOURNAL_NAME}`, line: index + 1, col: 1 },
-        hint: JOURNAL_HINT,
+        location: { file: shown, line: index + 1, col: 1 },
+        hint: `delete ${shown} (stages it recorded will run again)`,
       });
     }
   });
@@ -180,21 +183,21 @@ export function applyJournal(lock: LockFile, entries: readonly JournalEntry[]): 
  * Lock + journal → new lock, written atomically, then the journal is removed. Safe to kill at any
  * point: until the journal is gone, folding again reaches the same lock.
  */
-export async function foldJournal(root: string): Promise<Result<LockFile, Diagnostic[]>> {
-  const lock = await readLock(root);
+export async function foldJournal(root: string, lockFile = LOCK_FILE_NAME): Promise<Result<LockFile, Diagnostic[]>> {
+  const lock = await readLock(root, lockFile);
   if (!lock.ok) return lock;
-  const entries = await readJournalIfPresent(root);
+  const entries = await readJournalIfPresent(root, lockFile);
   if (entries === undefined) return lock;
   if (!entries.ok) return entries;
   const folded = applyJournal(lock.value, entries.value);
-  await replaceJournalWithLock(root, folded);
+  await replaceJournalWithLock(root, folded, lockFile);
   return ok(folded);
 }
 
 /** Writes `lock` (the lock with every journal entry applied) atomically, then removes the journal. */
-export async function replaceJournalWithLock(root: string, lock: LockFile): Promise<void> {
-  const file = journalPath(root);
-  await writeLock(root, lock);
+export async function replaceJournalWithLock(root: string, lock: LockFile, lockFile = LOCK_FILE_NAME): Promise<void> {
+  const file = journalPath(root, lockFile);
+  await writeLock(root, lock, lockFile);
   await rm(file, { force: true });
   await fsyncDir(path.dirname(file));
 }

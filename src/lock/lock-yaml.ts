@@ -7,7 +7,7 @@ import { lockFileSchema } from './lock-schema.js';
 import type { LockFile, LockedStage } from './types.js';
 import { LOCK_FILE_NAME, LOCK_SCHEMA_VERSION, emptyLock } from './types.js';
 
-const REBUILD_HINT = `delete ${LOCK_FILE_NAME} to rebuild it (every stage will run again)`;
+const rebuildHint = (file: string): string => `delete ${file} to rebuild it (every stage will run again)`;
 
 /** The lock through the YAML library: any names, paths and params. */
 export function yamlLockText(names: readonly string[], stages: Readonly<Record<string, LockedStage>>): string {
@@ -31,7 +31,7 @@ export function parseLock(text: string, file = LOCK_FILE_NAME): Result<LockFile,
   };
   if (doc.errors.length > 0) {
     return fail(
-      doc.errors.map((e) => ({ message: `invalid YAML in ${file}: ${e.message.split('\n')[0]}`, location: where(e.pos[0]), hint: REBUILD_HINT })),
+      doc.errors.map((e) => ({ message: `invalid YAML in ${file}: ${e.message.split('\n')[0]}`, location: where(e.pos[0]), hint: rebuildHint(file) })),
     );
   }
   const data: unknown = doc.toJS();
@@ -43,7 +43,7 @@ export function parseLock(text: string, file = LOCK_FILE_NAME): Result<LockFile,
       {
         message: `${file} has schema version ${JSON.stringify(version)}, this dagmake reads version ${LOCK_SCHEMA_VERSION}`,
         location: where(isNode(node) ? node.range?.[0] : undefined),
-        hint: `upgrade dagmake, or ${REBUILD_HINT}`,
+        hint: `upgrade dagmake, or ${rebuildHint(file)}`,
       },
     ]);
   }
@@ -55,7 +55,7 @@ export function parseLock(text: string, file = LOCK_FILE_NAME): Result<LockFile,
         return {
           message: `invalid ${file}: ${keys.length > 0 ? `${keys.join('.')}: ` : ''}${issue.message}`,
           location: where(nodeOffset(doc, keys)),
-          hint: REBUILD_HINT,
+          hint: rebuildHint(file),
         };
       }),
     );

@@ -1,6 +1,7 @@
 // Every output has exactly one producer: no path declared twice, none inside another output.
 import { formatLocation } from './format-location.js';
 import type { Diagnostic } from '../errors.js';
+import { isLockFileName, lockFileFor } from '../lock/lock-location.js';
 import type { OutSpec, StageDef } from './types.js';
 
 interface Owner {
@@ -41,17 +42,22 @@ export function checkOuts(stages: readonly StageDef[]): Diagnostic[] {
   return diagnostics;
 }
 
-/** Paths the engine itself owns (or git does), relative to the project root: no stage writes them. */
+/**
+ * Paths the engine itself owns (or git does), relative to the project root: no stage writes them.
+ * The lock of every pipeline file other than pipeline.yaml is one too (isLockFileName).
+ */
 export const ENGINE_PATHS: readonly string[] = ['.dagmake', 'cache', 'dagmake.lock', '.git'];
 
 /**
- * Outputs are deleted before their stage runs: one that is (or contains) the pipeline file, the
- * lock, the engine's state or cache, or .git would destroy them.
+ * Outputs are deleted before their stage runs: one that is (or contains) the pipeline file, its
+ * lock or another pipeline file's, the engine's state or cache, or .git would destroy them.
  */
 export function checkReservedOuts(stages: readonly StageDef[], pipelineFile: string, varsFiles: readonly string[]): Diagnostic[] {
+  const ownLock = lockFileFor(pipelineFile);
   const shared: Reserved[] = [
     ...ENGINE_PATHS.map((path) => ({ path, what: describeEnginePath(path) })),
     { path: pipelineFile, what: `the pipeline file "${pipelineFile}"` },
+    { path: ownLock, what: `the lock file "${ownLock}" of "${pipelineFile}"` },
     ...varsFiles.map((path) => ({ path, what: `the vars file "${path}"` })),
   ];
   const diagnostics: Diagnostic[] = [];
@@ -62,7 +68,9 @@ export function checkReservedOuts(stages: readonly StageDef[], pipelineFile: str
       ...(stage.uses !== undefined ? [{ path: stage.uses, what: `its own module "${stage.uses}"` }] : []),
     ];
     for (const out of stage.outs) {
-      const hit = [...shared, ...own].find((r) => r.path === out.path || r.path.startsWith(`${out.path}/`) || out.path.startsWith(`${r.path}/`));
+      const hit =
+        [...shared, ...own].find((r) => r.path === out.path || r.path.startsWith(`${out.path}/`) || out.path.startsWith(`${r.path}/`)) ??
+        (isLockFileName(out.path) ? { path: out.path, what: 'a pipeline file\'s lock (names ending in ".dagmake.lock" are reserved for locks)' } : undefined);
       if (hit === undefined) continue;
       diagnostics.push({
         message: `output "${out.path}" of stage "${stage.name}" ${hit.path === out.path ? 'is' : out.path.startsWith(`${hit.path}/`) ? 'is inside' : 'contains'} ${hit.what}`,

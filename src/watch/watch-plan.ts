@@ -8,6 +8,7 @@ import { buildGraph, isWithin, type StageGraph } from '../graph/build-graph.js';
 import { selectStages, type Selection } from '../graph/select-stages.js';
 import { Hasher } from '../hash/hasher.js';
 import { collectModuleFiles } from '../hash/module-graph.js';
+import { isLockFileName } from '../lock/lock-location.js';
 import { ENGINE_PATHS } from '../pipeline/check-outs.js';
 import { loadPipeline } from '../pipeline/load-pipeline.js';
 import type { ParamSpec } from '../pipeline/types.js';
@@ -79,7 +80,7 @@ export function watchRoots(plan: WatchPlan): string[] {
 /** Whether the watcher must look at `rel`: a watched path, something inside one, or a directory on the way to one. */
 export function isOnWatchedPath(roots: readonly string[], outs: readonly string[], rel: string): boolean {
   if (rel === '' || rel === '.') return true;
-  if (ENGINE_PATHS.some((own) => isWithin(rel, own)) || outs.some((out) => isWithin(rel, out))) return false;
+  if (ENGINE_PATHS.some((own) => isWithin(rel, own)) || isLockFileName(rel) || outs.some((out) => isWithin(rel, out))) return false;
   return roots.some((root) => isWithin(rel, root) || isWithin(root, rel));
 }
 

@@ -1,5 +1,5 @@
-// The repository's own pipelines: both load, share dagmake.lock without clashing, and each train
-// stage declares the files its training config makes it read and write.
+// The repository's own pipelines: both load, share outputs/ and .dagmake/ without clashing, and
+// each train stage declares the files its training config makes it read and write.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,6 @@
 import { gc } from '../../cache/gc.js';
 import { ObjectStore } from '../../cache/object-store.js';
-import { applyJournal, readJournal } from '../../lock/journal.js';
-import { readLock } from '../../lock/lock-file.js';
+import { readProjectLocks } from '../../lock/project-locks.js';
 import { acquireProjectMutex } from '../../project-mutex.js';
 import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
@@ -12,7 +11,8 @@ import { formatBytes } from './format-bytes.js';
 
 const usage = `Usage: dagmake gc [--keep-runs N] [--dry]
 
-Removes cached objects that the current dagmake.lock does not reference.
+Removes cached objects that no lock of the project references: dagmake.lock, and the
+NAME.dagmake.lock of every other pipeline file NAME.yaml that has run.
 
 Options:
   --keep-runs N   also keep what the run-cache and memo entries of the last N runs need (default 0)
@@ -41,14 +41,12 @@ export const gcCommand: Command = {
       return ExitCode.usage;
     }
     try {
-      const lock = await readLock(root);
-      const journal = await readJournal(root);
-      if (!lock.ok || !journal.ok) {
-        printDiagnostics(io.stderr, [...(lock.ok ? [] : lock.error), ...(journal.ok ? [] : journal.error)]);
+      const locks = await readProjectLocks(root);
+      if (!locks.ok) {
+        printDiagnostics(io.stderr, locks.error);
         return ExitCode.usage;
       }
-      const stages = applyJournal(lock.value, journal.value).stages;
-      const keepHashes = new Set(Object.values(stages).flatMap((s) => s.outs.map((o) => o.hash)));
+      const keepHashes = new Set(locks.value.flatMap((lock) => Object.values(lock.stages).flatMap((s) => s.outs.map((o) => o.hash))));
       const store = await ObjectStore.openForProject(root);
       const report = await gc(store, { keepHashes, keepRunsOfLast: keepRuns, dryRun: parsed.values.dry ?? false });
       const verb = parsed.values.dry ? 'would remove' : 'removed';

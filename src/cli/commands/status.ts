@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { computeStatus } from '../../engine/compute-status.js';
+import { readPipelineLock } from '../../lock/pipeline-lock.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
 import { plural } from '../../reporters/plural.js';
 import { describeRunInProgress, runInProgress } from '../../run-in-progress.js';
@@ -11,11 +13,14 @@ const usage = `Usage: dagmake status [TARGET...] [--json] [--exit-code]
 
 Shows which stages are stale and why, without running anything. Frozen stages are not checked
 and are listed apart. While another dagmake run works in the project, status says so first (on
-stderr with --json): what it lists may change until that run finishes.
+stderr with --json): what it lists may change until that run finishes. Stages the lock still
+has entries for but the pipeline no longer has are named on one line (on stderr with --json):
+the next run drops those entries.
 
 Options:
   --json        one JSON array: [{stage, state: "up-to-date"|"stale", reasons: [...], frozen?: true}]
-  --exit-code   exit 1 when any stage is stale (for CI: the committed lock matches the code)`;
+  --exit-code   exit 1 when any stage is stale or the lock has entries the next run drops
+                (for CI: the committed lock matches the code)`;
 
 export const statusCommand: Command = {
   name: 'status',
@@ -36,7 +41,19 @@ export const statusCommand: Command = {
     const reports = status.value.reports;
     const running = await runInProgress(status.value.graph.pipeline.root);
     if (running) (parsed.values.json ? io.stderr : io.stdout).write(`${describeRunInProgress(running)}\n`);
+    const lock = await readPipelineLock(status.value.graph.pipeline);
+    if (!lock.ok) {
+      printDiagnostics(io.stderr, lock.error);
+      return ExitCode.usage;
+    }
+    const { removed, lockFile } = lock.value;
+    const removedLine =
+      removed.length === 0
+        ? ''
+        : `${path.join(path.dirname(parsed.global.displayPath), lockFile)} has entries for ${plural(removed.length, 'stage')} no longer in ` +
+          `${parsed.global.displayPath}: ${removed.join(', ')}; the next run drops ${removed.length === 1 ? 'it' : 'them'}\n`;
     if (parsed.values.json) {
+      io.stderr.write(removedLine);
       const rows = reports.map((r) => ({
         stage: r.stage,
         state: r.state === 'frozen' ? 'up-to-date' : r.state,
@@ -50,13 +67,14 @@ export const statusCommand: Command = {
       const checked = reports.length - frozen.length;
       for (const report of stale) io.stdout.write(`${report.stage}: ${describeReasons(report.reasons, 3)}\n`);
       if (frozen.length > 0) io.stdout.write(`frozen (not checked): ${frozen.join(', ')}\n`);
+      io.stdout.write(removedLine);
       io.stdout.write(
         stale.length === 0
           ? `${frozen.length > 0 ? 'everything else' : 'everything'} is up to date (${plural(checked, 'stage')})\n`
           : `${stale.length} of ${plural(checked, frozen.length > 0 ? 'checked stage' : 'stage')} stale; "dagmake run" brings ${stale.length === 1 ? 'it' : 'them'} up to date\n`,
       );
     }
-    const anyStale = reports.some((r) => r.state === 'stale');
+    const anyStale = reports.some((r) => r.state === 'stale') || removed.length > 0;
     return parsed.values['exit-code'] && anyStale ? ExitCode.failed : ExitCode.ok;
   },
 };
