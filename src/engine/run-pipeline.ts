@@ -32,7 +32,9 @@ export interface RunRequest {
 
 export type RunOutcome =
   | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[] }
-  | { readonly kind: 'finished'; readonly failed: number; readonly cancelled: boolean };
+  | { readonly kind: 'finished'; readonly failed: number; readonly cancelled: boolean }
+  /** Cancelled while it waited for another run of the project: nothing was run. */
+  | { readonly kind: 'cancelled-waiting' };
 
 export interface RunHandle {
   readonly outcome: Promise<RunOutcome>;
@@ -45,12 +47,18 @@ export interface RunHandle {
 export function runPipeline(request: RunRequest): RunHandle {
   let scheduler: Scheduler | undefined;
   let cancelRequested = 0;
+  const waiting = new AbortController();
   const outcome = (async (): Promise<RunOutcome> => {
     const prepared = await prepareRun(request.file, request.displayPath, request.selection);
     if (!prepared.ok) return { kind: 'invalid', diagnostics: prepared.error };
     const { graph, stages } = prepared.value;
     const root = graph.pipeline.root;
-    const mutex = await acquireProjectMutex(root, { wait: request.wait, onWaiting: request.onWaiting });
+    if (cancelRequested > 0) return { kind: 'cancelled-waiting' };
+    const mutex = await acquireProjectMutex(root, { wait: request.wait, onWaiting: request.onWaiting, signal: waiting.signal });
+    if (waiting.signal.aborted) {
+      if (mutex.ok) await mutex.value.release();
+      return { kind: 'cancelled-waiting' };
+    }
     if (!mutex.ok) return { kind: 'invalid', diagnostics: mutex.error };
     try {
       const session = await LockSession.openForPipeline(graph.pipeline);
@@ -137,6 +145,7 @@ export function runPipeline(request: RunRequest): RunHandle {
     outcome,
     cancel() {
       cancelRequested++;
+      if (scheduler === undefined) waiting.abort();
       scheduler?.cancel();
     },
     restart: (stages) => scheduler?.restart(stages) ?? [],

@@ -109,6 +109,13 @@ describe('crash safety', () => {
         }),
       );
       assert.equal((await project.read('y.txt').catch(() => 'absent')), 'absent', 'the second run waits before running anything');
+      // Ctrl-C of a third, also waiting, run ends it at once; the first run is not disturbed.
+      const interrupted = spawnCli(project.root, ['run', 'other']);
+      await new Promise<void>((resolve) => interrupted.stderr!.on('data', (c: Buffer) => /waiting for another/.test(c.toString()) && resolve()));
+      interrupted.kill('SIGINT');
+      const stopped = await interrupted;
+      assert.equal(stopped.exitCode, 130);
+      assert.match(String(stopped.stderr), /nothing was run/);
       await writeFile(path.join(project.root, 'release'), '');
       assert.equal((await first).exitCode, 0);
       const waited = await waiting;

@@ -89,6 +89,10 @@ export const runCommand: Command = {
         printDiagnostics(io.stderr, outcome.diagnostics);
         return ExitCode.usage;
       }
+      if (outcome.kind === 'cancelled-waiting') {
+        io.stderr.write('stopped before starting: nothing was run\n');
+        return signals.interruptedExitCode();
+      }
       if (outcome.cancelled) return signals.interruptedExitCode();
       return outcome.failed > 0 ? ExitCode.failed : ExitCode.ok;
     } finally {
