@@ -51,9 +51,10 @@ interface Control {
 type Outcome = StageOutcome | typeof NOT_STARTED;
 
 async function runStage(stage: StageDef, context: EngineContext, control: Control): Promise<Outcome> {
-  const started = Date.now();
+  // A stage's duration starts over when it gets its slots: waiting in the queue is not its time.
+  const clock = { started: Date.now() };
   const finish = (status: StageStatus, reason: readonly StaleReason[], extra: { failure?: StageFailure; savedMs?: number; logFile?: string; frozen?: true } = {}) => {
-    context.emit({ type: 'stage', time: Date.now(), stage: stage.name, status, reason, durationMs: Date.now() - started, ...extra });
+    context.emit({ type: 'stage', time: Date.now(), stage: stage.name, status, reason, durationMs: Date.now() - clock.started, ...extra });
   };
   const fail = (message: string, reason: readonly StaleReason[] = []): StageOutcome => {
     finish('failed', reason, { failure: { message } });
@@ -109,7 +110,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
       context.emit({ type: 'warning', time: Date.now(), stage: stage.name, message: restored.message });
     }
   }
-  return runAndCommit(stage, context, control, { fingerprint, outs, reasons, key, cacheable, started, finish });
+  return runAndCommit(stage, context, control, { fingerprint, outs, reasons, key, cacheable, clock, finish });
 }
 
 /** Outs are project-relative even with a `wdir`: a missing out found under the wdir says so. */
@@ -137,13 +138,15 @@ interface RunPlan {
   readonly reasons: readonly StaleReason[];
   readonly key: string;
   readonly cacheable: boolean;
-  readonly started: number;
+  /** When the stage's own work began: reset when its slots are granted. */
+  readonly clock: { started: number };
   readonly finish: (status: StageStatus, reason: readonly StaleReason[], extra?: { failure?: StageFailure; savedMs?: number; logFile?: string }) => void;
 }
 
 async function runAndCommit(stage: StageDef, context: EngineContext, control: Control, plan: RunPlan): Promise<Outcome> {
   const releaseSlots = await control.acquireSlots();
   if (releaseSlots === undefined) return NOT_STARTED;
+  plan.clock.started = Date.now();
   try {
     return await runInSlots(stage, context, control, plan, releaseSlots);
   } finally {
@@ -211,7 +214,7 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
     });
     return 'failed';
   }
-  const durationMs = Date.now() - plan.started;
+  const durationMs = Date.now() - plan.clock.started;
   if (plan.cacheable && committed.allCached) {
     await context.runCache.put(plan.key, { outs: committed.cached, durationMs, createdAt: Date.now(), runId: context.runId });
   }

@@ -30,6 +30,12 @@ stages:
       const a1 = interval(serial.events, 'a');
       const b1 = interval(serial.events, 'b');
       assert.ok(a1.end <= b1.start || b1.end <= a1.start, 'with -j 1 they never overlap');
+      // A stage's duration is its own: the one that waited for the slot does not count the wait.
+      for (const stage of ['a', 'b']) {
+        const start = serial.events.find((e) => e.type === 'stage-start' && e.stage === stage)!;
+        const end = serial.events.find((e) => e.type === 'stage' && e.stage === stage)!;
+        assert.ok(end.type === 'stage' && end.durationMs <= end.time - start.time + 50, `${stage} durationMs counts only its own run`);
+      }
     } finally {
       await project.dispose();
     }
