@@ -7,6 +7,7 @@ import type { StageDef } from '../pipeline/types.js';
 import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
 import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
+import { missingFrozenOuts, restoreFrozenOuts } from './frozen-outs.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
 import { missingDepsMessage } from './missing-deps.js';
 import { restoreOuts } from './restore-outs.js';
@@ -63,7 +64,15 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
 
   const locked = context.lock.stages[stage.name];
   if (stage.frozen && locked) {
-    finish('up-to-date', [], { savedMs: context.durations.get(stage.name), frozen: true });
+    const missing = missingFrozenOuts(context.root, locked);
+    if (missing.length === 0) {
+      finish('up-to-date', [], { savedMs: context.durations.get(stage.name), frozen: true });
+      return 'ok';
+    }
+    const reasons = missing.map((out) => ({ kind: 'out-missing' as const, path: out.path }));
+    const restored = await restoreFrozenOuts(context.store, context.root, stage.name, missing, context.options.verify);
+    if (!restored.ok) return fail(restored.message, reasons);
+    finish('restored', reasons, { savedMs: context.durations.get(stage.name), frozen: true });
     return 'ok';
   }
   const fingerprinted = await fingerprintStage(stage, context.hasher);

@@ -15,6 +15,7 @@ import type { LockedPath, LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { StageStatusReport } from './compute-status.js';
 import { runCacheKey, type StageFingerprint } from './fingerprint.js';
+import { DAMAGED, missingFrozenOuts, NOT_CACHED, unrestorableFrozenMessage } from './frozen-outs.js';
 import { missingDepsMessage } from './missing-deps.js';
 import { matchesDeclaredOuts, restorable } from './run-cache-rules.js';
 import { staleReasons } from './staleness.js';
@@ -95,6 +96,7 @@ async function predictStage(
     const producers = report.reasons.flatMap((r) => (r.kind === 'params-missing' ? [r.producer] : []));
     return { prediction: { stage: name, action: 'run', reasons: report.reasons, upstream: [...new Set(producers)] } };
   }
+  if (report.state === 'frozen' && report.locked) return predictFrozen(name, report.locked, known);
   if (report.state === 'frozen' || fingerprint === undefined || outs === undefined) {
     return { prediction: { stage: name, action: 'up-to-date', reasons: [], upstream: [], frozen: true } };
   }
@@ -128,12 +130,28 @@ async function predictStage(
   return { prediction: { stage: name, action: 'restore', reasons, upstream: [] }, restored: entry.outs };
 }
 
+/** Up to date, or its missing recorded outs restored from the cache; it never runs. */
+async function predictFrozen(name: string, locked: LockedStage, known: Known): Promise<{ prediction: StagePrediction; restored?: readonly RunCacheOut[] }> {
+  const missing = missingFrozenOuts(known.graph.pipeline.root, locked);
+  if (missing.length === 0) return { prediction: { stage: name, action: 'up-to-date', reasons: [], upstream: [], frozen: true } };
+  const reasons: StaleReason[] = missing.map((out) => ({ kind: 'out-missing', path: out.path }));
+  for (const out of missing) {
+    const present = known.store !== undefined && (await known.store.isComplete(out.hash, out.kind, out.kind === 'file' ? out.size : undefined));
+    const intact = present && (!known.options.verify || (await contentVerifies({ outs: [out] }, known)));
+    if (!intact) {
+      const why = present ? DAMAGED : NOT_CACHED;
+      return { prediction: { stage: name, action: 'fail', reasons, upstream: [], frozen: true, failure: { message: unrestorableFrozenMessage(name, out.path, why) } } };
+    }
+  }
+  return { prediction: { stage: name, action: 'restore', reasons, upstream: [], frozen: true }, restored: missing };
+}
+
 /**
  * Whether every file object of the entry hashes to its name, as a restore with --verify checks
  * while copying (tree objects are checked on every read). Hashed in place rather than through a
  * trial restore: a dry run writes nothing, and a restore would evict the corrupt objects it finds.
  */
-async function contentVerifies(entry: RunCacheEntry, known: Known): Promise<boolean> {
+async function contentVerifies(entry: { readonly outs: readonly RunCacheOut[] }, known: Known): Promise<boolean> {
   const store = known.store!;
   for (const out of entry.outs) {
     const hashes = out.kind === 'file' ? [out.hash] : ((await store.readTree(out.hash)) ?? []).map((e) => e.hash);

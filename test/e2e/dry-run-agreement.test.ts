@@ -3,7 +3,7 @@
 // the stages skipped after them, and restores that --verify refuses.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { DagEvent, StaleReason } from '../../src/events.js';
@@ -102,26 +102,23 @@ stages:
     outs: [o.txt]
 `;
 
-test('run --dry agrees: a frozen stage with a lock entry stays up to date with its dep missing, and what needs its missing out fails', async () => {
+test('run --dry agrees: frozen stages with lock entries put back their missing outs, or fail without a cached copy', async () => {
   await withProject({ 'pipeline.yaml': frozenChain, 'in.txt': 'hi\n' }, async (project) => {
     assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
     await project.remove('g.txt');
     await project.remove('f.txt');
     await project.write('in.txt', 'changed\n');
     const text = await runCli(project.root, ['run', '--dry']);
-    assert.match(text.stdout, /^up to date fz \(frozen, not checked\)$/m);
-    assert.match(text.stdout, /^would fail down: dep "f\.txt" does not exist$/m);
-    assert.match(text.stdout, /^once down fails, stages not started yet would not start \(-k runs what does not depend on it\)$/m);
+    assert.match(text.stdout, /^would restore fz \(frozen\) from the cache: out f\.txt missing$/m);
+    assert.match(text.stdout, /^up to date down$/m);
     const plan = await assertRunAgrees(project.root, ['-k']);
-    assert.deepEqual(actions(plan), { gen: 'up-to-date', fz: 'up-to-date', down: 'fail', other: 'run' });
-    assert.deepEqual(plan.find((p) => p.stage === 'down')?.reasons, [{ kind: 'dep-missing', path: 'f.txt' }]);
-    // --force reruns nothing frozen, and does not get past a missing dep either.
-    assert.deepEqual(actions(await assertRunAgrees(project.root, ['--force', '-k'])), {
-      gen: 'up-to-date',
-      fz: 'up-to-date',
-      down: 'fail',
-      other: 'run',
-    });
+    assert.deepEqual(actions(plan), { gen: 'restore', fz: 'restore', down: 'up-to-date', other: 'run' });
+    assert.equal(await project.read('g.txt'), 'hi\n', 'the recorded content, not a rerun');
+    // Without a cached copy a frozen stage cannot put its out back, and --force does not run it either.
+    await project.remove('g.txt');
+    await project.remove('f.txt');
+    await rm(path.join(project.root, 'cache'), { recursive: true, force: true });
+    assert.deepEqual(actions(await assertRunAgrees(project.root, ['--force', '-k'])), { gen: 'fail', fz: 'skip', down: 'skip', other: 'run' });
   });
 });
 

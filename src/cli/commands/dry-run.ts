@@ -55,7 +55,7 @@ function describePrediction(p: StagePrediction, actions: ReadonlyMap<string, Pre
     case 'up-to-date':
       return `up to date ${p.stage}${p.frozen ? ' (frozen, not checked)' : ''}`;
     case 'restore':
-      return `would restore ${p.stage} from the run cache: ${describeReasons(p.reasons, 5)}`;
+      return `would restore ${p.stage}${p.frozen ? ' (frozen) from the cache' : ' from the run cache'}: ${describeReasons(p.reasons, 5)}`;
     case 'run':
       return `would run ${p.stage}: ${describeReasons(p.reasons, 5)}${p.upstream.length > 0 ? ` (or restore it, depending on what ${produces(p.upstream)})` : ''}`;
     case 'may-run':

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { runCli, statuses } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+const pipeline = (frozen: boolean) =>
+  'stages:\n' +
+  `  gen: {cmd: cat in.txt > gen.out, deps: [in.txt], outs: [gen.out]${frozen ? ', frozen: true' : ''}}\n` +
+  '  use: {cmd: cat gen.out > use.out, deps: [gen.out], outs: [use.out]}\n';
+
+const planOf = async (root: string) =>
+  Object.fromEntries(
+    (await runCli(root, ['run', '--dry', '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { stage: string; action: string })
+      .map((p) => [p.stage, p.action]),
+  );
+
+test('a frozen stage never runs, but its missing out is restored from the cache as recorded', async () => {
+  const project = await tempProject({ 'pipeline.yaml': pipeline(false), 'in.txt': 'one\n' });
+  try {
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+    await project.write('pipeline.yaml', pipeline(true));
+    // A changed dep would rerun it if it were not frozen: the restore must bring back the recorded content.
+    await project.write('in.txt', 'two\n');
+    await project.remove('gen.out');
+    assert.deepEqual(await planOf(project.root), { gen: 'restore', use: 'up-to-date' });
+    const run = await runCli(project.root, ['run', '--json']);
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(statuses(run.events), { gen: 'restored', use: 'up-to-date' });
+    assert.equal(await project.read('gen.out'), 'one\n');
+  } finally {
+    await project.dispose();
+  }
+});
+
+test('a frozen stage whose missing out is not in the cache fails, saying how to go on', async () => {
+  const project = await tempProject({ 'pipeline.yaml': pipeline(true), 'in.txt': 'one\n' });
+  try {
+    // Frozen stages without a lock entry run once, to have something to keep.
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+    await project.remove('gen.out');
+    await rm(path.join(project.root, 'cache'), { recursive: true, force: true });
+    assert.deepEqual(await planOf(project.root), { gen: 'fail', use: 'skip' });
+    const run = await runCli(project.root, ['run', '--json']);
+    assert.equal(run.exitCode, 1);
+    assert.deepEqual(statuses(run.events), { gen: 'failed', use: 'skipped' });
+    const failed = run.events.find((e) => e.type === 'stage' && e.stage === 'gen');
+    assert.match(failed?.type === 'stage' ? (failed.failure?.message ?? '') : '', /frozen stage gen: out "gen\.out" is missing .*frozen: false/);
+  } finally {
+    await project.dispose();
+  }
+});
