@@ -1,5 +1,6 @@
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { LineSplitter } from './line-splitter.js';
 import { dispatchLine } from './output-lines.js';
 import type { OutputTail, StageOutputSink } from './stage-process.js';
 
@@ -12,8 +13,13 @@ export function pipeLines(
 ): Promise<void> {
   if (!stream) return Promise.resolve();
   return new Promise((resolve) => {
-    const reader = createInterface({ input: stream, crlfDelay: Infinity });
-    reader.on('line', (line) => dispatchLine(line, name, sink, tail));
-    reader.on('close', () => resolve());
+    const decoder = new StringDecoder('utf8');
+    const splitter = new LineSplitter((line) => dispatchLine(line, name, sink, tail));
+    stream.on('data', (chunk: Buffer | string) => splitter.push(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
+    finished(stream, () => {
+      splitter.push(decoder.end());
+      splitter.end();
+      resolve();
+    });
   });
 }

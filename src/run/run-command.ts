@@ -75,9 +75,10 @@ async function runInShell(
   else shellPool().release(server);
   if (result.kind === 'exited' && result.code === 0) return undefined;
   const signal = cancelled() ?? (result.kind === 'died' ? result.signal : signalOfStatus(result.code));
-  if (signal !== undefined) return { message: `command was killed with ${signal}: ${command}`, signal, tail: tail.lines };
-  if (result.kind === 'exited') return { message: `command failed with exit code ${result.code}: ${command}`, exitCode: result.code, tail: tail.lines };
-  return { message: `the shell running the command exited unexpectedly (code ${result.code ?? 'unknown'}): ${command}`, tail: tail.lines };
+  const brief = briefCommand(command);
+  if (signal !== undefined) return { message: `command was killed with ${signal}: ${brief}`, signal, tail: tail.lines };
+  if (result.kind === 'exited') return { message: `command failed with exit code ${result.code}: ${brief}`, exitCode: result.code, tail: tail.lines };
+  return { message: `the shell running the command exited unexpectedly (code ${result.code ?? 'unknown'}): ${brief}`, tail: tail.lines };
 }
 
 async function runSeparately(
@@ -110,11 +111,28 @@ async function runSeparately(
   await piping;
   if (!result.failed) return undefined;
   const signal = result.signal ?? cancelled();
-  if (signal !== undefined) return { message: `command was killed with ${signal}: ${command}`, signal, tail: tail.lines };
+  const brief = briefCommand(command);
+  if (signal !== undefined) return { message: `command was killed with ${signal}: ${brief}`, signal, tail: tail.lines };
   if (result.exitCode !== undefined) {
-    return { message: `command failed with exit code ${result.exitCode}: ${command}`, exitCode: result.exitCode, tail: tail.lines };
+    return { message: `command failed with exit code ${result.exitCode}: ${brief}`, exitCode: result.exitCode, tail: tail.lines };
   }
-  return { message: `command could not start: ${command} (${result.shortMessage})`, tail: tail.lines };
+  // execa's own messages repeat the whole command; the underlying error does not.
+  const reason = (result.originalMessage ?? briefCommand(result.shortMessage ?? 'unknown error')).replace(/\s*\n\s*/g, '; ');
+  return { message: `command could not start: ${brief} (${reason})`, tail: tail.lines };
+}
+
+/** Failure messages are one line: longer commands are cut; the pipeline file has them in full. */
+const BRIEF_COMMAND_LENGTH = 200;
+
+/** The command's first line, at most `BRIEF_COMMAND_LENGTH` characters, `…` where anything was left out. */
+export function briefCommand(command: string): string {
+  const text = command.trim();
+  const end = text.search(/[\r\n]/);
+  const firstLine = (end === -1 ? text : text.slice(0, end)).trimEnd();
+  if (firstLine.length <= BRIEF_COMMAND_LENGTH) return firstLine.length < text.length ? `${firstLine} …` : firstLine;
+  // Never end on half of a surrogate pair.
+  const cut = /[\uD800-\uDBFF]/.test(firstLine.charAt(BRIEF_COMMAND_LENGTH - 1)) ? BRIEF_COMMAND_LENGTH - 1 : BRIEF_COMMAND_LENGTH;
+  return `${firstLine.slice(0, cut)}…`;
 }
 
 /** A shell reports a command killed by signal N as status 128 + N. */

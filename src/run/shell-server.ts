@@ -9,6 +9,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
+import { LineSplitter } from './line-splitter.js';
 import { forgetGroup, watchGroup } from './orphan-guard.js';
 
 // The marker arrives as $1 and is moved out of the positional parameters, so commands see none.
@@ -36,7 +37,10 @@ interface Job {
 export class ShellServer {
   readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
   readonly #marker: string;
-  readonly #partial = { stdout: '', stderr: '' };
+  readonly #lines = {
+    stdout: new LineSplitter((line) => this.#line('stdout', line)),
+    stderr: new LineSplitter((line) => this.#line('stderr', line)),
+  };
   readonly #heldEmpty = { stdout: false, stderr: false };
   #job: Job | undefined;
   #dead = false;
@@ -51,8 +55,8 @@ export class ShellServer {
     });
     this.#child.stdout.setEncoding('utf8');
     this.#child.stderr.setEncoding('utf8');
-    this.#child.stdout.on('data', (chunk: string) => this.#receive('stdout', chunk));
-    this.#child.stderr.on('data', (chunk: string) => this.#receive('stderr', chunk));
+    this.#child.stdout.on('data', (chunk: string) => this.#lines.stdout.push(chunk));
+    this.#child.stderr.on('data', (chunk: string) => this.#lines.stderr.push(chunk));
     this.#child.stdin.on('error', () => undefined);
     this.#child.on('error', () => this.#die({ kind: 'died' }));
     this.#child.on('close', (code, signal) => this.#die({ kind: 'died', code: code ?? undefined, signal: signal ?? undefined }));
@@ -94,12 +98,6 @@ export class ShellServer {
     this.#child.stdin.end();
   }
 
-  #receive(stream: 'stdout' | 'stderr', chunk: string): void {
-    const lines = (this.#partial[stream] + chunk).split('\n');
-    this.#partial[stream] = lines.pop() ?? '';
-    for (const line of lines) this.#line(stream, line.endsWith('\r') ? line.slice(0, -1) : line);
-  }
-
   // The server prints "\n<marker>" after each job, which adds an empty line when the output
   // already ended with a newline: an empty line is held back one line and dropped before a marker.
   #line(stream: 'stdout' | 'stderr', line: string): void {
@@ -130,12 +128,12 @@ export class ShellServer {
     this.#dead = true;
     forgetGroup(this.#child.pid);
     const job = this.#job;
-    this.#job = undefined;
     if (job !== undefined) {
       for (const stream of ['stdout', 'stderr'] as const) {
+        this.#lines[stream].end();
         if (this.#heldEmpty[stream]) job.onLine(stream, '');
-        if (this.#partial[stream] !== '') job.onLine(stream, this.#partial[stream]);
       }
+      this.#job = undefined;
       job.resolve(result);
     }
   }
