@@ -26,7 +26,21 @@ export type StaleReason =
       readonly new: unknown;
     }
   | { readonly kind: 'out-missing'; readonly path: string }
-  | { readonly kind: 'out-changed'; readonly path: string; readonly old: string; readonly new: string };
+  | { readonly kind: 'out-changed'; readonly path: string; readonly old: string; readonly new: string }
+  /**
+   * A dep or out is a file where the lock records a directory (or a directory where it records a
+   * file), or an out declared as a directory (`outs: [d/]`) is a file. Told apart from a content
+   * change because an empty file and an empty directory have the same hash.
+   */
+  | {
+      readonly kind: 'type-changed';
+      readonly path: string;
+      readonly of: 'dep' | 'out';
+      readonly expected: PathType;
+      readonly found: PathType;
+    };
+
+export type PathType = 'file' | 'directory';
 
 export type StageStatus = 'ran' | 'restored' | 'up-to-date' | 'failed' | 'skipped' | 'cancelled';
 

@@ -75,12 +75,16 @@ export async function fingerprintStage(
   return { ok: true, value: { definition: definitionHash(stage, modules), deps, missingDeps, params } };
 }
 
-/** The run-cache key: the same definition, dep contents and params always produce the same outs. */
+/**
+ * The run-cache key: the same definition, dep contents and params always produce the same outs.
+ * A directory dep is marked as one: its hash alone can equal a file's (an empty directory and an
+ * empty file hash the same), and a stage may well write something else for each.
+ */
 export function runCacheKey(fingerprint: StageFingerprint): string {
   return sha256(
     canonicalJson({
       definition: fingerprint.definition,
-      deps: fingerprint.deps.map((d) => [d.path, d.hash]),
+      deps: fingerprint.deps.map((d) => (d.nfiles === undefined ? [d.path, d.hash] : [d.path, d.hash, 'directory'])),
       params: fingerprint.params,
     }),
   );

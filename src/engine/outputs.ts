@@ -135,6 +135,10 @@ export async function commitOuts(
       unusable.push(`"${out.path}": ${state.message}`);
       continue;
     }
+    if (out.directory && state.kind === 'file') {
+      unusable.push(`"${out.path}": it is a file, but the pipeline declares a directory there ("${out.path}/")`);
+      continue;
+    }
     locked.push({ path: out.path, hash: state.hash, size: state.size, nfiles: state.nfiles });
     if (!out.cache) {
       allCached = false;

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { StaleReason } from '../events.js';
+import type { PathType, StaleReason } from '../events.js';
 import type { LockedPath, LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { StageFingerprint } from './fingerprint.js';
@@ -7,9 +7,14 @@ import type { StageFingerprint } from './fingerprint.js';
 /** Observed outs: the recorded shape, or missing. */
 export type ObservedOut = LockedPath | { readonly path: string; readonly missing: true };
 
+/** The lock records `nfiles` for directories only. */
+export const pathType = (recorded: Pick<LockedPath, 'nfiles'>): PathType => (recorded.nfiles === undefined ? 'file' : 'directory');
+
 /**
  * Every reason the stage is stale, cheapest first; empty when it is up to date. A stage is never
- * stale merely because an upstream stage reran: only its own dep hashes count.
+ * stale merely because an upstream stage reran: only its own dep hashes count. Hashes alone do not
+ * tell a file from a directory (an empty file and an empty directory hash the same), so the type
+ * of each dep and out is compared as well.
  */
 export function staleReasons(
   stage: StageDef,
@@ -28,6 +33,7 @@ export function staleReasons(
   for (const dep of fingerprint.deps) {
     const before = lockedDeps.get(dep.path);
     if (!before) reasons.push({ kind: 'dep-changed', path: dep.path, new: dep.hash });
+    else if (pathType(before) !== pathType(dep)) reasons.push({ kind: 'type-changed', of: 'dep', path: dep.path, expected: pathType(before), found: pathType(dep) });
     else if (before.hash !== dep.hash) reasons.push({ kind: 'dep-changed', path: dep.path, old: before.hash, new: dep.hash });
   }
   const files = new Set([...Object.keys(locked.params), ...Object.keys(fingerprint.params)]);
@@ -41,9 +47,12 @@ export function staleReasons(
     }
   }
   const lockedOuts = new Map(locked.outs.map((o) => [o.path, o]));
+  const declaredDirectories = new Set(stage.outs.filter((o) => o.directory).map((o) => o.path));
   for (const out of outs) {
     const before = lockedOuts.get(out.path);
+    const expected = declaredDirectories.has(out.path) ? 'directory' : before && pathType(before);
     if ('missing' in out) reasons.push({ kind: 'out-missing', path: out.path });
+    else if (expected !== undefined && expected !== pathType(out)) reasons.push({ kind: 'type-changed', of: 'out', path: out.path, expected, found: pathType(out) });
     else if (!before) reasons.push({ kind: 'out-changed', path: out.path, old: 'none', new: out.hash });
     else if (before.hash !== out.hash) reasons.push({ kind: 'out-changed', path: out.path, old: before.hash, new: out.hash });
   }

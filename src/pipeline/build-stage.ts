@@ -17,12 +17,13 @@ export function buildStage(instance: StageInstance, source: YamlSource): { stage
     for (const { message, hint } of result.problems) diagnostics.push({ message, hint, location: at(path, which) });
     return result.value;
   };
-  const projectPath = (raw: string, path: YamlPath, which: 'key' | 'value' = 'value'): string | undefined => {
-    const checked = normalizeProjectPath(text(raw, path, which));
+  const checkedPath = (expanded: string, path: YamlPath, which: 'key' | 'value' = 'value'): string | undefined => {
+    const checked = normalizeProjectPath(expanded);
     if (checked.ok) return checked.path;
     diagnostics.push({ message: checked.message, hint: checked.hint, location: at(path, which) });
     return undefined;
   };
+  const projectPath = (raw: string, path: YamlPath, which: 'key' | 'value' = 'value'): string | undefined => checkedPath(text(raw, path, which), path, which);
 
   const cmd =
     body.cmd === undefined
@@ -64,7 +65,8 @@ export function buildStage(instance: StageInstance, source: YamlSource): { stage
           ? [[entry, [field, index], 'value', null]]
           : Object.entries(entry).map(([raw, options]) => [raw, [field, index, raw], 'key', options]);
       for (const [raw, path, which, options] of declared) {
-        const normalized = projectPath(raw, path, which);
+        const expanded = text(raw, path, which);
+        const normalized = checkedPath(expanded, path, which);
         if (normalized === '.') {
           diagnostics.push({
             message: `the project root cannot be an output of stage "${name}"`,
@@ -74,7 +76,14 @@ export function buildStage(instance: StageInstance, source: YamlSource): { stage
           continue;
         }
         if (normalized === undefined) continue;
-        outs.push({ path: normalized, kind, persist: options?.persist ?? false, cache: options?.cache ?? true, location: at(path, which) });
+        outs.push({
+          path: normalized,
+          kind,
+          persist: options?.persist ?? false,
+          cache: options?.cache ?? true,
+          ...(expanded.endsWith('/') && { directory: true as const }),
+          location: at(path, which),
+        });
       }
     }
   };

@@ -25,6 +25,8 @@ export interface OutSpec {
   readonly persist: boolean;
   /** Store in the content-addressed cache (default true). */
   readonly cache: boolean;
+  /** Declared with a trailing slash (`outs: [d/]`): the stage must write a directory there. */
+  readonly directory?: true;
   readonly location?: SourceLocation;
 }
 

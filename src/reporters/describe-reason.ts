@@ -25,6 +25,8 @@ export function describeReason(reason: StaleReason): string {
       return `out ${reason.path} missing`;
     case 'out-changed':
       return `out ${reason.path} edited by hand`;
+    case 'type-changed':
+      return `${reason.of} ${reason.path} is a ${reason.found}, expected a ${reason.expected}`;
   }
 }
 
