@@ -4,10 +4,15 @@ import { Document, LineCounter, isMap, isNode, isSeq, parseDocument } from 'yaml
 import type { Diagnostic, Result, SourceLocation } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { lockFileSchema } from './lock-schema.js';
+import { mergeConflictDiagnostic } from './merge-conflict.js';
 import type { LockFile, LockedStage } from './types.js';
 import { LOCK_FILE_NAME, LOCK_SCHEMA_VERSION, emptyLock } from './types.js';
 
 const rebuildHint = (file: string): string => `delete ${file} to rebuild it (every stage will run again)`;
+
+/** One problem often shows as several errors: the hint is said once, after the first. */
+const hintOnce = (diagnostics: Diagnostic[], hint: string): Diagnostic[] =>
+  diagnostics.map((d, i) => (i === 0 ? { ...d, hint } : d));
 
 /** The lock through the YAML library: any names, paths and params. */
 export function yamlLockText(names: readonly string[], stages: Readonly<Record<string, LockedStage>>): string {
@@ -23,6 +28,8 @@ export function yamlLockText(names: readonly string[], stages: Readonly<Record<s
 }
 
 export function parseLock(text: string, file = LOCK_FILE_NAME): Result<LockFile, Diagnostic[]> {
+  const conflict = mergeConflictDiagnostic(text, file);
+  if (conflict !== undefined) return fail([conflict]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const where = (offset: number | undefined): SourceLocation => {
@@ -30,9 +37,8 @@ export function parseLock(text: string, file = LOCK_FILE_NAME): Result<LockFile,
     return { file, line: pos.line, col: pos.col };
   };
   if (doc.errors.length > 0) {
-    return fail(
-      doc.errors.map((e) => ({ message: `invalid YAML in ${file}: ${e.message.split('\n')[0]}`, location: where(e.pos[0]), hint: rebuildHint(file) })),
-    );
+    const errors = doc.errors.map((e) => ({ message: `invalid YAML in ${file}: ${e.message.split('\n')[0]}`, location: where(e.pos[0]) }));
+    return fail(hintOnce(errors, rebuildHint(file)));
   }
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) return ok(emptyLock());
@@ -49,16 +55,11 @@ export function parseLock(text: string, file = LOCK_FILE_NAME): Result<LockFile,
   }
   const parsed = lockFileSchema.safeParse(data);
   if (!parsed.success) {
-    return fail(
-      parsed.error.issues.map((issue) => {
-        const keys = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
-        return {
-          message: `invalid ${file}: ${keys.length > 0 ? `${keys.join('.')}: ` : ''}${issue.message}`,
-          location: where(nodeOffset(doc, keys)),
-          hint: rebuildHint(file),
-        };
-      }),
-    );
+    const issues = parsed.error.issues.map((issue) => {
+      const keys = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
+      return { message: `invalid ${file}: ${keys.length > 0 ? `${keys.join('.')}: ` : ''}${issue.message}`, location: where(nodeOffset(doc, keys)) };
+    });
+    return fail(hintOnce(issues, rebuildHint(file)));
   }
   return ok(parsed.data as LockFile);
 }
