@@ -109,11 +109,15 @@ export type DagEvent =
       readonly frozen?: true;
       readonly failure?: StageFailure;
       /**
-       * For skipped stages: the failed or cancelled upstream stage(s); with skippedAfterStop, the
-       * failures after which the run stopped starting stages (fail-fast), or none on cancel.
+       * For skipped stages: the upstream stage(s) it needs that failed, were cancelled or were
+       * skipped for that (with or without --keep-going); with skippedAfterStop, the failures after
+       * which the run stopped starting stages (fail-fast), or none on cancel.
        */
       readonly skippedBecause?: readonly string[];
-      /** The stage was not started because the whole run stopped, not because of its own upstream. */
+      /**
+       * The stage was not started because the whole run stopped, not because of its own upstream:
+       * on cancel, or after a failure it does not depend on (--keep-going would have run it).
+       */
       readonly skippedAfterStop?: 'failure' | 'cancel';
       readonly logFile?: string;
     }

@@ -39,8 +39,10 @@ export interface SchedulerOptions {
   readonly graceMs: number;
   start(stage: string, acquireSlots: AcquireSlots): ScheduledWork;
   /**
-   * A stage that will not run: an upstream stage failed or was cancelled (`because` names them),
-   * or the run stopped before it started (`stopped`: after the failures in `because`, or on cancel).
+   * A stage that will not run. Without `stopped`: it needs upstream stages (named in `because`)
+   * that failed, were cancelled or were skipped for that, whether or not the run went on. With
+   * `stopped`, it needs none of them and the run stopped before it started: after the failures
+   * in `because` (fail-fast), or on cancel.
    */
   skip(stage: string, because: readonly string[], stopped?: 'failure' | 'cancel'): void;
 }
@@ -57,6 +59,8 @@ export class Scheduler {
   readonly #heldMutexes = new Set<string>();
   /** Running stages to queue again once they stop (their inputs changed while they ran). */
   readonly #restarting = new Set<string>();
+  /** Skipped stages that needed a failed or cancelled stage, as opposed to held back by a stop. */
+  readonly #skippedForUpstream = new Set<string>();
   #pending: string[] = [];
   #freeSlots: number;
   readonly #waitingForSlots: { stage: string; grant: (release: ((failed?: boolean) => void) | undefined) => void }[] = [];
@@ -131,7 +135,7 @@ export class Scheduler {
           if (blockers.length > 0) {
             pending.splice(i, 1);
             this.#finish(stage, 'skipped');
-            this.#options.skip(stage, blockers);
+            this.#skipForUpstream(stage, blockers);
             continue;
           }
           if (this.#launched >= this.#launchLimit) break;
@@ -147,13 +151,40 @@ export class Scheduler {
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
     if (this.#killTimer) clearTimeout(this.#killTimer);
+    this.#skipNotStarted(new Set(pending), selected);
+    return { outcomes: this.#outcomes, cancelled: this.#cancelled };
+  }
+
+  /**
+   * The stages left when the run stopped. After a failure, one that needs a stage that failed (or
+   * was skipped for that) is skipped for its upstream, as --keep-going would skip it; only the
+   * others were held back by the stop itself.
+   */
+  #skipNotStarted(notStarted: ReadonlySet<string>, selected: ReadonlySet<string>): void {
     const failed = [...this.#outcomes].filter(([, o]) => o === 'failed').map(([s]) => s);
-    for (const stage of pending) {
-      this.#outcomes.set(stage, 'skipped');
+    // In topological order, so a stage's upstream is decided before the stage.
+    for (const stage of this.#options.stages) {
+      if (!notStarted.has(stage)) continue;
+      const blockers = this.#cancelled ? [] : this.#failedUpstream(stage, selected);
+      this.#finish(stage, 'skipped');
       if (this.#cancelled) this.#options.skip(stage, [], 'cancel');
+      else if (blockers.length > 0) this.#skipForUpstream(stage, blockers);
       else this.#options.skip(stage, failed, 'failure');
     }
-    return { outcomes: this.#outcomes, cancelled: this.#cancelled };
+  }
+
+  /** Upstream stages that failed, were cancelled, or were skipped because of such a stage. */
+  #failedUpstream(stage: string, selected: ReadonlySet<string>): string[] {
+    return [...(this.#options.graph.upstream.get(stage) ?? [])].filter((up) => {
+      if (!selected.has(up)) return false;
+      const outcome = this.#outcomes.get(up);
+      return outcome === 'failed' || outcome === 'cancelled' || this.#skippedForUpstream.has(up);
+    });
+  }
+
+  #skipForUpstream(stage: string, blockers: readonly string[]): void {
+    this.#skippedForUpstream.add(stage);
+    this.#options.skip(stage, blockers);
   }
 
   /** 'wait' while an upstream stage is unfinished; else the upstream stages that did not succeed. */

@@ -106,8 +106,9 @@ export function describeSkipped(
   statusOf: (stage: string) => 'failed' | 'cancelled' | undefined,
 ): string[] {
   const byCause = new Map<string, string[]>();
+  const failures = failuresBehind(skipped, statusOf);
   for (const { stage, because, afterStop } of skipped) {
-    const causes = because.map((c) => `${c} ${statusOf(c) === 'cancelled' ? 'was cancelled' : 'failed'}`).join(', ');
+    const causes = failures(because).map((c) => `${c} ${statusOf(c) === 'cancelled' ? 'was cancelled' : 'failed'}`).join(', ');
     const causeWords =
       afterStop === 'cancel'
         ? 'the run was cancelled'
@@ -119,4 +120,30 @@ export function describeSkipped(
     byCause.set(causeWords, list);
   }
   return [...byCause].map(([cause, stages]) => `${cause.startsWith('the run ') ? 'not started' : 'skipped'} because ${cause}: ${stages.join(', ')}`);
+}
+
+/**
+ * A cause that was itself skipped for its upstream is named by the failures behind it, so that a
+ * stage two steps below a failure reads `skipped because train failed`, not that the skipped
+ * stage between them failed.
+ */
+function failuresBehind(
+  skipped: readonly SkippedStage[],
+  statusOf: (stage: string) => 'failed' | 'cancelled' | undefined,
+): (because: readonly string[]) => string[] {
+  const causesOf = new Map(skipped.filter((s) => s.afterStop === undefined).map((s) => [s.stage, s.because]));
+  const resolved = new Map<string, readonly string[]>();
+  const resolve = (because: readonly string[]): string[] => [
+    ...new Set(
+      because.flatMap((cause) => {
+        const upstream = causesOf.get(cause);
+        if (statusOf(cause) !== undefined || upstream === undefined) return [cause];
+        // Stages form a DAG, so this ends; remembering spares diamonds the repeated walk.
+        let behind = resolved.get(cause);
+        if (behind === undefined) resolved.set(cause, (behind = resolve(upstream)));
+        return behind;
+      }),
+    ),
+  ];
+  return resolve;
 }
