@@ -1,7 +1,9 @@
 // One `dagmake run` per project at a time: `<root>/.dagmake/run.lock` is created exclusively and
 // holds the owner's pid. A lock whose owner no longer exists is taken over; contenders for the
 // same stale lock first race for a claim file named after that lock's exact content, so only one
-// of them can remove it and a fresh lock is never removed by mistake.
+// of them can remove it and a fresh lock is never removed by mistake. An owner that died can
+// leave its pid to an unrelated process: where /proc tells when that process started (Linux),
+// one that started after the lock was taken is not its owner.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isProcessAlive } from './cache/process-alive.js';
 import { fail, ok, type Diagnostic, type Result } from './errors.js';
 import { isErrno } from './lock/atomic-write.js';
+import { processStartMs, processStartTicks } from './process-start.js';
 
 export interface ProjectMutex {
   release(): Promise<void>;
@@ -29,12 +32,24 @@ interface LockContent {
   readonly pid: number;
   readonly startedAt: string;
   readonly token: string;
+  /** The owner's start in clock ticks since boot, where /proc says (absent from older locks). */
+  readonly startTicks?: number;
 }
+
+/** Refused because another live run holds the project: no problem with what was asked. */
+export interface ProjectBusy extends Diagnostic {
+  readonly holderPid: number;
+}
+
+export const isProjectBusy = (diagnostic: Diagnostic): diagnostic is ProjectBusy =>
+  typeof (diagnostic as Partial<ProjectBusy>).holderPid === 'number';
 
 /** A lock file still empty after this long was left by a process that died while creating it. */
 const HALF_WRITTEN_GRACE_MS = 5_000;
 /** A claim on a stale lock older than this was left by a contender that died mid-takeover. */
 const CLAIM_GRACE_MS = 10_000;
+/** How much later than a lock's startedAt its owner may seem to have started: /proc's boot time is whole seconds. */
+const START_TIME_SLACK_MS = 2_000;
 
 export function projectLockPath(root: string): string {
   return join(root, '.dagmake', 'run.lock');
@@ -42,7 +57,13 @@ export function projectLockPath(root: string): string {
 
 export async function acquireProjectMutex(root: string, options: AcquireOptions): Promise<Result<ProjectMutex, Diagnostic[]>> {
   const lockPath = projectLockPath(root);
-  const mine: LockContent = { pid: process.pid, startedAt: new Date().toISOString(), token: randomBytes(12).toString('hex') };
+  const startTicks = processStartTicks(process.pid);
+  const mine: LockContent = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    token: randomBytes(12).toString('hex'),
+    ...(startTicks !== undefined && { startTicks }),
+  };
   let toldWaiting = false;
   try {
     await mkdir(join(root, '.dagmake'), { recursive: true });
@@ -51,7 +72,7 @@ export async function acquireProjectMutex(root: string, options: AcquireOptions)
       const current = await readLockFile(lockPath);
       if (current === undefined) continue; // released between our attempt and the read
       const holder = parseLock(current.text);
-      const stale = holder === undefined ? current.ageMs > HALF_WRITTEN_GRACE_MS : !isProcessAlive(holder.pid);
+      const stale = holder === undefined ? current.ageMs > HALF_WRITTEN_GRACE_MS : !isHolderAlive(holder);
       if (stale) {
         await takeOverStale(lockPath, current.text);
         continue;
@@ -140,7 +161,7 @@ async function takeOverStale(lockPath: string, staleText: string): Promise<void>
 export async function liveLockHolder(root: string): Promise<{ readonly pid: number; readonly startedAt: string } | undefined> {
   const current = await readLockFile(projectLockPath(root)).catch(() => undefined);
   const holder = current === undefined ? undefined : parseLock(current.text);
-  if (holder === undefined || holder.pid === process.pid || !isProcessAlive(holder.pid)) return undefined;
+  if (holder === undefined || holder.pid === process.pid || !isHolderAlive(holder)) return undefined;
   return { pid: holder.pid, startedAt: holder.startedAt };
 }
 
@@ -154,11 +175,28 @@ async function readLockFile(lockPath: string): Promise<{ text: string; ageMs: nu
   }
 }
 
+/**
+ * Whether the lock's owner still runs. Whatever cannot be told counts as alive: taking over a
+ * live run's lock would let two runs write the same outputs.
+ */
+function isHolderAlive(holder: LockContent): boolean {
+  if (!isProcessAlive(holder.pid)) return false;
+  // Start ticks count from boot and are exact, so they hold when the wall clock jumps.
+  if (holder.startTicks !== undefined) {
+    const ticks = processStartTicks(holder.pid);
+    return ticks === undefined || ticks === holder.startTicks;
+  }
+  const lockedAt = Date.parse(holder.startedAt);
+  const started = processStartMs(holder.pid);
+  return Number.isNaN(lockedAt) || started === undefined || started <= lockedAt + START_TIME_SLACK_MS;
+}
+
 function parseLock(text: string): LockContent | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockContent>;
     if (typeof value.pid === 'number' && typeof value.token === 'string' && typeof value.startedAt === 'string') {
-      return { pid: value.pid, token: value.token, startedAt: value.startedAt };
+      const startTicks = typeof value.startTicks === 'number' ? { startTicks: value.startTicks } : {};
+      return { pid: value.pid, token: value.token, startedAt: value.startedAt, ...startTicks };
     }
   } catch {
     // Half-written or foreign content: the caller decides by the file's age.
@@ -166,8 +204,9 @@ function parseLock(text: string): LockContent | undefined {
   return undefined;
 }
 
-function busy(holder: LockContent, lockPath: string): Diagnostic {
+function busy(holder: LockContent, lockPath: string): ProjectBusy {
   return {
+    holderPid: holder.pid,
     message: `another dagmake run (pid ${holder.pid}, started ${holder.startedAt}) is already running in this project`,
     hint: `Wait for it to finish or stop it, then run again (the lock is ${lockPath}; a lock left by a process that no longer exists is taken over automatically).`,
   };
