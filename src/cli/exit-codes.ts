@@ -7,6 +7,11 @@ export const ExitCode = {
   failed: 1,
   /** Invalid pipeline, config or command line. */
   usage: 2,
+  /**
+   * `run --no-wait` found another run holding the project: nothing was wrong and nothing ran, so
+   * trying again later may succeed. 75 is EX_TEMPFAIL of sysexits.h, which says just that.
+   */
+  busy: 75,
   /** 128 + SIGINT, the shell's convention; see exitCodeForSignal. */
   interrupted: 130,
 } as const;

@@ -7,7 +7,7 @@ import type { DagEvent, StageStatus } from '../events.js';
 import type { Selection } from '../graph/select-stages.js';
 import { LockSession } from '../lock/lock-session.js';
 import { snapshotRunMetrics } from '../metrics/snapshot-run-metrics.js';
-import { acquireProjectMutex } from '../project-mutex.js';
+import { acquireProjectMutex, isProjectBusy } from '../project-mutex.js';
 import { readDurations, writeDurations } from './durations.js';
 import type { EngineContext, RunOptions } from './engine-context.js';
 import { executeStage } from './execute-stage.js';
@@ -32,6 +32,8 @@ export interface RunRequest {
 
 export type RunOutcome =
   | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[] }
+  /** Without waiting, another run held the project: nothing was run. */
+  | { readonly kind: 'busy'; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: 'finished'; readonly failed: number; readonly cancelled: boolean }
   /** Cancelled while it waited for another run of the project: nothing was run. */
   | { readonly kind: 'cancelled-waiting' };
@@ -59,7 +61,7 @@ export function runPipeline(request: RunRequest): RunHandle {
       if (mutex.ok) await mutex.value.release();
       return { kind: 'cancelled-waiting' };
     }
-    if (!mutex.ok) return { kind: 'invalid', diagnostics: mutex.error };
+    if (!mutex.ok) return { kind: mutex.error.some(isProjectBusy) ? 'busy' : 'invalid', diagnostics: mutex.error };
     try {
       const session = await LockSession.openForPipeline(graph.pipeline);
       if (!session.ok) return { kind: 'invalid', diagnostics: session.error };

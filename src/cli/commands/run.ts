@@ -22,7 +22,7 @@ Options:
       --json          NDJSON events on stdout (same as --reporter json)
       --reporter R    ink | plain | json (default: ink on a terminal, plain otherwise)
       --no-color      plain text output (also NO_COLOR=1)
-      --no-wait       fail at once if another run holds the project
+      --no-wait       fail at once (exit code 75) if another run holds the project
       --no-run-cache  never restore stale stages from the run cache
       --verify        re-hash cached objects before restoring them
 
@@ -85,9 +85,9 @@ export const runCommand: Command = {
     try {
       const outcome = await handle.outcome;
       await reporter.close();
-      if (outcome.kind === 'invalid') {
+      if (outcome.kind === 'invalid' || outcome.kind === 'busy') {
         printDiagnostics(io.stderr, outcome.diagnostics);
-        return ExitCode.usage;
+        return outcome.kind === 'busy' ? ExitCode.busy : ExitCode.usage;
       }
       if (outcome.kind === 'cancelled-waiting') {
         io.stderr.write('stopped before starting: nothing was run\n');
