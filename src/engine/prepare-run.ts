@@ -1,11 +1,13 @@
 // Everything that must be right before any stage starts: a valid pipeline, an acyclic graph,
-// known targets, and deps that exist or that some stage produces. Problems here exit 2.
+// known targets, no two outs that are one file through a symbolic link, and deps that exist or
+// that some stage produces. Problems here exit 2.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { buildGraph, type StageGraph } from '../graph/build-graph.js';
 import { selectStages, type Selection } from '../graph/select-stages.js';
+import { findPathLinks } from '../pipeline/path-links.js';
 import { loadPipelineMemo } from './load-pipeline-memo.js';
 
 export interface PreparedRun {
@@ -21,13 +23,33 @@ export async function prepareRun(
 ): Promise<Result<PreparedRun, Diagnostic[]>> {
   const pipeline = await loadPipelineMemo(file, displayPath);
   if (!pipeline.ok) return pipeline;
-  const graph = buildGraph(pipeline.value);
+  const built = buildGraph(pipeline.value);
+  if (!built.ok) return built;
+  const graph = await followLinks(built.value);
   if (!graph.ok) return graph;
   const stages = selectStages(graph.value, selection);
   if (!stages.ok) return stages;
   const missing = findUnproducedMissingDeps(graph.value, stages.value);
   if (missing.length > 0) return fail(missing);
   return ok({ graph: graph.value, stages: stages.value });
+}
+
+/**
+ * Symbolic links inside the project can make two declared outs one file, or a dep another stage's
+ * out; the pipeline file cannot show that, so it is looked for here, before every run. Without a
+ * link among the parent directories of outs and deps (one lstat per distinct directory), nothing
+ * more is done or loaded.
+ */
+async function followLinks(graph: StageGraph): Promise<Result<StageGraph, Diagnostic[]>> {
+  const { root, stages, file, varsFiles } = graph.pipeline;
+  const paths = stages.flatMap((s) => [...s.outs.map((o) => o.path), ...s.deps.map((d) => d.path), ...s.params.map((p) => p.file)]);
+  const links = findPathLinks(root, paths);
+  if (links === undefined) return ok(graph);
+  const [{ checkLinkedOuts }, { addLinkedProducers }] = await Promise.all([import('../pipeline/check-outs.js'), import('./linked-producers.js')]);
+  const pipelineFile = path.relative(root, file).split(path.sep).join('/');
+  const overlaps = checkLinkedOuts(stages, links, pipelineFile, varsFiles);
+  if (overlaps.length > 0) return fail(overlaps);
+  return addLinkedProducers(graph, links);
 }
 
 /** One `existsSync` per dep, synchronous: microseconds each, where a thread-pool round trip per dep added up. */

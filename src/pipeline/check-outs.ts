@@ -1,7 +1,9 @@
 // Every output has exactly one producer: no path declared twice, none inside another output.
+import nodePath from 'node:path';
 import { formatLocation } from './format-location.js';
 import type { Diagnostic } from '../errors.js';
 import { isLockFileName, lockFileFor } from '../lock/lock-location.js';
+import type { PathLinks } from './path-links.js';
 import type { OutSpec, StageDef } from './types.js';
 
 interface Owner {
@@ -53,34 +55,51 @@ export const ENGINE_PATHS: readonly string[] = ['.dagmake', 'cache', 'dagmake.lo
  * lock or another pipeline file's, the engine's state or cache, or .git would destroy them.
  */
 export function checkReservedOuts(stages: readonly StageDef[], pipelineFile: string, varsFiles: readonly string[]): Diagnostic[] {
-  const ownLock = lockFileFor(pipelineFile);
-  const shared: Reserved[] = [
-    ...ENGINE_PATHS.map((path) => ({ path, what: describeEnginePath(path) })),
-    { path: pipelineFile, what: `the pipeline file "${pipelineFile}"` },
-    { path: ownLock, what: `the lock file "${ownLock}" of "${pipelineFile}"` },
-    ...varsFiles.map((path) => ({ path, what: `the vars file "${path}"` })),
-  ];
+  const shared = sharedReserved(pipelineFile, varsFiles);
   const diagnostics: Diagnostic[] = [];
   for (const stage of stages) {
-    // A stage's own inputs are read before it runs, so its outs must not hold them either.
-    const own: Reserved[] = [
-      ...stage.params.map((p) => ({ path: p.file, what: `its own params file "${p.file}"` })),
-      ...(stage.uses !== undefined ? [{ path: stage.uses, what: `its own module "${stage.uses}"` }] : []),
-    ];
+    const reserved = [...shared, ...ownReserved(stage)];
     for (const out of stage.outs) {
-      const hit =
-        [...shared, ...own].find((r) => r.path === out.path || r.path.startsWith(`${out.path}/`) || out.path.startsWith(`${r.path}/`)) ??
-        (isLockFileName(out.path) ? { path: out.path, what: 'a pipeline file\'s lock (names ending in ".dagmake.lock" are reserved for locks)' } : undefined);
+      const hit = reservedHit(out.path, reserved);
       if (hit === undefined) continue;
       diagnostics.push({
-        message: `output "${out.path}" of stage "${stage.name}" ${hit.path === out.path ? 'is' : out.path.startsWith(`${hit.path}/`) ? 'is inside' : 'contains'} ${hit.what}`,
+        message: `output "${out.path}" of stage "${stage.name}" ${relation(out.path, hit.path)} ${hit.what}`,
         location: out.location,
-        hint: 'outputs are deleted before their stage runs; declare a path of its own, e.g. under outputs/',
+        hint: RESERVED_HINT,
       });
     }
   }
   return diagnostics;
 }
+
+const RESERVED_HINT = 'outputs are deleted before their stage runs; declare a path of its own, e.g. under outputs/';
+
+function sharedReserved(pipelineFile: string, varsFiles: readonly string[]): Reserved[] {
+  const ownLock = lockFileFor(pipelineFile);
+  return [
+    ...ENGINE_PATHS.map((path) => ({ path, what: describeEnginePath(path) })),
+    { path: pipelineFile, what: `the pipeline file "${pipelineFile}"` },
+    { path: ownLock, what: `the lock file "${ownLock}" of "${pipelineFile}"` },
+    ...varsFiles.map((path) => ({ path, what: `the vars file "${path}"` })),
+  ];
+}
+
+/** A stage's own inputs are read before it runs, so its outs must not hold them either. */
+function ownReserved(stage: StageDef): Reserved[] {
+  return [
+    ...stage.params.map((p) => ({ path: p.file, what: `its own params file "${p.file}"` })),
+    ...(stage.uses !== undefined ? [{ path: stage.uses, what: `its own module "${stage.uses}"` }] : []),
+  ];
+}
+
+function reservedHit(outPath: string, reserved: readonly Reserved[]): Reserved | undefined {
+  return (
+    reserved.find((r) => r.path === outPath || r.path.startsWith(`${outPath}/`) || outPath.startsWith(`${r.path}/`)) ??
+    (isLockFileName(outPath) ? { path: outPath, what: 'a pipeline file\'s lock (names ending in ".dagmake.lock" are reserved for locks)' } : undefined)
+  );
+}
+
+const relation = (outPath: string, hitPath: string): string => (hitPath === outPath ? 'is' : outPath.startsWith(`${hitPath}/`) ? 'is inside' : 'contains');
 
 interface Reserved {
   readonly path: string;
@@ -100,4 +119,73 @@ function enclosingOut(path: string, owners: ReadonlyMap<string, Owner>): Owner |
     if (owner) return owner;
   }
   return undefined;
+}
+
+interface LinkedOwner extends Owner {
+  readonly link?: string;
+}
+
+/**
+ * The checks above once symbolic links inside the project are followed: `real/x.txt` and
+ * `alias/x.txt` with alias -> real are one file, and each run would restore one stage's version
+ * over the other's. Needs the file system, so it runs before every run rather than at load.
+ */
+export function checkLinkedOuts(stages: readonly StageDef[], links: PathLinks, pipelineFile: string, varsFiles: readonly string[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const owners = new Map<string, LinkedOwner>();
+  const shared = sharedReserved(pipelineFile, varsFiles);
+  for (const stage of stages) {
+    for (const out of stage.outs) {
+      const resolved = links.resolve(out.path);
+      const owner: LinkedOwner = { stage: stage.name, out, ...(resolved.link !== undefined && { link: resolved.link }) };
+      const first = owners.get(resolved.real);
+      if (first !== undefined) {
+        diagnostics.push({
+          message: `output "${out.path}" of stage "${stage.name}" is the same file as ${other(first, stage.name)}: ${linkNote(links, owner, first)}`,
+          location: out.location,
+          hint:
+            `"${first.out.path}" is declared at ${formatLocation(first.out.location)}; ` +
+            'every file has exactly one producing stage, so declare it once, by one path',
+        });
+        continue;
+      }
+      owners.set(resolved.real, owner);
+      if (resolved.link === undefined || resolved.inProject === undefined) continue;
+      const hit = reservedHit(resolved.inProject, [...shared, ...ownReserved(stage)]);
+      if (hit === undefined) continue;
+      diagnostics.push({
+        message: `output "${out.path}" of stage "${stage.name}" ${relation(resolved.inProject, hit.path)} ${hit.what}: ${linkNote(links, owner)}`,
+        location: out.location,
+        hint: RESERVED_HINT,
+      });
+    }
+  }
+  for (const [real, owner] of owners) {
+    const container = enclosingReal(real, owners);
+    if (container === undefined || (owner.link === undefined && container.link === undefined)) continue;
+    diagnostics.push({
+      message: `output "${owner.out.path}" of stage "${owner.stage}" is inside ${other(container, owner.stage)}: ${linkNote(links, owner, container)}`,
+      location: owner.out.location,
+      hint:
+        `"${container.out.path}" is declared at ${formatLocation(container.out.location)}; ` +
+        'an output directory belongs entirely to one stage, so declare outputs by paths that do not lead into one another',
+    });
+  }
+  return diagnostics;
+}
+
+const other = (owner: Owner, stage: string): string =>
+  owner.stage === stage ? `its output "${owner.out.path}"` : `output "${owner.out.path}" of stage "${owner.stage}"`;
+
+function linkNote(links: PathLinks, ...owners: LinkedOwner[]): string {
+  const named = [...new Set(owners.flatMap((o) => (o.link === undefined ? [] : [o.link])))];
+  return named.map((link) => `"${link}" is a symbolic link to "${links.describeTarget(link)}"`).join(' and ');
+}
+
+function enclosingReal(real: string, owners: ReadonlyMap<string, LinkedOwner>): LinkedOwner | undefined {
+  for (let dir = nodePath.dirname(real); ; dir = nodePath.dirname(dir)) {
+    const owner = owners.get(dir);
+    if (owner !== undefined) return owner;
+    if (nodePath.dirname(dir) === dir) return undefined;
+  }
 }

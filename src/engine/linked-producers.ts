@@ -1,0 +1,66 @@
+// A dep that reaches another stage's out through a symbolic link (`alias/x.txt` read, `real/x.txt`
+// written, alias -> real) needs that stage to run first, as a dep naming the out directly does.
+import type { Diagnostic, Result } from '../errors.js';
+import { ok } from '../errors.js';
+import { buildGraph, type StageGraph } from '../graph/build-graph.js';
+import type { PathLinks } from '../pipeline/path-links.js';
+import type { DepSpec, StageDef } from '../pipeline/types.js';
+
+interface RealOut {
+  readonly stage: string;
+  readonly path: string;
+}
+
+/** The graph with those edges added; the same graph when there are none. */
+export function addLinkedProducers(graph: StageGraph, links: PathLinks): Result<StageGraph, Diagnostic[]> {
+  const outs = new Map<string, RealOut>();
+  for (const stage of graph.pipeline.stages) {
+    for (const out of stage.outs) outs.set(links.resolve(out.path).real, { stage: stage.name, path: out.path });
+  }
+  const sorted = [...outs.keys()].sort();
+  const extraDeps = new Map<string, DepSpec[]>();
+  const producers = new Map<string, string>();
+  for (const stage of graph.pipeline.stages) {
+    const upstream = graph.upstream.get(stage.name)!;
+    const read = [...stage.deps, ...stage.params.map((p) => ({ path: p.file, location: p.location }))];
+    for (const dep of read) {
+      for (const out of outsReachedBy(links.resolve(dep.path).real, outs, sorted)) {
+        if (out.stage === stage.name || upstream.has(out.stage)) continue;
+        // The out's own path as a dep makes buildGraph draw the edge and check for cycles.
+        extraDeps.set(stage.name, [...(extraDeps.get(stage.name) ?? []), { path: out.path, ...(dep.location && { location: dep.location }) }]);
+        producers.set(dep.path, out.stage);
+      }
+    }
+  }
+  if (extraDeps.size === 0) return ok(graph);
+  const pipeline = graph.pipeline;
+  const widened = buildGraph({ ...pipeline, stages: pipeline.stages.map((s): StageDef => withDeps(s, extraDeps.get(s.name))) });
+  if (!widened.ok) return widened;
+  // The stages keep their declared deps: those are what gets hashed and recorded.
+  return ok({ ...widened.value, pipeline, stages: graph.stages, producers: new Map([...widened.value.producers, ...producers]) });
+}
+
+const withDeps = (stage: StageDef, extra: readonly DepSpec[] | undefined): StageDef =>
+  extra === undefined ? stage : { ...stage, deps: [...stage.deps, ...extra] };
+
+/** Outs that are `real`, lie above it, or lie inside it (as with declared paths, see build-graph). */
+function outsReachedBy(real: string, outs: ReadonlyMap<string, RealOut>, sorted: readonly string[]): RealOut[] {
+  const found: RealOut[] = [];
+  for (let at = real; ; ) {
+    const out = outs.get(at);
+    if (out !== undefined) found.push(out);
+    const slash = at.lastIndexOf('/');
+    if (slash <= 0) break;
+    at = at.slice(0, slash);
+  }
+  const prefix = `${real}/`;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) found.push(outs.get(sorted[i]!)!);
+  return found;
+}
