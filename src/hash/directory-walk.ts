@@ -1,6 +1,7 @@
 // Lists every file below a directory with its stat. Symlinks are followed (a link to a file
 // counts as that file, a link to a directory is walked); dangling links, link cycles and
-// special files (fifos, sockets, devices) are errors. Nothing is ignored.
+// special files (fifos, sockets, devices) and names that are not valid UTF-8 are errors. Nothing is
+// ignored.
 import type { BigIntStats, Dirent } from 'node:fs';
 import { statSync } from 'node:fs';
 import { lstatSync, readdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { isErrno } from '../lock/atomic-write.js';
+import { findNonUtf8Name } from './non-utf8-names.js';
 
 export interface WalkedFile {
   /** POSIX path relative to the walked directory. */
@@ -55,7 +57,12 @@ async function walk(absDir: string, relDir: string, ancestors: ReadonlySet<strin
     if (isErrno(error, 'ENOENT')) return; // removed while we walked: it has no files
     throw problem(`cannot list ${shown(state.display, relDir)}: ${(error as Error).message}`);
   }
+  let namesChecked = false;
   for (const dirent of dirents) {
+    if (!namesChecked && dirent.name.includes('\uFFFD')) {
+      namesChecked = true;
+      rejectNonUtf8Name(absDir, relDir, state.display);
+    }
     if (++state.sinceYield >= YIELD_EVERY) {
       state.sinceYield = 0;
       await setImmediate();
@@ -77,6 +84,16 @@ async function walk(absDir: string, relDir: string, ancestors: ReadonlySet<strin
       throw problem(`${shown(state.display, rel)} is not a regular file or directory`, 'move special files (fifos, sockets, devices) out of tracked directories');
     }
   }
+}
+
+/** Reads the directory's names as bytes: the first one that is not UTF-8 ends the walk. */
+function rejectNonUtf8Name(absDir: string, relDir: string, display: string): void {
+  const bad = findNonUtf8Name(absDir);
+  if (bad === undefined) return; // a valid name that holds U+FFFD itself
+  throw problem(
+    `${bad.directory ? 'directory' : 'file'} "${shown(display, relDir === '' ? bad.shown : `${relDir}/${bad.shown}`)}" in directory "${display}" ` +
+      'has a name that is not valid UTF-8 (bad bytes shown as \\xNN); dagmake records names as UTF-8, so it can neither hash nor restore it: rename it',
+  );
 }
 
 const shown = (display: string, rel: string): string => (rel === '' ? display : `${display}/${rel}`);
