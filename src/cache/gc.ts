@@ -1,12 +1,13 @@
 // Removes what nothing needs any more: objects not reachable from the current lock or from the
 // run-cache and memo entries of the last N runs, the entries of older runs, and the shard
-// directories left empty (by this gc or an earlier one, or by verify).
+// directories left empty (by this gc or an earlier one, or by verify). What it reports as kept is
+// what the store still holds: a recorded out whose objects are gone is counted as missing instead.
 import { rm } from 'node:fs/promises';
 import type { EntryFile } from './entry-files.js';
 import { listMemoEntries } from './memo.js';
 import { listObjects } from './object-listing.js';
 import type { ObjectStore } from './object-store.js';
-import { addReachable, addReachableUnknownKind } from './references.js';
+import { addReachable, addReachableUnknownKind, type LockedOutRef, missingOuts, type MissingOut } from './references.js';
 import { removeEmptyShards } from './remove-empty-shards.js';
 import { RunCache } from './run-cache.js';
 import { sweepTempDir } from './tmp-sweep.js';
@@ -17,6 +18,8 @@ export interface GcOptions {
   /** Keep the run-cache and memo entries of this many most recent runs, and what they reference. */
   readonly keepRunsOfLast: number;
   readonly dryRun?: boolean;
+  /** The outs the locks record, to report those the store no longer holds. */
+  readonly recordedOuts?: readonly LockedOutRef[];
 }
 
 export interface GcReport {
@@ -25,7 +28,10 @@ export interface GcReport {
   /** Run-cache entries removed. */
   readonly removedRunEntries: number;
   readonly removedMemoEntries: number;
+  /** Objects left in the store (present ones only). */
   readonly keptObjects: number;
+  /** Outs of `recordedOuts` the store cannot give back (a deleted cache/, an evicted object). */
+  readonly missingOuts: MissingOut[];
 }
 
 interface RunStamped {
@@ -47,7 +53,9 @@ export async function gc(store: ObjectStore, options: GcOptions): Promise<GcRepo
   }
   for (const file of memoEntries.filter(isKept)) await addReachable(store, file.entry!.tree, 'dir', reachable);
 
-  const garbage = (await listObjects(store.layout.objectsDir)).filter((object) => !reachable.has(object.hash));
+  const present = await listObjects(store.layout.objectsDir);
+  const garbage = present.filter((object) => !reachable.has(object.hash));
+  const presentHashes = new Set(present.map((object) => object.hash));
   const staleRuns = runEntries.filter((file) => !isKept(file));
   const staleMemos = memoEntries.filter((file) => !isKept(file));
   if (!options.dryRun) {
@@ -62,7 +70,8 @@ export async function gc(store: ObjectStore, options: GcOptions): Promise<GcRepo
     removedBytes: garbage.reduce((sum, object) => sum + object.size, 0),
     removedRunEntries: staleRuns.length,
     removedMemoEntries: staleMemos.length,
-    keptObjects: reachable.size,
+    keptObjects: present.length - garbage.length,
+    missingOuts: await missingOuts(store, options.recordedOuts ?? [], presentHashes),
   };
 }
 

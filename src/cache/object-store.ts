@@ -7,13 +7,14 @@
 // supports them and plain copies otherwise; they never hardlink, because stages run as root here
 // and read-only bits would not stop a stage from writing through a hardlink into the store.
 import { createHash } from 'node:crypto';
-import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Diagnostic, Result } from '../errors.js';
 import { parseManifest, serializeManifest, type DirectoryDigest, type ManifestEntry } from '../hash/manifest.js';
 import { CacheLayout, defaultCacheDir } from './cache-layout.js';
+import { asCacheWriteError } from './cache-write-error.js';
 import { digestDirectory } from './directory-digest.js';
 import { mapLimit } from './map-limit.js';
 import { restoreFromStore, type RestoreOptions, type RestoreStats } from './restore.js';
@@ -82,6 +83,15 @@ export class ObjectStore {
    * hashed it), and `knownSize` spares a stat.
    */
   async addFile(absPath: string, knownHash?: string, knownSize?: number): Promise<{ hash: string; size: number }> {
+    try {
+      return await this.storeFile(absPath, knownHash, knownSize);
+    } catch (error) {
+      // A file gone since it was hashed is no fault of the cache.
+      throw existsSync(absPath) ? this.writeError(error) : error;
+    }
+  }
+
+  private async storeFile(absPath: string, knownHash?: string, knownSize?: number): Promise<{ hash: string; size: number }> {
     if (knownHash !== undefined) {
       const size = knownSize ?? statSync(absPath).size;
       if (this.hasSync(knownHash, size)) return { hash: knownHash, size };
@@ -92,7 +102,7 @@ export class ObjectStore {
           chmodSync(temp, 0o444);
           this.renameIntoShard(temp, this.objectPath(knownHash));
         } catch (error) {
-          rmSync(temp, { force: true });
+          removeQuietly(temp);
           throw error;
         }
       } else {
@@ -117,7 +127,7 @@ export class ObjectStore {
         createWriteStream(temp),
       );
     } catch (error) {
-      await rm(temp, { force: true });
+      removeQuietly(temp);
       throw error;
     }
     const hash = hasher.digest('hex');
@@ -143,10 +153,19 @@ export class ObjectStore {
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     if (!(await this.has(hash, size))) {
       const temp = this.layout.tempPath('.obj');
-      await writeFile(temp, data);
-      await this.publish(temp, hash);
+      try {
+        await writeFile(temp, data);
+        await this.publish(temp, hash);
+      } catch (error) {
+        removeQuietly(temp);
+        throw this.writeError(error);
+      }
     }
     return hash;
+  }
+
+  private writeError(error: unknown): unknown {
+    return asCacheWriteError(error, this.dir, this.layout.tmpDir);
   }
 
   /** The entries of a tree object, or undefined when it is missing or does not hash to its name. */
@@ -205,8 +224,17 @@ export class ObjectStore {
       await chmod(temp, 0o444);
       this.renameIntoShard(temp, dest);
     } catch (error) {
-      await rm(temp, { force: true });
+      removeQuietly(temp);
       throw error;
     }
+  }
+}
+
+/** Cleanup after a failed write: its own failure (tmp/ unwritable too) must not hide the first. */
+function removeQuietly(temp: string): void {
+  try {
+    rmSync(temp, { force: true });
+  } catch {
+    // the write's error is the one to report
   }
 }

@@ -32,3 +32,46 @@ async function looksLikeTree(store: ObjectStore, hash: string): Promise<boolean>
     await handle.close();
   }
 }
+
+/** An out a lock records, as the cache sees it. */
+export interface LockedOutRef {
+  readonly stage: string;
+  readonly path: string;
+  readonly hash: string;
+  readonly kind: ObjectKind;
+}
+
+/** A recorded out the store cannot give back: its object is gone, or (for a tree) some of its files. */
+export interface MissingOut extends LockedOutRef {
+  /** For a directory whose tree is present: how many of the files it lists are gone. */
+  readonly missingFiles?: number;
+}
+
+/** Each out once: two locks may record the same entry (a pipeline's first run copies its stages' entries from dagmake.lock). */
+export function distinctOuts(outs: readonly LockedOutRef[]): LockedOutRef[] {
+  const seen = new Map<string, LockedOutRef>();
+  for (const out of outs) seen.set(JSON.stringify([out.stage, out.path, out.hash]), out);
+  return [...seen.values()];
+}
+
+/** The outs whose objects are not all in `present` (the hashes the store holds), each once, by stage and path. */
+export async function missingOuts(store: ObjectStore, outs: readonly LockedOutRef[], present: ReadonlySet<string>): Promise<MissingOut[]> {
+  const missing: MissingOut[] = [];
+  for (const out of distinctOuts(outs)) {
+    if (!present.has(out.hash)) {
+      missing.push(out);
+      continue;
+    }
+    if (out.kind !== 'dir') continue;
+    const entries = await store.readTree(out.hash);
+    if (entries === undefined) {
+      missing.push(out);
+      continue;
+    }
+    const missingFiles = entries.filter((entry) => !present.has(entry.hash)).length;
+    if (missingFiles > 0) missing.push({ ...out, missingFiles });
+  }
+  return missing.sort((a, b) => compare(a.stage, b.stage) || compare(a.path, b.path));
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

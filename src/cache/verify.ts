@@ -1,12 +1,13 @@
 // Re-hashes every object; corrupt ones are evicted together with the run-cache and memo entries
-// that reference them, so nothing restores from them again.
+// that reference them, so nothing restores from them again. Then checks that every out the locks
+// record is still in the store: an empty store holds nothing corrupt, yet restores nothing.
 import { rm } from 'node:fs/promises';
 import { hashFile } from './hash-file.js';
 import { mapLimit } from './map-limit.js';
 import { listMemoEntries } from './memo.js';
 import { listObjects } from './object-listing.js';
 import type { ObjectStore } from './object-store.js';
-import { addReachable } from './references.js';
+import { addReachable, distinctOuts, type LockedOutRef, missingOuts, type MissingOut } from './references.js';
 import { RunCache } from './run-cache.js';
 
 export interface VerifyReport {
@@ -15,6 +16,16 @@ export interface VerifyReport {
   readonly corrupt: string[];
   readonly removedRunEntries: number;
   readonly removedMemoEntries: number;
+  /** How many (distinct) outs of the `lockedOuts` option were looked for. */
+  readonly checkedOuts: number;
+  /** Those whose objects are not (or, once corrupt ones are evicted, no longer) stored. */
+  readonly missing: MissingOut[];
+}
+
+export interface VerifyOptions {
+  readonly parallelism?: number;
+  /** The outs the project's locks record (cached ones), to check that the store still holds them. */
+  readonly lockedOuts?: readonly LockedOutRef[];
 }
 
 interface ReferencingEntry {
@@ -23,7 +34,7 @@ interface ReferencingEntry {
   readonly refs: Set<string>;
 }
 
-export async function verify(store: ObjectStore, options: { parallelism?: number } = {}): Promise<VerifyReport> {
+export async function verify(store: ObjectStore, options: VerifyOptions = {}): Promise<VerifyReport> {
   const objects = await listObjects(store.layout.objectsDir);
   // Trees are read before eviction so entries pointing at a corrupt tree member can still be found.
   const entries = await referencingEntries(store);
@@ -38,11 +49,14 @@ export async function verify(store: ObjectStore, options: { parallelism?: number
   const bad = new Set(corrupt);
   const dropped = entries.filter((entry) => [...entry.refs].some((hash) => bad.has(hash)));
   for (const entry of dropped) await rm(entry.path, { force: true });
+  const present = new Set(objects.map((object) => object.hash).filter((hash) => !bad.has(hash)));
   return {
     checked: objects.length,
     corrupt: corrupt.sort(),
     removedRunEntries: dropped.filter((entry) => entry.kind === 'run').length,
     removedMemoEntries: dropped.filter((entry) => entry.kind === 'memo').length,
+    checkedOuts: distinctOuts(options.lockedOuts ?? []).length,
+    missing: await missingOuts(store, options.lockedOuts ?? [], present),
   };
 }
 

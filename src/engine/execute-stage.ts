@@ -1,6 +1,7 @@
 // One stage, top to bottom: fingerprint → fresh? → seen before (restore)? → run → commit.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { asCacheWriteError, CacheWriteError } from '../cache/cache-write-error.js';
 import type { Diagnostic } from '../errors.js';
 import type { StageFailure, StageStatus, StaleReason } from '../events.js';
 import type { StageDef } from '../pipeline/types.js';
@@ -10,6 +11,7 @@ import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerpr
 import { missingFrozenOuts, restoreFrozenOuts } from './frozen-outs.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
 import { missingDepsMessage } from './missing-deps.js';
+import { refillCache } from './refill-cache.js';
 import { restoreOuts } from './restore-outs.js';
 import { restorable } from './run-cache-rules.js';
 import { type AcquireSlots, NOT_STARTED, type ScheduledWork, type StageOutcome } from './scheduler.js';
@@ -66,6 +68,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
   if (stage.frozen && locked) {
     const missing = missingFrozenOuts(context.root, locked);
     if (missing.length === 0) {
+      await refillCache(stage, locked, context);
       finish('up-to-date', [], { savedMs: context.durations.get(stage.name), frozen: true });
       return 'ok';
     }
@@ -86,6 +89,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
   const outs = await observeOuts(stage.outs, context.hasher);
   const reasons: StaleReason[] = context.options.force ? [{ kind: 'forced' }] : staleReasons(stage, fingerprint, locked, outs);
   if (reasons.length === 0) {
+    if (locked) await refillCache(stage, locked, context, () => runCacheKey(fingerprint));
     finish('up-to-date', [], { savedMs: context.durations.get(stage.name) });
     return 'ok';
   }
@@ -212,12 +216,14 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
         ? [`did not produce declared out ${committed.missing.map((m) => `"${m}"`).join(', ')}${wdirHint(root, stage, committed.missing)}`]
         : []),
       ...(committed.unusable.length > 0 ? [`produced outs that cannot be stored: ${committed.unusable.join('; ')}`] : []),
+      ...(committed.uncached ? [committed.uncached.message] : []),
     ];
     const moved = await quarantineOuts(root, stage.name, stage.outs);
     const note = moved.length > 0 ? ` (what it wrote moved to .dagmake/failed/${stage.name}/)` : '';
+    const hint = committed.uncached ? `; hint: ${committed.uncached.hint}` : '';
     plan.finish('failed', plan.reasons, {
       failure: {
-        message: `stage finished but ${problems.join(', and ')}${note}`,
+        message: `stage finished but ${problems.join(', and ')}${note}${hint}`,
       },
       ...(logFile !== undefined && { logFile }),
     });
@@ -225,11 +231,20 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
   }
   const durationMs = Date.now() - plan.clock.started;
   if (plan.cacheable && committed.allCached) {
-    await context.runCache.put(plan.key, { outs: committed.cached, durationMs, createdAt: Date.now(), runId: context.runId });
+    await context.runCache
+      .put(plan.key, { outs: committed.cached, durationMs, createdAt: Date.now(), runId: context.runId })
+      .catch((error: unknown) => warnUnwrittenRunCache(context, stage.name, error));
   }
   await context.record(stage.name, { ...lockEntry(plan.fingerprint), outs: committed.locked });
   plan.finish('ran', plan.reasons, { ...(logFile !== undefined && { logFile }) });
   return 'ok';
+}
+
+/** The outs are stored and about to be recorded: only restoring this exact run later is lost. */
+function warnUnwrittenRunCache(context: EngineContext, stage: string, error: unknown): void {
+  const refused = asCacheWriteError(error, context.store.dir, context.store.layout.runsDir);
+  if (!(refused instanceof CacheWriteError)) throw error;
+  context.emit({ type: 'warning', time: Date.now(), stage, message: `could not write its run-cache entry: ${refused.message}; hint: ${refused.hint}` });
 }
 
 async function startProcess(

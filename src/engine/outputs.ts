@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { access, cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { CacheWriteError } from '../cache/cache-write-error.js';
 import type { ObjectStore } from '../cache/object-store.js';
 import type { RunCacheOut } from '../cache/run-cache.js';
 import { isErrno } from '../lock/atomic-write.js';
@@ -42,8 +43,11 @@ export async function setAsideUnknownOuts(
   for (const out of observed) {
     if ('missing' in out || persistent.has(out.path) || recorded.get(out.path) === out.hash || store.hasSync(out.hash)) continue;
     const destination = await freePath(path.join(replacedOutputsDir(root, stage), out.path));
-    await mkdir(path.dirname(destination), { recursive: true });
-    await moveAcross(path.join(root, out.path), destination);
+    const attempt = `move out "${out.path}" aside to ${path.relative(root, destination)}`;
+    await onOut(out.path, attempt, 'dagmake moves aside an out it has no record of before its stage runs', true, async () => {
+      await mkdir(path.dirname(destination), { recursive: true });
+      await moveAcross(path.join(root, out.path), destination);
+    });
     moved.push({ path: out.path, movedTo: path.relative(root, destination) });
   }
   return moved;
@@ -59,6 +63,37 @@ async function freePath(target: string): Promise<string> {
       return candidate;
     }
   }
+}
+
+/**
+ * A step on an out that the file system may refuse (a read-only directory, a full disk): the
+ * refusal fails the stage saying which out, what was tried and what to do, not as a bare errno.
+ */
+async function onOut<T>(out: string, attempt: string, why: string, moves: boolean, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const hint = refusalHint(error, out, why, moves);
+    if (hint === undefined) throw error;
+    const reason = (error as Error).message.split(',')[0];
+    throw new Error(`cannot ${attempt} (${reason}); hint: ${hint}`, { cause: error });
+  }
+}
+
+function refusalHint(error: unknown, out: string, why: string, moves: boolean): string | undefined {
+  const parent = path.posix.dirname(out);
+  const where = parent === '.' ? 'the project directory' : `the directory "${parent}"`;
+  const places = moves ? `${where} and .dagmake/` : where;
+  if (isErrno(error, 'EACCES', 'EPERM', 'EROFS')) {
+    return `${why}, so ${places} must be writable: make ${moves ? 'them' : 'it'} writable, or declare the out in a writable place`;
+  }
+  if (isErrno(error, 'ENOTDIR', 'EEXIST')) {
+    const suspects = [...(parent === '.' ? [] : [`"${parent}" or above`]), ...(moves ? ['under .dagmake/'] : [])];
+    return `a file stands where a directory is needed (${suspects.join(', or ')}): move it away, or declare the out elsewhere`;
+  }
+  if (isErrno(error, 'ENOSPC', 'EDQUOT')) return 'the disk is full: free some space and run again';
+  if (isErrno(error, 'EBUSY', 'EISDIR', 'ENOTEMPTY')) return `${why}; make sure nothing else holds or recreates it`;
+  return undefined;
 }
 
 async function moveAcross(from: string, to: string): Promise<void> {
@@ -82,10 +117,15 @@ export async function clearOuts(
   await Promise.all(
     outs.map(async (out) => {
       const target = path.join(root, out.path);
-      if (!out.persist && !missing.has(out.path)) await rm(target, { recursive: true, force: true });
+      if (!out.persist && !missing.has(out.path)) {
+        await onOut(out.path, `remove out "${out.path}" before its stage runs`, 'dagmake removes an out before its stage runs', false, () =>
+          rm(target, { recursive: true, force: true }),
+        );
+      }
       const parent = path.dirname(target);
       if (!ensuredDirs.has(parent)) {
-        mkdirSync(parent, { recursive: true });
+        const attempt = `create the directory of out "${out.path}"`;
+        await onOut(out.path, attempt, 'its stage writes the out there', false, async () => mkdirSync(parent, { recursive: true }));
         ensuredDirs.add(parent);
       }
     }),
@@ -100,14 +140,18 @@ export async function quarantineOuts(root: string, stage: string, outs: readonly
   for (const out of outs) {
     if (out.persist) continue;
     const destination = path.join(target, out.path);
-    await mkdir(path.dirname(destination), { recursive: true });
-    try {
-      await moveAcross(path.join(root, out.path), destination);
-      moved.push(out.path);
-    } catch (error) {
-      if (!isErrno(error, 'ENOENT')) throw error;
-      // Not produced: nothing to move.
-    }
+    const attempt = `move out "${out.path}" to ${path.relative(root, destination)}`;
+    const produced = await onOut(out.path, attempt, 'dagmake moves aside what a failed stage left', true, async () => {
+      await mkdir(path.dirname(destination), { recursive: true });
+      try {
+        await moveAcross(path.join(root, out.path), destination);
+        return true;
+      } catch (error) {
+        if (!isErrno(error, 'ENOENT')) throw error;
+        return false; // not produced: nothing to move
+      }
+    });
+    if (produced) moved.push(out.path);
   }
   return moved;
 }
@@ -118,12 +162,17 @@ export async function commitOuts(
   outs: readonly OutSpec[],
   hasher: PathHasher,
   store: ObjectStore,
-): Promise<{ ok: true; locked: LockedPath[]; cached: RunCacheOut[]; allCached: boolean } | { ok: false; missing: string[]; unusable: string[] }> {
+): Promise<
+  | { ok: true; locked: LockedPath[]; cached: RunCacheOut[]; allCached: boolean }
+  | { ok: false; missing: string[]; unusable: string[]; uncached?: { message: string; hint: string } }
+> {
   const locked: LockedPath[] = [];
   const cached: RunCacheOut[] = [];
   const missing: string[] = [];
   /** Outs that exist but cannot be hashed (a dangling link, a FIFO), with why. */
   const unusable: string[] = [];
+  /** Why the cache refused an out, and what to do; the other outs are not tried after that. */
+  let uncached: { message: string; hint: string } | undefined;
   let allCached = true;
   for (const out of outs) {
     const state = await hasher.hashPath(out.path);
@@ -144,11 +193,18 @@ export async function commitOuts(
       allCached = false;
       continue;
     }
+    if (uncached !== undefined) continue;
     const absolute = path.join(root, out.path);
-    if (state.kind === 'file') await store.addFile(absolute, state.hash, state.size);
-    else await store.addTree(absolute, state.digest);
+    try {
+      if (state.kind === 'file') await store.addFile(absolute, state.hash, state.size);
+      else await store.addTree(absolute, state.digest);
+    } catch (error) {
+      if (!(error instanceof CacheWriteError)) throw error;
+      uncached = { message: `out "${out.path}" could not be stored in the cache: ${error.message}`, hint: error.hint };
+      continue;
+    }
     cached.push({ path: out.path, kind: state.kind, hash: state.hash, size: state.size, nfiles: state.nfiles });
   }
-  if (missing.length > 0 || unusable.length > 0) return { ok: false, missing, unusable };
+  if (missing.length > 0 || unusable.length > 0 || uncached !== undefined) return { ok: false, missing, unusable, ...(uncached !== undefined && { uncached }) };
   return { ok: true, locked, cached, allCached };
 }

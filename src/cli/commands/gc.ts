@@ -1,6 +1,6 @@
 import { gc } from '../../cache/gc.js';
 import { ObjectStore } from '../../cache/object-store.js';
-import { readProjectLocks } from '../../lock/project-locks.js';
+import { expectedInCache, readProjectOuts } from '../../engine/project-outs.js';
 import { acquireProjectMutex } from '../../project-mutex.js';
 import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
@@ -12,7 +12,8 @@ import { formatBytes } from './format-bytes.js';
 const usage = `Usage: dagmake gc [--keep-runs N] [--dry]
 
 Removes cached objects that no lock of the project references: dagmake.lock, and the
-NAME.dagmake.lock of every other pipeline file NAME.yaml that has run.
+NAME.dagmake.lock of every other pipeline file NAME.yaml that has run. Counts as kept what the
+cache holds, and says how many outs the locks record are missing from it.
 
 Options:
   --keep-runs N   also keep what the run-cache and memo entries of the last N runs need (default 0)
@@ -41,19 +42,30 @@ export const gcCommand: Command = {
       return ExitCode.usage;
     }
     try {
-      const locks = await readProjectLocks(root);
-      if (!locks.ok) {
-        printDiagnostics(io.stderr, locks.error);
+      const outs = await readProjectOuts(root);
+      if (!outs.ok) {
+        printDiagnostics(io.stderr, outs.error);
         return ExitCode.usage;
       }
-      const keepHashes = new Set(locks.value.flatMap((lock) => Object.values(lock.stages).flatMap((s) => s.outs.map((o) => o.hash))));
       const store = await ObjectStore.openForProject(root);
-      const report = await gc(store, { keepHashes, keepRunsOfLast: keepRuns, dryRun: parsed.values.dry ?? false });
+      const report = await gc(store, {
+        keepHashes: outs.value.hashes,
+        keepRunsOfLast: keepRuns,
+        dryRun: parsed.values.dry ?? false,
+        recordedOuts: outs.value.recorded,
+      });
+      const lost = (await expectedInCache(root, report.missingOuts)).length;
       const verb = parsed.values.dry ? 'would remove' : 'removed';
+      const [is, them] = lost === 1 ? ['is', 'it'] : ['are', 'them'];
+      const missing =
+        lost === 0
+          ? ''
+          : `; ${plural(lost, 'out')} the locks record ${is} not in the cache ` +
+            `(a run stores ${them} again where the workspace still has ${them}; "dagmake cache verify" lists ${them})`;
       io.stdout.write(
         `${verb} ${plural(report.removedObjects, 'object')} (${formatBytes(report.removedBytes)}), ` +
           `${plural(report.removedRunEntries, 'run-cache entry', 'run-cache entries')} and ` +
-          `${plural(report.removedMemoEntries, 'memo entry', 'memo entries')}; kept ${plural(report.keptObjects, 'object')}\n`,
+          `${plural(report.removedMemoEntries, 'memo entry', 'memo entries')}; kept ${plural(report.keptObjects, 'object')}${missing}\n`,
       );
       return ExitCode.ok;
     } finally {
