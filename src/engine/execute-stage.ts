@@ -8,7 +8,7 @@ import type { StageDef } from '../pipeline/types.js';
 import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
 import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
-import { missingFrozenOuts, restoreFrozenOuts } from './frozen-outs.js';
+import { allCached, missingRecordedOuts, onlyOutsMissing, restoreRecordedOuts, unrestorableFrozenMessage } from './recorded-outs.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
 import { missingDepsMessage } from './missing-deps.js';
 import { refillCache } from './refill-cache.js';
@@ -66,15 +66,15 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
 
   const locked = context.lock.stages[stage.name];
   if (stage.frozen && locked) {
-    const missing = missingFrozenOuts(context.root, locked);
+    const missing = missingRecordedOuts(context.root, locked);
     if (missing.length === 0) {
       await refillCache(stage, locked, context);
       finish('up-to-date', [], { savedMs: context.durations.get(stage.name), frozen: true });
       return 'ok';
     }
     const reasons = missing.map((out) => ({ kind: 'out-missing' as const, path: out.path }));
-    const restored = await restoreFrozenOuts(context.store, context.root, stage.name, missing, context.options.verify);
-    if (!restored.ok) return fail(restored.message, reasons);
+    const restored = await restoreRecordedOuts(context.store, context.root, missing, context.options.verify);
+    if (!restored.ok) return fail(unrestorableFrozenMessage(stage.name, restored.out, restored.why), reasons);
     finish('restored', reasons, { savedMs: context.durations.get(stage.name), frozen: true });
     return 'ok';
   }
@@ -110,6 +110,14 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
 
   const key = runCacheKey(fingerprint);
   const cacheable = restorable(stage);
+  if (cacheable && context.options.useRunCache && !context.options.force && locked && onlyOutsMissing(reasons)) {
+    // Nothing it reads changed: the outs the lock records are its outs, if the cache still has them.
+    const missing = missingRecordedOuts(context.root, locked);
+    if ((await allCached(context.store, missing)) && (await restoreRecordedOuts(context.store, context.root, missing, context.options.verify)).ok) {
+      finish('restored', reasons, { savedMs: context.durations.get(stage.name) });
+      return 'ok';
+    }
+  }
   if (cacheable && context.options.useRunCache && !context.options.force) {
     const entry = await context.runCache.get(key);
     if (entry) {

@@ -15,7 +15,7 @@ import type { LockedPath, LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { StageStatusReport } from './compute-status.js';
 import { runCacheKey, type StageFingerprint } from './fingerprint.js';
-import { DAMAGED, missingFrozenOuts, NOT_CACHED, unrestorableFrozenMessage } from './frozen-outs.js';
+import { asCacheOut, DAMAGED, missingRecordedOuts, NOT_CACHED, onlyOutsMissing, unrestorableFrozenMessage } from './recorded-outs.js';
 import { missingDepsMessage } from './missing-deps.js';
 import { matchesDeclaredOuts, restorable } from './run-cache-rules.js';
 import { staleReasons } from './staleness.js';
@@ -50,8 +50,9 @@ export async function predictRun(
   options: PredictOptions,
 ): Promise<StagePrediction[]> {
   const cacheDir = defaultCacheDir(graph.pipeline.root);
-  const store = options.useRunCache && existsSync(cacheDir) ? ObjectStore.forReading(cacheDir) : undefined;
-  const runCache = store && new RunCache(store);
+  // Frozen stages restore their recorded outs even with --no-run-cache.
+  const store = existsSync(cacheDir) ? ObjectStore.forReading(cacheDir) : undefined;
+  const runCache = options.useRunCache && store ? new RunCache(store) : undefined;
   const predicted = new Map<string, StagePrediction>();
   /** By stage: the outs a predicted restore puts in place. */
   const restoredOuts = new Map<string, readonly RunCacheOut[]>();
@@ -121,6 +122,12 @@ async function predictStage(
   const upstream = [...upcoming.unknownFrom];
   if (reasons.length === 0) return { prediction: { stage: name, action: upstream.length > 0 ? 'may-run' : 'up-to-date', reasons, upstream } };
   if (known.runCache === undefined || !restorable(stage)) return { prediction: { stage: name, action: 'run', reasons, upstream: [] } };
+  // Only outs are missing and nothing it reads changes: the run puts back what the lock records.
+  if (report.locked && upstream.length === 0 && onlyOutsMissing(reasons)) {
+    if ((await unrestorable(missingRecordedOuts(known.graph.pipeline.root, report.locked), known)) === undefined) {
+      return { prediction: { stage: name, action: 'restore', reasons, upstream: [] }, restored: report.locked.outs.map(asCacheOut) };
+    }
+  }
   // Its key depends on outputs not made yet: it runs, unless they turn out to be ones seen before.
   if (upstream.length > 0) return { prediction: { stage: name, action: 'run', reasons, upstream } };
   const entry = await known.runCache.get(runCacheKey(upcoming.fingerprint));
@@ -132,18 +139,25 @@ async function predictStage(
 
 /** Up to date, or its missing recorded outs restored from the cache; it never runs. */
 async function predictFrozen(name: string, locked: LockedStage, known: Known): Promise<{ prediction: StagePrediction; restored?: readonly RunCacheOut[] }> {
-  const missing = missingFrozenOuts(known.graph.pipeline.root, locked);
+  const missing = missingRecordedOuts(known.graph.pipeline.root, locked);
   if (missing.length === 0) return { prediction: { stage: name, action: 'up-to-date', reasons: [], upstream: [], frozen: true } };
   const reasons: StaleReason[] = missing.map((out) => ({ kind: 'out-missing', path: out.path }));
-  for (const out of missing) {
-    const present = known.store !== undefined && (await known.store.isComplete(out.hash, out.kind, out.kind === 'file' ? out.size : undefined));
-    const intact = present && (!known.options.verify || (await contentVerifies({ outs: [out] }, known)));
-    if (!intact) {
-      const why = present ? DAMAGED : NOT_CACHED;
-      return { prediction: { stage: name, action: 'fail', reasons, upstream: [], frozen: true, failure: { message: unrestorableFrozenMessage(name, out.path, why) } } };
-    }
+  const problem = await unrestorable(missing, known);
+  if (problem !== undefined) {
+    const failure = { message: unrestorableFrozenMessage(name, problem.out, problem.why) };
+    return { prediction: { stage: name, action: 'fail', reasons, upstream: [], frozen: true, failure } };
   }
   return { prediction: { stage: name, action: 'restore', reasons, upstream: [], frozen: true }, restored: missing };
+}
+
+/** The first out a restore of these recorded outs would fail on, and why; undefined when none. */
+async function unrestorable(outs: readonly RunCacheOut[], known: Known): Promise<{ out: string; why: string } | undefined> {
+  for (const out of outs) {
+    const present = known.store !== undefined && (await known.store.isComplete(out.hash, out.kind, out.kind === 'file' ? out.size : undefined));
+    if (!present) return { out: out.path, why: NOT_CACHED };
+    if (known.options.verify && !(await contentVerifies({ outs: [out] }, known))) return { out: out.path, why: DAMAGED };
+  }
+  return undefined;
 }
 
 /**

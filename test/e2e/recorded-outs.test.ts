@@ -54,3 +54,30 @@ test('a frozen stage whose missing out is not in the cache fails, saying how to 
     await project.dispose();
   }
 });
+
+test('a stage whose only change is a missing out gets it back from the lock and the cache, also after gc', async () => {
+  // runs.log counts the command's runs; it is no out, so a restore cannot fake it.
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  gen: {cmd: echo run >> runs.log && cat in.txt > gen.out, deps: [in.txt], outs: [gen.out]}\n',
+    'in.txt': 'one\n',
+  });
+  try {
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+    // gc keeps the lock's objects but drops every run-cache entry.
+    assert.equal((await runCli(project.root, ['gc'])).exitCode, 0);
+    await project.remove('gen.out');
+    assert.deepEqual(await planOf(project.root), { gen: 'restore' });
+    const run = await runCli(project.root, ['run', '--json']);
+    assert.deepEqual(statuses(run.events), { gen: 'restored' });
+    assert.equal(await project.read('gen.out'), 'one\n');
+    assert.equal(await project.read('runs.log'), 'run\n');
+    // With a changed dep as well, the recorded out is not its out any more: it runs.
+    await project.remove('gen.out');
+    await project.write('in.txt', 'two\n');
+    assert.deepEqual(await planOf(project.root), { gen: 'run' });
+    assert.deepEqual(statuses((await runCli(project.root, ['run', '--json'])).events), { gen: 'ran' });
+    assert.equal(await project.read('gen.out'), 'two\n');
+  } finally {
+    await project.dispose();
+  }
+});
