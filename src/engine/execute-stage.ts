@@ -8,7 +8,7 @@ import type { StageDef } from '../pipeline/types.js';
 import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
 import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
-import { allCached, missingRecordedOuts, onlyOutsMissing, restoreRecordedOuts, unrestorableFrozenMessage } from './recorded-outs.js';
+import { allCached, missingRecordedOuts, recordedOutsStillValid, restoreRecordedOuts, unrestorableFrozenMessage } from './recorded-outs.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
 import { missingDepsMessage } from './missing-deps.js';
 import { refillCache } from './refill-cache.js';
@@ -110,7 +110,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
 
   const key = runCacheKey(fingerprint);
   const cacheable = restorable(stage);
-  if (cacheable && context.options.useRunCache && !context.options.force && locked && onlyOutsMissing(reasons)) {
+  if (cacheable && context.options.useRunCache && !context.options.force && recordedOutsStillValid(stage, locked, reasons)) {
     // Nothing it reads changed: the outs the lock records are its outs, if the cache still has them.
     const missing = missingRecordedOuts(context.root, locked);
     if ((await allCached(context.store, missing)) && (await restoreRecordedOuts(context.store, context.root, missing, context.options.verify)).ok) {

@@ -9,6 +9,8 @@ import type { ObjectKind, ObjectStore } from '../cache/object-store.js';
 import type { RunCacheOut } from '../cache/run-cache.js';
 import type { StaleReason } from '../events.js';
 import type { LockedStage } from '../lock/types.js';
+import type { StageDef } from '../pipeline/types.js';
+import { matchesDeclaredOuts } from './run-cache-rules.js';
 
 /** The recorded outs that are missing from the workspace, as cache outs. */
 export function missingRecordedOuts(root: string, locked: LockedStage): RunCacheOut[] {
@@ -27,9 +29,14 @@ export function unrestorableFrozenMessage(stage: string, out: string, why: strin
   return `frozen stage ${stage}: out "${out}" is missing and cannot be restored from the cache (${why}); put it back, or set "frozen: false" so that the stage runs again`;
 }
 
-/** Whether a stage is stale only because outs are missing: what it reads and does is unchanged. */
-export function onlyOutsMissing(reasons: readonly StaleReason[]): boolean {
-  return reasons.length > 0 && reasons.every((r) => r.kind === 'out-missing');
+/**
+ * Whether the outs the lock records are the stage's outs now: it is stale only because outs are
+ * missing (what it reads and does is unchanged), and they are still the outs it declares (an out
+ * since declared a directory is not, which its definition hash does not see).
+ */
+export function recordedOutsStillValid(stage: StageDef, locked: LockedStage | undefined, reasons: readonly StaleReason[]): locked is LockedStage {
+  if (locked === undefined || reasons.length === 0 || !reasons.every((r) => r.kind === 'out-missing')) return false;
+  return matchesDeclaredOuts({ outs: locked.outs.map(asCacheOut) }, stage);
 }
 
 /** Whether the cache holds every one of them, by size (content is checked on restore with verify). */
