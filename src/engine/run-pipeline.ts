@@ -1,8 +1,10 @@
 // A whole run: prepare, take the project mutex, schedule stages, fold the journal into the lock.
 import { randomUUID } from 'node:crypto';
+import { defaultCacheDir } from '../cache/cache-layout.js';
+import { asCacheWriteError, CacheWriteError } from '../cache/cache-write-error.js';
 import { ObjectStore } from '../cache/object-store.js';
 import { RunCache } from '../cache/run-cache.js';
-import type { Diagnostic } from '../errors.js';
+import { type Diagnostic, fail, ok, type Result } from '../errors.js';
 import type { DagEvent, StageStatus } from '../events.js';
 import type { Selection } from '../graph/select-stages.js';
 import { LockSession } from '../lock/lock-session.js';
@@ -65,12 +67,15 @@ export function runPipeline(request: RunRequest): RunHandle {
     try {
       const session = await LockSession.openForPipeline(graph.pipeline);
       if (!session.ok) return { kind: 'invalid', diagnostics: session.error };
-      const [store, hasher, durations, earlierLogs] = await Promise.all([
-        ObjectStore.openForProject(root),
+      const opened = await Promise.all([
+        openStore(root),
         openPathHasher(root),
         readDurations(root),
         listStageLogs(root),
       ]);
+      const [storeOpened, hasher, durations, earlierLogs] = opened;
+      if (!storeOpened.ok) return { kind: 'invalid', diagnostics: storeOpened.error };
+      const store = storeOpened.value;
       const started = Date.now();
       const counts: Record<StageStatus, number> = { ran: 0, restored: 0, 'up-to-date': 0, failed: 0, skipped: 0, cancelled: 0 };
       let savedMs = 0;
@@ -152,4 +157,20 @@ export function runPipeline(request: RunRequest): RunHandle {
     },
     restart: (stages) => scheduler?.restart(stages) ?? [],
   };
+}
+
+/** The project's cache, or why it cannot be used (a file where one of its folders belongs, no write access). */
+async function openStore(root: string): Promise<Result<ObjectStore, Diagnostic[]>> {
+  try {
+    return ok(await ObjectStore.openForProject(root));
+  } catch (error) {
+    const refused = asCacheWriteError(error, defaultCacheDir(root), defaultCacheDir(root));
+    if (!(refused instanceof CacheWriteError)) throw error;
+    return fail([
+      {
+        message: `cannot use the cache: ${refused.message}`,
+        hint: 'cache/ and its folders (objects, runs, memo, tmp) must be writable directories; remove what is in the way, or make cache/ a link to a writable directory',
+      },
+    ]);
+  }
 }

@@ -100,6 +100,7 @@ describe('crash safety', () => {
       const refused = await runCli(project.root, ['run', '--no-wait', 'other']);
       assert.equal(refused.exitCode, 75, 'a busy project is no usage error');
       assert.match(refused.stderr, new RegExp(`pid ${first.pid}`));
+      assert.equal((await runCli(project.root, ['gc'])).exitCode, 75, 'gc refuses a busy project with the same code');
       const waiting = spawnCli(project.root, ['run', 'other']);
       let waitingErr = '';
       await new Promise<void>((resolve) =>

@@ -24,6 +24,17 @@ async function inProject(files: Record<string, string>, check: (project: TempPro
 }
 
 describe('a cache that refuses a write', () => {
+  test('a cache that cannot even be opened stops the run before any stage, saying what is in the way', async () => {
+    await inProject({ 'pipeline.yaml': COPY, 'in.txt': 'hi\n', 'cache/tmp': 'not a folder\n' }, async (project) => {
+      const result = await runCli(project.root, ['run']);
+      assert.equal(result.exitCode, 2, result.stdout + result.stderr);
+      assert.match(result.stderr, /error: cannot use the cache: cannot write cache\/tmp \(EEXIST: file already exists\)/);
+      assert.match(result.stderr, /hint: cache\/ and its folders \(objects, runs, memo, tmp\) must be writable directories/);
+      assert.doesNotMatch(result.stderr, /Internal error/);
+      assert.equal(await project.read('b.txt').catch(() => 'absent'), 'absent');
+    });
+  });
+
   test('cache/tmp not a directory: the stage fails naming the file and a hint, its output moves to .dagmake/failed', async () => {
     // The stage itself breaks the cache after the run has opened it: the write of its output is
     // the first to fail, the same path a read-only cache/ takes (ENOTDIR instead of EACCES).

@@ -1,7 +1,7 @@
 import { gc } from '../../cache/gc.js';
 import { ObjectStore } from '../../cache/object-store.js';
 import { expectedInCache, readProjectOuts } from '../../engine/project-outs.js';
-import { acquireProjectMutex } from '../../project-mutex.js';
+import { acquireProjectMutex, isProjectBusy } from '../../project-mutex.js';
 import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
@@ -39,7 +39,7 @@ export const gcCommand: Command = {
     const mutex = await acquireProjectMutex(root, { wait: false });
     if (!mutex.ok) {
       printDiagnostics(io.stderr, mutex.error);
-      return ExitCode.usage;
+      return mutex.error.some(isProjectBusy) ? ExitCode.busy : ExitCode.usage;
     }
     try {
       const outs = await readProjectOuts(root);
