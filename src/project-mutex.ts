@@ -5,7 +5,7 @@
 // leave its pid to an unrelated process: where /proc tells when that process started (Linux),
 // one that started after the lock was taken is not its owner.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +16,11 @@ import { processStartMs, processStartTicks } from './process-start.js';
 
 export interface ProjectMutex {
   release(): Promise<void>;
+  /**
+   * Records the process that stops this run's stages if the run itself is killed: until it has
+   * exited, the lock is not taken over, so no run overlaps stages that are still stopping.
+   */
+  noteGuard(pid: number): void;
 }
 
 export interface AcquireOptions {
@@ -34,6 +39,8 @@ interface LockContent {
   readonly token: string;
   /** The owner's start in clock ticks since boot, where /proc says (absent from older locks). */
   readonly startTicks?: number;
+  /** The owner's orphan guard, with its start ticks (only where /proc tells them). */
+  readonly guard?: { readonly pid: number; readonly startTicks: number };
 }
 
 /** Refused because another live run holds the project: no problem with what was asked. */
@@ -72,7 +79,7 @@ export async function acquireProjectMutex(root: string, options: AcquireOptions)
       const current = await readLockFile(lockPath);
       if (current === undefined) continue; // released between our attempt and the read
       const holder = parseLock(current.text);
-      const stale = holder === undefined ? current.ageMs > HALF_WRITTEN_GRACE_MS : !isHolderAlive(holder);
+      const stale = holder === undefined ? current.ageMs > HALF_WRITTEN_GRACE_MS : !isHolderAlive(holder) && !isGuardAlive(holder);
       if (stale) {
         await takeOverStale(lockPath, current.text);
         continue;
@@ -129,6 +136,19 @@ function holdLock(lockPath: string, mine: LockContent): ProjectMutex {
       released = true;
       process.removeListener('exit', releaseOnExit);
       releaseOnExit();
+    },
+    noteGuard(pid) {
+      const startTicks = processStartTicks(pid);
+      if (released || startTicks === undefined) return;
+      try {
+        if (!ownsLock(readFileSync(lockPath, 'utf8'))) return;
+        // Renamed over the lock: a reader sees the old content or the new, never half of it.
+        const temp = `${lockPath}.${mine.token}`;
+        writeFileSync(temp, `${JSON.stringify({ ...mine, guard: { pid, startTicks } })}\n`);
+        renameSync(temp, lockPath);
+      } catch {
+        // The lock works without it; the next run just does not wait for the guard.
+      }
     },
   };
 }
@@ -191,12 +211,20 @@ function isHolderAlive(holder: LockContent): boolean {
   return Number.isNaN(lockedAt) || started === undefined || started <= lockedAt + START_TIME_SLACK_MS;
 }
 
+/** Whether the guard of a dead owner is still stopping its stages (it exits within seconds). */
+function isGuardAlive(holder: LockContent): boolean {
+  const guard = holder.guard;
+  return guard !== undefined && isProcessAlive(guard.pid) && processStartTicks(guard.pid) === guard.startTicks;
+}
+
 function parseLock(text: string): LockContent | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockContent>;
     if (typeof value.pid === 'number' && typeof value.token === 'string' && typeof value.startedAt === 'string') {
       const startTicks = typeof value.startTicks === 'number' ? { startTicks: value.startTicks } : {};
-      return { pid: value.pid, token: value.token, startedAt: value.startedAt, ...startTicks };
+      const g = value.guard;
+      const guard = typeof g?.pid === 'number' && typeof g.startTicks === 'number' ? { guard: { pid: g.pid, startTicks: g.startTicks } } : {};
+      return { pid: value.pid, token: value.token, startedAt: value.startedAt, ...startTicks, ...guard };
     }
   } catch {
     // Half-written or foreign content: the caller decides by the file's age.
@@ -205,6 +233,13 @@ function parseLock(text: string): LockContent | undefined {
 }
 
 function busy(holder: LockContent, lockPath: string): ProjectBusy {
+  if (!isHolderAlive(holder) && holder.guard !== undefined) {
+    return {
+      holderPid: holder.pid,
+      message: `the stages of a dagmake run that was killed (pid ${holder.pid}) are still being stopped (by pid ${holder.guard.pid})`,
+      hint: 'Run again in a few seconds: a stage gets 5 s to exit after SIGTERM before it is killed.',
+    };
+  }
   return {
     holderPid: holder.pid,
     message: `another dagmake run (pid ${holder.pid}, started ${holder.startedAt}) is already running in this project`,

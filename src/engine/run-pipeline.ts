@@ -10,6 +10,7 @@ import type { Selection } from '../graph/select-stages.js';
 import { LockSession } from '../lock/lock-session.js';
 import { snapshotRunMetrics } from '../metrics/snapshot-run-metrics.js';
 import { acquireProjectMutex, isProjectBusy } from '../project-mutex.js';
+import { whenGuardRuns } from '../run/orphan-guard.js';
 import { readDurations, writeDurations } from './durations.js';
 import type { EngineContext, RunOptions } from './engine-context.js';
 import { executeStage } from './execute-stage.js';
@@ -64,6 +65,7 @@ export function runPipeline(request: RunRequest): RunHandle {
       return { kind: 'cancelled-waiting' };
     }
     if (!mutex.ok) return { kind: mutex.error.some(isProjectBusy) ? 'busy' : 'invalid', diagnostics: mutex.error };
+    const stopListening = whenGuardRuns((pid) => mutex.value.noteGuard(pid));
     try {
       const session = await LockSession.openForPipeline(graph.pipeline);
       if (!session.ok) return { kind: 'invalid', diagnostics: session.error };
@@ -145,6 +147,7 @@ export function runPipeline(request: RunRequest): RunHandle {
       if (!folded.ok) return { kind: 'invalid', diagnostics: folded.error };
       return { kind: 'finished', failed: counts.failed, cancelled: result.cancelled };
     } finally {
+      stopListening();
       await mutex.value.release();
     }
   })();

@@ -38,6 +38,18 @@ const GRACE_SECONDS = 5;
 
 let guard: ChildProcessByStdio<Writable, null, null> | undefined;
 let unavailable = process.platform === 'win32';
+const startListeners = new Set<(pid: number) => void>();
+
+/**
+ * Calls `listener` with the guard's pid once it runs (at once if it already does), so a run can
+ * record it: the next run then waits until the guard has stopped this one's stages. Returns a
+ * function that stops listening.
+ */
+export function whenGuardRuns(listener: (pid: number) => void): () => void {
+  if (guard?.pid !== undefined) listener(guard.pid);
+  else startListeners.add(listener);
+  return () => startListeners.delete(listener);
+}
 
 // Started synchronously with the first group, before that group's command is sent: a guard
 // started later could miss an engine killed in between, on a loaded machine.
@@ -57,6 +69,11 @@ function guardInput(): Writable | undefined {
     child.unref();
     (child.stdin as unknown as { unref?(): void }).unref?.();
     guard = child;
+    const pid = child.pid;
+    if (pid !== undefined) {
+      for (const listener of startListeners) listener(pid);
+      startListeners.clear();
+    }
   }
   return guard?.stdin;
 }

@@ -77,11 +77,15 @@ describe('crash safety', () => {
       assert.ok(groups.every(groupAlive));
       child.kill('SIGKILL');
       await child.catch(() => undefined);
+      // While the stubborn stage has its grace period, no next run may start over it.
+      const early = await runCli(project.root, ['run', '--no-wait']);
+      assert.equal(early.exitCode, 75, early.stdout + early.stderr);
+      assert.match(early.stderr, /stages of a dagmake run that was killed \(pid \d+\) are still being stopped/);
       const deadline = Date.now() + 20_000;
       while (groups.some(groupAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual(groups.filter(groupAlive), [], 'stage process groups outlived the engine');
-      const rerun = await runCli(project.root, ['status', '--json']);
-      assert.equal(rerun.exitCode, 0, rerun.stderr);
+      const status = await runCli(project.root, ['status', '--json']);
+      assert.equal(status.exitCode, 0, status.stderr);
     } finally {
       await project.dispose();
     }
