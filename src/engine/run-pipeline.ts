@@ -12,6 +12,7 @@ import { snapshotRunMetrics } from '../metrics/snapshot-run-metrics.js';
 import { acquireProjectMutex, isProjectBusy } from '../project-mutex.js';
 import { whenGuardRuns } from '../run/orphan-guard.js';
 import { readDurations, writeDurations } from './durations.js';
+import { readLastFailures, writeLastFailures } from './last-failures.js';
 import type { EngineContext, RunOptions } from './engine-context.js';
 import { executeStage } from './execute-stage.js';
 import { openPathHasher } from './open-path-hasher.js';
@@ -74,8 +75,10 @@ export function runPipeline(request: RunRequest): RunHandle {
         openPathHasher(root),
         readDurations(root),
         listStageLogs(root),
+        readLastFailures(root),
       ]);
-      const [storeOpened, hasher, durations, earlierLogs] = opened;
+      const [storeOpened, hasher, durations, earlierLogs, lastFailures] = opened;
+      let failuresChanged = false;
       if (!storeOpened.ok) return { kind: 'invalid', diagnostics: storeOpened.error };
       const store = storeOpened.value;
       const started = Date.now();
@@ -87,6 +90,12 @@ export function runPipeline(request: RunRequest): RunHandle {
           counts[event.status]++;
           if (event.savedMs !== undefined && (event.status === 'restored' || event.status === 'up-to-date')) savedMs += event.savedMs;
           if (event.status === 'ran') durations.set(event.stage, event.durationMs);
+          if (event.status === 'failed') {
+            lastFailures.set(event.stage, event.failure?.message ?? 'failed');
+            failuresChanged = true;
+          } else if (event.status !== 'skipped' && event.status !== 'cancelled' && lastFailures.delete(event.stage)) {
+            failuresChanged = true;
+          }
         }
         request.emit(event);
       };
@@ -130,7 +139,12 @@ export function runPipeline(request: RunRequest): RunHandle {
       const result = await scheduler.run();
       // Separate files, each written atomically on its own: no reason to wait for one another.
       // Durations change only when a stage ran; a no-op leaves the file alone.
-      const [folded] = await Promise.all([session.value.close(), hasher.save(), counts.ran > 0 ? writeDurations(root, durations) : undefined]);
+      const [folded] = await Promise.all([
+        session.value.close(),
+        hasher.save(),
+        counts.ran > 0 ? writeDurations(root, durations) : undefined,
+        failuresChanged ? writeLastFailures(root, lastFailures) : undefined,
+      ]);
       if (counts.failed === 0 && !result.cancelled) await snapshotRunMetrics(root, graph.pipeline.stages);
       emit({
         type: 'summary',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { computeStatus } from '../../engine/compute-status.js';
+import { readLastFailures } from '../../engine/last-failures.js';
 import { readPipelineLock } from '../../lock/pipeline-lock.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
 import { plural } from '../../reporters/plural.js';
@@ -47,6 +48,7 @@ export const statusCommand: Command = {
       return ExitCode.usage;
     }
     const { removed, lockFile } = lock.value;
+    const lastFailures = await readLastFailures(status.value.graph.pipeline.root);
     const removedLine =
       removed.length === 0
         ? ''
@@ -59,13 +61,18 @@ export const statusCommand: Command = {
         state: r.state === 'frozen' ? 'up-to-date' : r.state,
         reasons: r.reasons,
         ...(r.state === 'frozen' ? { frozen: true } : {}),
+        ...(r.state === 'stale' && lastFailures.has(r.stage) ? { lastFailure: lastFailures.get(r.stage) } : {}),
       }));
       io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     } else {
       const stale = reports.filter((r) => r.state === 'stale');
       const frozen = reports.filter((r) => r.state === 'frozen').map((r) => r.stage);
       const checked = reports.length - frozen.length;
-      for (const report of stale) io.stdout.write(`${report.stage}: ${describeReasons(report.reasons, 3)}\n`);
+      for (const report of stale) {
+        const failure = lastFailures.get(report.stage);
+        const failed = failure === undefined ? '' : ` (failed last time: ${shortened(failure)}; "dagmake logs ${report.stage}")`;
+        io.stdout.write(`${report.stage}: ${describeReasons(report.reasons, 3)}${failed}\n`);
+      }
       if (frozen.length > 0) io.stdout.write(`frozen (not checked): ${frozen.join(', ')}\n`);
       io.stdout.write(removedLine);
       io.stdout.write(
@@ -78,3 +85,9 @@ export const statusCommand: Command = {
     return parsed.values['exit-code'] && anyStale ? ExitCode.failed : ExitCode.ok;
   },
 };
+
+/** A failure message on a status line: its first line, at most 120 characters. */
+function shortened(message: string): string {
+  const line = message.split('\n')[0] ?? '';
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
