@@ -23,14 +23,36 @@ export function unsortedSegmentSumValues(
   }
 }
 
+/**
+ * tfjs-wasm's Identity copies its input, and tfjs runs it for every tensor the gradient tape keeps
+ * for the backward pass (thousands a BiLSTM step). Tensors never change once made and the backend
+ * counts references per data buffer, as its own Reshape relies on, so the clone shares the buffer.
+ */
+function shareDataInIdentity(): void {
+  const copying = tf.getKernel('Identity', 'wasm');
+  if (copying === undefined) return;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const x = args.inputs['x'] as tf.TensorInfo;
+      if (x.dtype === 'string') return copying.kernelFunc(args);
+      (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
+}
+
 let registered = false;
 
-/** Registers the missing wasm kernels, the JS data-movement kernels and JsColumnSum, once per process (idempotent). */
+/** Registers the missing wasm kernels, the JS data-movement kernels, JsColumnSum and a sharing Identity, once per process (idempotent). */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
   registerJsKernels();
   registerColumnSumKernel();
+  shareDataInIdentity();
   const alreadyThere = tf.getKernelsForBackend('wasm').some((k) => k.kernelName === 'UnsortedSegmentSum');
   if (alreadyThere) return;
   registerWasmKernel<{ numSegments: number }>('UnsortedSegmentSum', {
