@@ -15,7 +15,7 @@ import type { LockedPath, LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { StageStatusReport } from './compute-status.js';
 import { runCacheKey, type StageFingerprint } from './fingerprint.js';
-import { asCacheOut, DAMAGED, missingRecordedOuts, NOT_CACHED, recordedOutsStillValid, unrestorableFrozenMessage } from './recorded-outs.js';
+import { allCached, asCacheOut, DAMAGED, missingRecordedOuts, NOT_CACHED, recordedOutsStillValid, unrestorableFrozenMessage } from './recorded-outs.js';
 import { missingDepsMessage } from './missing-deps.js';
 import { matchesDeclaredOuts, restorable } from './run-cache-rules.js';
 import { staleReasons } from './staleness.js';
@@ -153,7 +153,7 @@ async function predictFrozen(name: string, locked: LockedStage, known: Known): P
 /** The first out a restore of these recorded outs would fail on, and why; undefined when none. */
 async function unrestorable(outs: readonly RunCacheOut[], known: Known): Promise<{ out: string; why: string } | undefined> {
   for (const out of outs) {
-    const present = known.store !== undefined && (await known.store.isComplete(out.hash, out.kind, out.kind === 'file' ? out.size : undefined));
+    const present = known.store !== undefined && (await allCached(known.store, [out]));
     if (!present) return { out: out.path, why: NOT_CACHED };
     if (known.options.verify && !(await contentVerifies({ outs: [out] }, known))) return { out: out.path, why: DAMAGED };
   }

@@ -2,14 +2,12 @@
 // stores its outs again, so that an out deleted later is restored instead of rerun. Costs one stat
 // per cached out when the objects are there, which is every no-op run.
 import path from 'node:path';
-import type { ObjectKind } from '../cache/object-store.js';
-import type { RunCacheOut } from '../cache/run-cache.js';
 import type { LockedPath, LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { EngineContext } from './engine-context.js';
+import { asCacheOut } from './recorded-outs.js';
 import { restorable } from './run-cache-rules.js';
 
-const kindOf = (out: LockedPath): ObjectKind => (out.nfiles === undefined ? 'file' : 'dir');
 
 /**
  * Stores every cached out whose recorded object is missing, provided the workspace out still
@@ -29,7 +27,7 @@ export async function refillCache(
     const record = recorded.get(out.path);
     if (!out.cache || record === undefined) continue;
     // A tree's member files are not looked at: that would read the tree on every no-op run.
-    if (!context.store.hasSync(record.hash, kindOf(record) === 'file' ? record.size : undefined)) lost.push(record);
+    if (!context.store.hasSync(record.hash, record.nfiles === undefined ? record.size : undefined)) lost.push(record);
   }
   if (lost.length === 0) return;
 
@@ -45,9 +43,8 @@ export async function refillCache(
   if (runCacheKey !== undefined && stored === lost.length && restorable(stage)) {
     const outs = stage.outs.map((o) => recorded.get(o.path));
     if (outs.every((o): o is LockedPath => o !== undefined)) {
-      const entryOuts: RunCacheOut[] = outs.map((o) => ({ path: o.path, kind: kindOf(o), hash: o.hash, size: o.size, ...(o.nfiles !== undefined && { nfiles: o.nfiles }) }));
       const durationMs = context.durations.get(stage.name) ?? 0;
-      await context.runCache.put(runCacheKey(), { outs: entryOuts, durationMs, createdAt: Date.now(), runId: context.runId }).catch(() => undefined);
+      await context.runCache.put(runCacheKey(), { outs: outs.map(asCacheOut), durationMs, createdAt: Date.now(), runId: context.runId }).catch(() => undefined);
     }
   }
 }
@@ -55,7 +52,7 @@ export async function refillCache(
 /** Stores the workspace out when it is still what the lock records; says whether it did. */
 async function storeIfUnchanged(record: LockedPath, context: EngineContext): Promise<boolean> {
   const state = await context.hasher.hashPath(record.path);
-  if ((state.kind !== 'file' && state.kind !== 'dir') || state.hash !== record.hash || state.kind !== kindOf(record)) return false;
+  if ((state.kind !== 'file' && state.kind !== 'dir') || state.hash !== record.hash || state.kind !== asCacheOut(record).kind) return false;
   const absolute = path.join(context.root, record.path);
   if (state.kind === 'file') await context.store.addFile(absolute, state.hash, state.size);
   else await context.store.addTree(absolute, state.digest);
