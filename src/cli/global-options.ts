@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_PIPELINE_FILE } from '../lock/lock-location.js';
 
 export interface GlobalOptions {
   /** Absolute project root. */
@@ -22,7 +23,7 @@ export const globalHelp = `Global options:
 
 export function resolveGlobalOptions(values: { directory?: string; file?: string }): GlobalOptions {
   const cwd = path.resolve(values.directory ?? '.');
-  const file = path.resolve(cwd, values.file ?? 'pipeline.yaml');
+  const file = path.resolve(cwd, values.file ?? DEFAULT_PIPELINE_FILE);
   const displayPath = path.relative(process.cwd(), file) || path.basename(file);
   return { root: path.dirname(file), file, displayPath };
 }

@@ -20,6 +20,11 @@ export function lockFileFor(pipelineFile: string): string {
   return `${name.replace(/\.ya?ml$/, '')}${LOCK_SUFFIX}`;
 }
 
+/** The pipeline file a lock belongs to, without its .yaml/.yml ending; undefined for dagmake.lock. */
+export function pipelineStemOf(lockFile: string): string | undefined {
+  return lockFile !== LOCK_FILE_NAME && lockFile.endsWith(LOCK_SUFFIX) ? lockFile.slice(0, -LOCK_SUFFIX.length) : undefined;
+}
+
 /** Whether a project-relative path is the lock of some pipeline file of the project. */
 export function isLockFileName(relative: string): boolean {
   return relative === LOCK_FILE_NAME || (!relative.includes('/') && relative.endsWith(LOCK_SUFFIX));

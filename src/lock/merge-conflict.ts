@@ -2,15 +2,13 @@
 // markers in one. The YAML parser would report them as a cascade of unrelated syntax errors; a
 // lock with markers is named for what it is, with what to do about it.
 import type { Diagnostic } from '../errors.js';
-import { LOCK_FILE_NAME } from './types.js';
-
-const LOCK_SUFFIX = '.dagmake.lock';
+import { pipelineStemOf } from './lock-location.js';
 
 /** `<<<<<<<`, `=======`, `>>>>>>>` (and diff3's `|||||||`) at the start of a line, exactly seven. */
 const MARKER = /^(?:<{7}|={7}|>{7}|\|{7})(?![<=>|])/m;
 
 /** 1-based line of the first conflict marker, or undefined when there is none. */
-export function firstConflictMarkerLine(text: string): number | undefined {
+function firstConflictMarkerLine(text: string): number | undefined {
   const match = MARKER.exec(text);
   if (match === null) return undefined;
   let line = 1;
@@ -23,8 +21,8 @@ export function mergeConflictDiagnostic(text: string, file: string): Diagnostic 
   const line = firstConflictMarkerLine(text);
   if (line === undefined) return undefined;
   // Either side is a lock some run wrote; the next run rehashes and reruns what no longer matches.
-  const rerun =
-    file === LOCK_FILE_NAME || !file.endsWith(LOCK_SUFFIX) ? '"dagmake run"' : `"dagmake run -f ${file.slice(0, -LOCK_SUFFIX.length)}.yaml"`;
+  const stem = pipelineStemOf(file);
+  const rerun = stem === undefined ? '"dagmake run"' : `"dagmake run -f ${stem}.yaml"`;
   return {
     message: `${file} has an unresolved merge conflict (git conflict markers)`,
     location: { file, line, col: 1 },
