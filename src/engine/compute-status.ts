@@ -6,7 +6,7 @@ import { fail, ok } from '../errors.js';
 import type { StaleReason } from '../events.js';
 import type { StageGraph } from '../graph/build-graph.js';
 import type { Selection } from '../graph/select-stages.js';
-import { readPipelineLock } from '../lock/pipeline-lock.js';
+import { type PipelineLock, readPipelineLock } from '../lock/pipeline-lock.js';
 import type { LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import { fingerprintStage, type StageFingerprint } from './fingerprint.js';
@@ -34,7 +34,7 @@ export async function computeStatus(
   file: string,
   displayPath: string,
   selection: Selection,
-): Promise<Result<{ graph: StageGraph; reports: StageStatusReport[] }, Diagnostic[]>> {
+): Promise<Result<{ graph: StageGraph; reports: StageStatusReport[]; lock: PipelineLock }, Diagnostic[]>> {
   const prepared = await prepareRun(file, displayPath, selection);
   if (!prepared.ok) return prepared;
   const { graph, stages } = prepared.value;
@@ -70,7 +70,7 @@ export async function computeStatus(
     const upstreamStale = [...(graph.upstream.get(report!.stage) ?? [])].filter((up) => byName.get(up)?.state === 'stale');
     return { ...report!, upstreamStale };
   });
-  return ok({ graph, reports: withUpstream });
+  return ok({ graph, reports: withUpstream, lock: lock.value });
 }
 
 function pendingParamsFiles(stage: StageDef, graph: StageGraph): StaleReason[] {

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { computeStatus } from '../../engine/compute-status.js';
 import { readLastFailures } from '../../engine/last-failures.js';
-import { readPipelineLock } from '../../lock/pipeline-lock.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
 import { plural } from '../../reporters/plural.js';
 import { describeRunInProgress, runInProgress } from '../../run-in-progress.js';
@@ -42,12 +41,7 @@ export const statusCommand: Command = {
     const reports = status.value.reports;
     const running = await runInProgress(status.value.graph.pipeline.root);
     if (running) (parsed.values.json ? io.stderr : io.stdout).write(`${describeRunInProgress(running)}\n`);
-    const lock = await readPipelineLock(status.value.graph.pipeline);
-    if (!lock.ok) {
-      printDiagnostics(io.stderr, lock.error);
-      return ExitCode.usage;
-    }
-    const { removed, lockFile } = lock.value;
+    const { removed, lockFile } = status.value.lock;
     const lastFailures = await readLastFailures(status.value.graph.pipeline.root);
     const removedLine =
       removed.length === 0
