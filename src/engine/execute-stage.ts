@@ -8,7 +8,7 @@ import type { StageDef } from '../pipeline/types.js';
 import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
 import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
-import { missingRecordedOuts, recordedOutsStillValid, restoreRecordedOuts, unrestorableFrozenMessage } from './recorded-outs.js';
+import { missingRecordedOuts, recordedOutsMissingBy, recordedOutsStillValid, restoreRecordedOuts, unrestorableFrozenMessage } from './recorded-outs.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
 import { missingDepsMessage } from './missing-deps.js';
 import { refillCache } from './refill-cache.js';
@@ -112,7 +112,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
   const cacheable = restorable(stage);
   if (cacheable && context.options.useRunCache && !context.options.force && recordedOutsStillValid(stage, locked, reasons)) {
     // Nothing it reads changed: the outs the lock records are its outs, if the cache still has them.
-    const missing = missingRecordedOuts(context.root, locked);
+    const missing = recordedOutsMissingBy(locked, reasons);
     if ((await restoreRecordedOuts(context.store, context.root, missing, context.options.verify)).ok) {
       finish('restored', reasons, { savedMs: context.durations.get(stage.name) });
       return 'ok';

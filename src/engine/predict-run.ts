@@ -15,7 +15,7 @@ import type { LockedPath, LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { StageStatusReport } from './compute-status.js';
 import { runCacheKey, type StageFingerprint } from './fingerprint.js';
-import { allCached, asCacheOut, DAMAGED, missingRecordedOuts, NOT_CACHED, recordedOutsStillValid, unrestorableFrozenMessage } from './recorded-outs.js';
+import { allCached, asCacheOut, DAMAGED, missingRecordedOuts, NOT_CACHED, recordedOutsMissingBy, recordedOutsStillValid, unrestorableFrozenMessage } from './recorded-outs.js';
 import { missingDepsMessage } from './missing-deps.js';
 import { matchesDeclaredOuts, restorable } from './run-cache-rules.js';
 import { staleReasons } from './staleness.js';
@@ -124,7 +124,7 @@ async function predictStage(
   if (known.runCache === undefined || !restorable(stage)) return { prediction: { stage: name, action: 'run', reasons, upstream: [] } };
   // Only outs are missing and nothing it reads changes: the run puts back what the lock records.
   if (upstream.length === 0 && recordedOutsStillValid(stage, report.locked, reasons)) {
-    if ((await unrestorable(missingRecordedOuts(known.graph.pipeline.root, report.locked), known)) === undefined) {
+    if ((await unrestorable(recordedOutsMissingBy(report.locked, reasons), known)) === undefined) {
       return { prediction: { stage: name, action: 'restore', reasons, upstream: [] }, restored: report.locked.outs.map(asCacheOut) };
     }
   }

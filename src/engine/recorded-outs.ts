@@ -17,6 +17,12 @@ export function missingRecordedOuts(root: string, locked: LockedStage): RunCache
   return locked.outs.filter((out) => !existsSync(path.join(root, out.path))).map(asCacheOut);
 }
 
+/** The recorded outs its stale reasons name as missing (already observed: no second look on disk). */
+export function recordedOutsMissingBy(locked: LockedStage, reasons: readonly StaleReason[]): RunCacheOut[] {
+  const missing = new Set(reasons.flatMap((r) => (r.kind === 'out-missing' ? [r.path] : [])));
+  return locked.outs.filter((out) => missing.has(out.path)).map(asCacheOut);
+}
+
 export function asCacheOut(out: LockedStage['outs'][number]): RunCacheOut {
   const kind: ObjectKind = out.nfiles !== undefined ? 'dir' : 'file';
   return { path: out.path, kind, hash: out.hash, size: out.size, ...(out.nfiles !== undefined && { nfiles: out.nfiles }) };
