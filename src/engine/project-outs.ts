@@ -6,9 +6,8 @@ import path from 'node:path';
 import type { LockedOutRef } from '../cache/references.js';
 import type { Diagnostic, Result } from '../errors.js';
 import { ok } from '../errors.js';
-import { STATE_DIR } from '../lock/journal.js';
-import { isLockFileName, lockFileFor, lockFileOfJournal } from '../lock/lock-location.js';
-import { readProjectLocks } from '../lock/project-locks.js';
+import { lockFileFor } from '../lock/lock-location.js';
+import { projectLockFiles, readProjectLocks } from '../lock/project-locks.js';
 
 export interface ProjectOuts {
   /** The hash of every out any lock records. */
@@ -43,8 +42,7 @@ const key = (stage: string, out: string): string => `${stage}\0${out}`;
  * declares nothing here: its outs then count as cached, so a check reports too much, never too little.
  */
 async function uncachedOuts(root: string): Promise<Set<string>> {
-  const [rootNames, stateNames] = await Promise.all([readdir(root).catch(() => []), readdir(path.join(root, STATE_DIR)).catch(() => [])]);
-  const lockFiles = new Set([...rootNames.filter(isLockFileName), ...stateNames.map(lockFileOfJournal).filter((name) => name !== undefined)]);
+  const [rootNames, lockFiles] = await Promise.all([readdir(root).catch(() => []), projectLockFiles(root).then((names) => new Set(names))]);
   const pipelineFiles = rootNames.filter((name) => /\.ya?ml$/.test(name) && lockFiles.has(lockFileFor(name)));
   const pairs = new Set<string>();
   if (pipelineFiles.length === 0) return pairs;

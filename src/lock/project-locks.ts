@@ -10,17 +10,22 @@ import { readLock } from './lock-file.js';
 import { isLockFileName, lockFileOfJournal } from './lock-location.js';
 import type { LockFile } from './types.js';
 
-/** Each lock file with its journal applied; a journal whose lock was never written counts as one. */
-export async function readProjectLocks(root: string): Promise<Result<LockFile[], Diagnostic[]>> {
+/** The names of the project's lock files, sorted: those on disk and those only a journal has so far. */
+export async function projectLockFiles(root: string): Promise<string[]> {
   const [rootNames, stateNames] = await Promise.all([listNames(root), listNames(path.join(root, STATE_DIR))]);
   const lockFiles = new Set(rootNames.filter(isLockFileName));
   for (const name of stateNames) {
     const lockFile = lockFileOfJournal(name);
     if (lockFile !== undefined) lockFiles.add(lockFile);
   }
+  return [...lockFiles].sort();
+}
+
+/** Each lock file with its journal applied; a journal whose lock was never written counts as one. */
+export async function readProjectLocks(root: string): Promise<Result<LockFile[], Diagnostic[]>> {
   const locks: LockFile[] = [];
   const problems: Diagnostic[] = [];
-  for (const lockFile of [...lockFiles].sort()) {
+  for (const lockFile of await projectLockFiles(root)) {
     const [lock, journal] = await Promise.all([readLock(root, lockFile), readJournal(root, lockFile)]);
     if (!lock.ok) problems.push(...lock.error);
     if (!journal.ok) problems.push(...journal.error);
