@@ -8,6 +8,7 @@ import type { Diagnostic, Result } from '../errors.js';
 import { ok } from '../errors.js';
 import { lockFileFor } from '../lock/lock-location.js';
 import { projectLockFiles, readProjectLocks } from '../lock/project-locks.js';
+import { recordedKind } from './recorded-outs.js';
 
 export interface ProjectOuts {
   /** The hash of every out any lock records. */
@@ -21,7 +22,7 @@ export async function readProjectOuts(root: string): Promise<Result<ProjectOuts,
   const recorded: LockedOutRef[] = [];
   for (const lock of locks.value) {
     for (const [stage, entry] of Object.entries(lock.stages)) {
-      for (const out of entry.outs) recorded.push({ stage, path: out.path, hash: out.hash, kind: out.nfiles === undefined ? 'file' : 'dir' });
+      for (const out of entry.outs) recorded.push({ stage, path: out.path, hash: out.hash, kind: recordedKind(out) });
     }
   }
   return ok({ hashes: new Set(recorded.map((out) => out.hash)), recorded });

@@ -23,9 +23,11 @@ export function recordedOutsMissingBy(locked: LockedStage, reasons: readonly Sta
   return locked.outs.filter((out) => missing.has(out.path)).map(asCacheOut);
 }
 
+/** A recorded out is a directory exactly when the lock counts its files. */
+export const recordedKind = (out: LockedStage['outs'][number]): ObjectKind => (out.nfiles === undefined ? 'file' : 'dir');
+
 export function asCacheOut(out: LockedStage['outs'][number]): RunCacheOut {
-  const kind: ObjectKind = out.nfiles !== undefined ? 'dir' : 'file';
-  return { path: out.path, kind, hash: out.hash, size: out.size, ...(out.nfiles !== undefined && { nfiles: out.nfiles }) };
+  return { path: out.path, kind: recordedKind(out), hash: out.hash, size: out.size, ...(out.nfiles !== undefined && { nfiles: out.nfiles }) };
 }
 
 export const NOT_CACHED = 'it is not in the cache';

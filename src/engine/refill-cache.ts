@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { LockedPath, LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
 import type { EngineContext } from './engine-context.js';
-import { asCacheOut } from './recorded-outs.js';
+import { asCacheOut, recordedKind } from './recorded-outs.js';
 import { restorable } from './run-cache-rules.js';
 
 
@@ -27,7 +27,7 @@ export async function refillCache(
     const record = recorded.get(out.path);
     if (!out.cache || record === undefined) continue;
     // A tree's member files are not looked at: that would read the tree on every no-op run.
-    if (!context.store.hasSync(record.hash, record.nfiles === undefined ? record.size : undefined)) lost.push(record);
+    if (!context.store.hasSync(record.hash, recordedKind(record) === 'file' ? record.size : undefined)) lost.push(record);
   }
   if (lost.length === 0) return;
 
@@ -52,7 +52,7 @@ export async function refillCache(
 /** Stores the workspace out when it is still what the lock records; says whether it did. */
 async function storeIfUnchanged(record: LockedPath, context: EngineContext): Promise<boolean> {
   const state = await context.hasher.hashPath(record.path);
-  if ((state.kind !== 'file' && state.kind !== 'dir') || state.hash !== record.hash || state.kind !== asCacheOut(record).kind) return false;
+  if ((state.kind !== 'file' && state.kind !== 'dir') || state.hash !== record.hash || state.kind !== recordedKind(record)) return false;
   const absolute = path.join(context.root, record.path);
   if (state.kind === 'file') await context.store.addFile(absolute, state.hash, state.size);
   else await context.store.addTree(absolute, state.digest);
