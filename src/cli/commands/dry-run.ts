@@ -2,7 +2,8 @@ import { computeStatus } from '../../engine/compute-status.js';
 import { predictRun, type PredictedAction, type PredictOptions, type StagePrediction } from '../../engine/predict-run.js';
 import type { Selection } from '../../graph/select-stages.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
-import { describeRunInProgress, runInProgress } from '../../run-in-progress.js';
+import { liveLockHolder } from '../../project-mutex.js';
+import { describeRunInProgress } from '../../run-in-progress.js';
 import type { CommandIo } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -23,7 +24,7 @@ export async function printDryRun(global: GlobalOptions, selection: Selection, o
     return ExitCode.usage;
   }
   const { graph, reports } = status.value;
-  const running = await runInProgress(graph.pipeline.root);
+  const running = await liveLockHolder(graph.pipeline.root);
   if (running) (options.json ? io.stderr : io.stdout).write(`${describeRunInProgress(running)}\n`);
   const plan = await predictRun(graph, reports, options);
   const actions = new Map(plan.map((p) => [p.stage, p.action]));

@@ -3,7 +3,8 @@ import { computeStatus } from '../../engine/compute-status.js';
 import { readLastFailures } from '../../engine/last-failures.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
 import { plural } from '../../reporters/plural.js';
-import { describeRunInProgress, runInProgress } from '../../run-in-progress.js';
+import { liveLockHolder } from '../../project-mutex.js';
+import { describeRunInProgress } from '../../run-in-progress.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
@@ -39,7 +40,7 @@ export const statusCommand: Command = {
       return ExitCode.usage;
     }
     const reports = status.value.reports;
-    const running = await runInProgress(status.value.graph.pipeline.root);
+    const running = await liveLockHolder(status.value.graph.pipeline.root);
     if (running) (parsed.values.json ? io.stderr : io.stdout).write(`${describeRunInProgress(running)}\n`);
     const { removed, lockFile } = status.value.lock;
     const lastFailures = await readLastFailures(status.value.graph.pipeline.root);
