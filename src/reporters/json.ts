@@ -1,7 +1,8 @@
 // NDJSON: every event, exactly as the engine sent it, one per line. A public contract (`--json`).
 import type { DagEvent, Reporter } from '../events.js';
+import type { TextOutput } from './coalesced-output.js';
 
-export function createJsonReporter(stream: NodeJS.WritableStream): Reporter {
+export function createJsonReporter(stream: TextOutput): Reporter {
   return {
     // A reader that went away (`| head`) ends the output, not the run.
     onEvent(event: DagEvent) {

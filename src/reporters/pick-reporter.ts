@@ -1,6 +1,7 @@
 // Chooses and builds the reporter for a run. Ink and React load only when Ink is chosen.
 import type { Reporter } from '../events.js';
 import { colorAllowed } from './ansi.js';
+import { coalescedOutput } from './coalesced-output.js';
 import { createJsonReporter } from './json.js';
 import { createPlainReporter } from './plain.js';
 
@@ -30,9 +31,9 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
   const color = colorAllowed(options.env, options.color);
   switch (chooseReporterKind(options)) {
     case 'json':
-      return createJsonReporter(options.stream);
+      return createJsonReporter(coalescedOutput(options.stream));
     case 'plain':
-      return createPlainReporter({ stream: options.stream, color, env: options.env });
+      return createPlainReporter({ stream: coalescedOutput(options.stream), color, env: options.env });
     case 'ink': {
       const { createInkReporter } = await import('./ink/ink-reporter.js');
       return createInkReporter({

@@ -1,6 +1,7 @@
 // One line per meaningful event: stable, greppable output for CI logs and pipes.
 import type { DagEvent, Reporter, StageStatus } from '../events.js';
 import { createPaint, type Paint } from './ansi.js';
+import type { TextOutput } from './coalesced-output.js';
 import {
   describeFailure,
   describeReasons,
@@ -15,7 +16,7 @@ import { describeEta, formatCount } from './progress-math.js';
 const FAILURE_TAIL_LINES = 20;
 
 export interface PlainReporterOptions {
-  readonly stream: NodeJS.WritableStream;
+  readonly stream: TextOutput;
   readonly color: boolean;
   readonly env?: NodeJS.ProcessEnv;
 }

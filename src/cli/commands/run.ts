@@ -83,8 +83,13 @@ export const runCommand: Command = {
     });
     const signals = listenForStopSignals(() => handle?.cancel());
     try {
-      const outcome = await handle.outcome;
-      await reporter.close();
+      let outcome: Awaited<typeof handle.outcome>;
+      try {
+        outcome = await handle.outcome;
+      } finally {
+        // Also after an internal error: what was reported so far is written out.
+        await reporter.close();
+      }
       if (outcome.kind === 'invalid' || outcome.kind === 'busy') {
         printDiagnostics(io.stderr, outcome.diagnostics);
         return outcome.kind === 'busy' ? ExitCode.busy : ExitCode.usage;

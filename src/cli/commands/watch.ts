@@ -61,8 +61,11 @@ export const watchCommand: Command = {
     });
     const signals = listenForStopSignals(() => handle?.stop());
     try {
-      await handle.done;
-      await reporter.close();
+      try {
+        await handle.done;
+      } finally {
+        await reporter.close();
+      }
       // Watching only ever ends by the user stopping it.
       return signals.interruptedExitCode();
     } finally {
