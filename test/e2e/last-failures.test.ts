@@ -27,3 +27,21 @@ test('status says which stale stages failed last time and why, until they succee
     await project.dispose();
   }
 });
+
+test('run --dry says which stages it would run again failed last time, as status does', async () => {
+  const project = await tempProject({ 'pipeline.yaml': pipeline('echo boom; exit 3') });
+  try {
+    assert.equal((await runCli(project.root, ['run', '-k'])).exitCode, 1);
+    const dry = await runCli(project.root, ['run', '--dry']);
+    assert.match(dry.stdout, /^would run bad: never run \(failed last time: command failed with exit code 3: echo boom; exit 3; "dagmake logs bad"\)$/m);
+    assert.doesNotMatch(dry.stdout, /^up to date fine.*failed/m);
+    const plan = (await runCli(project.root, ['run', '--dry', '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { stage: string; lastFailure?: string });
+    assert.equal(plan.find((p) => p.stage === 'bad')?.lastFailure, 'command failed with exit code 3: echo boom; exit 3');
+    assert.equal(plan.find((p) => p.stage === 'fine')?.lastFailure, undefined);
+  } finally {
+    await project.dispose();
+  }
+});

@@ -1,4 +1,5 @@
 import { computeStatus } from '../../engine/compute-status.js';
+import { readLastFailures } from '../../engine/last-failures.js';
 import { predictRun, type PredictedAction, type PredictOptions, type StagePrediction } from '../../engine/predict-run.js';
 import type { Selection } from '../../graph/select-stages.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
@@ -7,6 +8,7 @@ import { describeRunInProgress } from '../../run-in-progress.js';
 import type { CommandIo } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalOptions } from '../global-options.js';
+import { lastFailureNote } from '../last-failure-note.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 
 export interface DryRunOptions extends PredictOptions {
@@ -28,8 +30,15 @@ export async function printDryRun(global: GlobalOptions, selection: Selection, o
   if (running) (options.json ? io.stderr : io.stdout).write(`${describeRunInProgress(running)}\n`);
   const plan = await predictRun(graph, reports, options);
   const actions = new Map(plan.map((p) => [p.stage, p.action]));
+  const lastFailures = await readLastFailures(graph.pipeline.root);
   for (const prediction of plan) {
-    io.stdout.write(options.json ? `${JSON.stringify(planEvent(prediction))}\n` : `${describePrediction(prediction, actions)}\n`);
+    // Only a stage that would be tried again can fail again.
+    const lastFailure = prediction.action === 'run' || prediction.action === 'may-run' ? lastFailures.get(prediction.stage) : undefined;
+    io.stdout.write(
+      options.json
+        ? `${JSON.stringify(planEvent(prediction, lastFailure))}\n`
+        : `${describePrediction(prediction, actions)}${lastFailureNote(prediction.stage, lastFailure)}\n`,
+    );
   }
   const failing = plan.filter((p) => p.action === 'fail').map((p) => p.stage);
   if (!options.json && !options.keepGoing && failing.length > 0 && plan.some((p) => p.action !== 'fail' && p.action !== 'skip')) {
@@ -39,7 +48,7 @@ export async function printDryRun(global: GlobalOptions, selection: Selection, o
   return ExitCode.ok;
 }
 
-function planEvent(p: StagePrediction) {
+function planEvent(p: StagePrediction, lastFailure: string | undefined) {
   return {
     type: 'plan',
     stage: p.stage,
@@ -48,6 +57,7 @@ function planEvent(p: StagePrediction) {
     ...(p.upstream.length > 0 && { upstream: p.upstream }),
     ...(p.frozen && { frozen: true }),
     ...(p.failure && { failure: p.failure }),
+    ...(lastFailure !== undefined && { lastFailure }),
   };
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { computeStatus } from '../../engine/compute-status.js';
 import { readLastFailures } from '../../engine/last-failures.js';
+import { lastFailureNote } from '../last-failure-note.js';
 import { describeReasons } from '../../reporters/describe-reason.js';
 import { plural } from '../../reporters/plural.js';
 import { liveLockHolder } from '../../project-mutex.js';
@@ -64,9 +65,7 @@ export const statusCommand: Command = {
       const frozen = reports.filter((r) => r.state === 'frozen').map((r) => r.stage);
       const checked = reports.length - frozen.length;
       for (const report of stale) {
-        const failure = lastFailures.get(report.stage);
-        const failed = failure === undefined ? '' : ` (failed last time: ${shortened(failure)}; "dagmake logs ${report.stage}")`;
-        io.stdout.write(`${report.stage}: ${describeReasons(report.reasons, 3)}${failed}\n`);
+        io.stdout.write(`${report.stage}: ${describeReasons(report.reasons, 3)}${lastFailureNote(report.stage, lastFailures.get(report.stage))}\n`);
       }
       if (frozen.length > 0) io.stdout.write(`frozen (not checked): ${frozen.join(', ')}\n`);
       io.stdout.write(removedLine);
@@ -80,9 +79,3 @@ export const statusCommand: Command = {
     return parsed.values['exit-code'] && anyStale ? ExitCode.failed : ExitCode.ok;
   },
 };
-
-/** A failure message on a status line: its first line, at most 120 characters. */
-function shortened(message: string): string {
-  const line = message.split('\n')[0] ?? '';
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-}
