@@ -8,6 +8,7 @@ import { fail, ok } from '../errors.js';
 import { buildGraph, type StageGraph } from '../graph/build-graph.js';
 import { selectStages, type Selection } from '../graph/select-stages.js';
 import { findPathLinks } from '../pipeline/path-links.js';
+import type { Pipeline } from '../pipeline/types.js';
 import { loadPipelineMemo } from './load-pipeline-memo.js';
 
 export interface PreparedRun {
@@ -23,15 +24,19 @@ export async function prepareRun(
 ): Promise<Result<PreparedRun, Diagnostic[]>> {
   const pipeline = await loadPipelineMemo(file, displayPath);
   if (!pipeline.ok) return pipeline;
-  const built = buildGraph(pipeline.value);
-  if (!built.ok) return built;
-  const graph = await followLinks(built.value);
+  const graph = await buildLinkedGraph(pipeline.value);
   if (!graph.ok) return graph;
   const stages = selectStages(graph.value, selection);
   if (!stages.ok) return stages;
   const missing = findUnproducedMissingDeps(graph.value, stages.value);
   if (missing.length > 0) return fail(missing);
   return ok({ graph: graph.value, stages: stages.value });
+}
+
+/** The stage graph with the edges that symbolic links add (see followLinks): what runs, `dag` and `watch` use. */
+export async function buildLinkedGraph(pipeline: Pipeline): Promise<Result<StageGraph, Diagnostic[]>> {
+  const built = buildGraph(pipeline);
+  return built.ok ? followLinks(built.value) : built;
 }
 
 /**

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
 import { ok } from '../errors.js';
-import { buildGraph, isWithin, type StageGraph } from '../graph/build-graph.js';
+import { buildLinkedGraph } from '../engine/prepare-run.js';
+import { isWithin, type StageGraph } from '../graph/build-graph.js';
 import { selectStages, type Selection } from '../graph/select-stages.js';
 import { Hasher } from '../hash/hasher.js';
 import { collectModuleFiles } from '../hash/module-graph.js';
@@ -41,7 +42,7 @@ export async function loadWatchPlan(
 ): Promise<Result<WatchPlan, Diagnostic[]>> {
   const pipeline = await loadPipeline(file, { displayPath });
   if (!pipeline.ok) return pipeline;
-  const graph = buildGraph(pipeline.value);
+  const graph = await buildLinkedGraph(pipeline.value);
   if (!graph.ok) return graph;
   const stages = selectStages(graph.value, selection);
   if (!stages.ok) return stages;

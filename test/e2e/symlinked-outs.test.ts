@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdir, realpath, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { Hasher } from '../../src/hash/hasher.js';
 import { findPathLinks } from '../../src/pipeline/path-links.js';
+import { loadWatchPlan } from '../../src/watch/watch-plan.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
@@ -117,6 +119,16 @@ describe('deps through symbolic links', () => {
         assert.equal(result.exitCode, 0, result.stdout + result.stderr);
         assert.equal(await project.read('copy.txt'), 'written\n');
         assert.ok(result.stdout.indexOf('write ran') < result.stdout.indexOf('read ran'), result.stdout);
+        // `dag` and watch mode see the same edge as the run.
+        assert.equal((await runCli(project.root, ['dag'])).stdout, 'write\nread ← write');
+        const hasher = await Hasher.open(project.root);
+        try {
+          const plan = await loadWatchPlan(path.join(project.root, 'pipeline.yaml'), 'pipeline.yaml', { targets: [], downstream: false, single: false }, hasher);
+          assert.ok(plan.ok);
+          assert.deepEqual([...plan.value.graph.upstream.get('read')!], ['write']);
+        } finally {
+          await hasher.close();
+        }
       },
     );
   });

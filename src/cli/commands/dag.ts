@@ -1,4 +1,4 @@
-import { buildGraph } from '../../graph/build-graph.js';
+import { buildLinkedGraph } from '../../engine/prepare-run.js';
 import { topologicalOrder } from '../../graph/select-stages.js';
 import { loadPipeline } from '../../pipeline/load-pipeline.js';
 import type { Command } from '../command.js';
@@ -27,7 +27,7 @@ export const dagCommand: Command = {
       printDiagnostics(io.stderr, pipeline.error);
       return ExitCode.usage;
     }
-    const graph = buildGraph(pipeline.value);
+    const graph = await buildLinkedGraph(pipeline.value);
     if (!graph.ok) {
       printDiagnostics(io.stderr, graph.error);
       return ExitCode.usage;
