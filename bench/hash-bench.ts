@@ -1,11 +1,12 @@
 // Hashing throughput: first hash of a large fresh directory (GB/s) and the no-op re-check (s).
-// Usage: node --import tsx bench/hash-bench.ts [files=10000] [megabytes=500]
+// Usage: node dist/bench/hash-bench.js [files=10000] [megabytes=500]
 import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Hasher } from '../src/hash/hasher.js';
+import { positionalArgs } from './positional-args.js';
 
 export interface HashBenchResult {
   readonly files: number;
@@ -57,8 +58,9 @@ export async function runHashBench(files = 10_000, megabytes = 500): Promise<Has
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [files, megabytes] = process.argv.slice(2).map(Number);
-  const r = await runHashBench(files || undefined, megabytes || undefined);
+  const args = positionalArgs('Usage: node dist/bench/hash-bench.js [files=10000] [megabytes=500]', [{ name: 'files' }, { name: 'megabytes' }]);
+  const number = (name: string) => (args.has(name) ? Number(args.get(name)) : undefined);
+  const r = await runHashBench(number('files'), number('megabytes'));
   console.log(`hash: ${r.files} files, ${(r.bytes / 1e6).toFixed(0)} MB`);
   console.log(`  first hash: ${r.firstHashSeconds.toFixed(2)} s (${r.firstHashGBps.toFixed(2)} GB/s)`);
   console.log(`  no-op:      ${r.noopSeconds.toFixed(3)} s`);

@@ -17,6 +17,7 @@ import { createSession } from '../stages/lib/onnx/session.js';
 import { tf, useBackend } from '../stages/lib/tf/index.js';
 import { toWindows } from '../stages/lib/train/batching.js';
 import { loadCheckpoint } from '../stages/lib/train/checkpoint.js';
+import { positionalArgs } from './positional-args.js';
 
 export interface OnnxBenchResult {
   readonly backbone: string;
@@ -85,7 +86,11 @@ function row(name: string, s: SpeedReport): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const results = await runOnnxBench(Number(process.argv[2] ?? 200), process.argv[3]);
+  const args = positionalArgs('Usage: node dist/bench/onnx-bench.js [sentences=200] [checkpointDir]', [
+    { name: 'sentences' },
+    { name: 'checkpointDir', text: true },
+  ]);
+  const results = await runOnnxBench(Number(args.get('sentences') ?? 200), args.get('checkpointDir'));
   for (const r of results) {
     console.log(`${r.backbone}: ${r.sentences} sentences, model ${(r.fp32Bytes / 1024).toFixed(0)} KiB → int8 ${(r.int8Bytes / 1024).toFixed(0)} KiB (×${(r.fp32Bytes / r.int8Bytes).toFixed(2)})`);
     console.log(row('tfjs', r.tfjs));

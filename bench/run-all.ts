@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseOrExit } from './positional-args.js';
 import { generateChain, generateCopies, generateDirectory, generateSleeps, type DirectoryProject } from './generate.js';
 import { runDirectoryBench } from './engine/directory-bench.js';
 import { engineTable } from './engine/report.js';
@@ -25,16 +26,19 @@ const usage = `Usage: node dist/bench/run-all.js [options]
   --json FILE      also write every measurement as JSON
   --keep           keep the generated projects (their directory is printed)`;
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    'no-snakemake': { type: 'boolean', default: false },
-    json: { type: 'string' },
-    keep: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const { values } = parseOrExit(() =>
+  parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'no-snakemake': { type: 'boolean', default: false },
+      json: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }),
+  usage,
+);
 if (values.help) {
   console.log(usage);
   process.exit(0);

@@ -12,6 +12,7 @@
 // The model's rate is over the median step; the matmul rate is the best of the samples (four 512³
 // products each) taken after every step, so that a slow sample cannot flatter the ratio.
 import { parseArgs } from 'node:util';
+import { parseOrExit } from './positional-args.js';
 import { encodeBatch, forward, initWeights, parseModelConfig, type BackboneConfig, type ModelInputs, type Vocabulary } from '../stages/lib/model/index.js';
 import { groupKernels, kernelCategory, profileKernels, type KernelProfile, type KernelRecord } from '../stages/lib/tf/kernel-profile.js';
 import { SeededRandom } from '../stages/lib/tf/seeded-random.js';
@@ -22,18 +23,36 @@ import { AdamW } from '../stages/lib/train/adamw.js';
 import { maskedCrossEntropy } from '../stages/lib/train/loss.js';
 import { matmulBound } from './matmul-bound.js';
 
-const { values } = parseArgs({
-  options: {
-    backends: { type: 'string', default: 'wasm,cpu' },
-    backbones: { type: 'string', default: 'bilstm,transformer' },
-    steps: { type: 'string', default: '5' },
-    width: { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    'matmul-bound': { type: 'boolean', default: false },
-    'profile-steps': { type: 'string', default: '3' },
-    top: { type: 'string', default: '15' },
-  },
-});
+const usage = `Usage: node dist/bench/train-bench.js [options]
+  --backends LIST     comma-separated backends (default: wasm,cpu)
+  --backbones LIST    comma-separated backbones (default: bilstm,transformer)
+  --steps N           timed steps per backend and backbone (default: 5)
+  --width N           the Transformer's dModel (ffn = 2·width) and the BiLSTM's hidden size
+  --profile           where one step's time goes, per kernel category
+  --profile-steps N   steps profiled (default: 3)
+  --top N             kernels listed by the profile (default: 15)
+  --matmul-bound      the step's matrix products timed alone: the ceiling of the fraction`;
+
+const { values } = parseOrExit(() =>
+  parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      backends: { type: 'string', default: 'wasm,cpu' },
+      backbones: { type: 'string', default: 'bilstm,transformer' },
+      steps: { type: 'string', default: '5' },
+      width: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      'matmul-bound': { type: 'boolean', default: false },
+      'profile-steps': { type: 'string', default: '3' },
+      top: { type: 'string', default: '15' },
+    },
+  }),
+  usage,
+);
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const BATCH = 32;
 const SEQ = 32;
 const TAGS = 13;

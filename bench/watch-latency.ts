@@ -7,9 +7,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { DagEvent } from '../src/events.js';
+import { positionalArgs } from './positional-args.js';
 
-const saves = Number(process.argv[2] ?? 20);
-const debounceMs = Number(process.argv[3] ?? 100);
+const args = positionalArgs('Usage: node dist/bench/watch-latency.js [saves=20] [debounceMs=100]', [{ name: 'saves' }, { name: 'debounceMs' }]);
+const saves = Number(args.get('saves') ?? 20);
+const debounceMs = Number(args.get('debounceMs') ?? 100);
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.js');
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'dagmake-watch-bench-'));
