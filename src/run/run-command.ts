@@ -34,14 +34,17 @@ export function runCommands(options: CommandOptions): StageProcess {
   const onLine = (stream: 'stdout' | 'stderr', line: string) => dispatchLine(line, stream, options.sink, tail);
 
   const done = (async (): Promise<StageExit> => {
-    for (const command of options.commands) {
+    const count = options.commands.length;
+    for (const [index, command] of options.commands.entries()) {
       if (cancelled) break;
+      // Of several commands, the failure says which one: their texts may be alike.
+      const label = count > 1 ? `command ${index + 1} of ${count}` : 'command';
       const env = PERSISTENT_SHELL ? shellPool().envDifference(options.env) : undefined;
       const line = env === undefined ? undefined : shellJobLine(command, options.cwd, env);
       const failure =
         line === undefined
-          ? await runSeparately(command, options, tail, (kill) => (terminateCurrent = kill), () => cancelled)
-          : await runInShell(command, line, onLine, tail, (kill) => (terminateCurrent = kill), () => cancelled);
+          ? await runSeparately(command, label, options, tail, (kill) => (terminateCurrent = kill), () => cancelled)
+          : await runInShell(command, label, line, onLine, tail, (kill) => (terminateCurrent = kill), () => cancelled);
       terminateCurrent = undefined;
       if (failure !== undefined) return { ok: false, failure };
     }
@@ -62,6 +65,7 @@ type Attach = (terminate: (signal: NodeJS.Signals) => void) => void;
 
 async function runInShell(
   command: string,
+  label: string,
   line: string,
   onLine: (stream: 'stdout' | 'stderr', line: string) => void,
   tail: OutputTail,
@@ -76,13 +80,14 @@ async function runInShell(
   if (result.kind === 'exited' && result.code === 0) return undefined;
   const signal = cancelled() ?? (result.kind === 'died' ? result.signal : signalOfStatus(result.code));
   const brief = briefCommand(command);
-  if (signal !== undefined) return { message: `command was killed with ${signal}: ${brief}`, signal, tail: tail.lines };
-  if (result.kind === 'exited') return { message: `command failed with exit code ${result.code}: ${brief}`, exitCode: result.code, tail: tail.lines };
-  return { message: `the shell running the command exited unexpectedly (code ${result.code ?? 'unknown'}): ${brief}`, tail: tail.lines };
+  if (signal !== undefined) return { message: `${label} was killed with ${signal}: ${brief}`, signal, tail: tail.lines };
+  if (result.kind === 'exited') return { message: `${label} failed with exit code ${result.code}: ${brief}`, exitCode: result.code, tail: tail.lines };
+  return { message: `the shell running ${label === 'command' ? 'the command' : label} exited unexpectedly (code ${result.code ?? 'unknown'}): ${brief}`, tail: tail.lines };
 }
 
 async function runSeparately(
   command: string,
+  label: string,
   options: CommandOptions,
   tail: OutputTail,
   attach: Attach,
@@ -112,13 +117,13 @@ async function runSeparately(
   if (!result.failed) return undefined;
   const signal = result.signal ?? cancelled();
   const brief = briefCommand(command);
-  if (signal !== undefined) return { message: `command was killed with ${signal}: ${brief}`, signal, tail: tail.lines };
+  if (signal !== undefined) return { message: `${label} was killed with ${signal}: ${brief}`, signal, tail: tail.lines };
   if (result.exitCode !== undefined) {
-    return { message: `command failed with exit code ${result.exitCode}: ${brief}`, exitCode: result.exitCode, tail: tail.lines };
+    return { message: `${label} failed with exit code ${result.exitCode}: ${brief}`, exitCode: result.exitCode, tail: tail.lines };
   }
   // execa's own messages repeat the whole command; the underlying error does not.
   const reason = (result.originalMessage ?? briefCommand(result.shortMessage ?? 'unknown error')).replace(/\s*\n\s*/g, '; ');
-  return { message: `command could not start: ${brief} (${reason})`, tail: tail.lines };
+  return { message: `${label} could not start: ${brief} (${reason})`, tail: tail.lines };
 }
 
 /** Failure messages are one line: longer commands are cut; the pipeline file has them in full. */

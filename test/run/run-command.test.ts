@@ -79,7 +79,12 @@ describe('running commands', () => {
       assert.equal(result.exit.ok, false);
       assert.equal(!result.exit.ok && result.exit.failure.exitCode, 3);
       assert.deepEqual(!result.exit.ok && result.exit.failure.tail, ['boom']);
+      assert.equal(!result.exit.ok && result.exit.failure.message, 'command 2 of 3 failed with exit code 3: echo boom >&2; exit 3');
       await assert.rejects(readFile(path.join(dir, 'never')));
+      const single = await run(['false'], dir);
+      assert.equal(!single.exit.ok && single.exit.failure.message, 'command failed with exit code 1: false');
+      const script = await run(['true', 'echo one\nexit 4'], dir);
+      assert.equal(!script.exit.ok && script.exit.failure.message, 'command 2 of 2 failed with exit code 4: echo one …');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
