@@ -110,6 +110,7 @@ describe('hpo stage', () => {
     assert.equal(calls[0]?.model.embedding, 32);
     assert.equal(calls[0]?.hyper.epochs, 3);
     assert.equal(calls[0]?.seed, 7);
+    assert.deepEqual(calls[0]?.objective, { metric: 'macro-f1', goal: 'maximize' }, 'a trial keeps the checkpoint its objective scores best');
     assert.ok(!('backbone' in (study.trials[0]?.params ?? {})), 'backbone is not searched inside a backbone study');
     assert.equal(study.trials.length, 6);
     assert.ok(study.trials.some((t) => t.state === 'pruned'), 'the median pruner stopped a weak trial');

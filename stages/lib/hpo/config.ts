@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../input-error.js';
+import { OBJECTIVE_METRICS, type ObjectiveMetric } from '../train/objective.js';
 
 const finite = z.number().finite();
 
@@ -75,14 +76,7 @@ const earlyTerminationSchema = z
     }
   });
 
-export const OBJECTIVE_METRICS = [
-  'macro-f1',
-  'micro-f1',
-  'micro-precision',
-  'micro-recall',
-  'token-accuracy',
-  'validation-loss',
-] as const;
+export { OBJECTIVE_METRICS };
 
 const objectiveSchema = z.strictObject({
   metric: z.enum(OBJECTIVE_METRICS),
@@ -123,7 +117,7 @@ export type SamplingConfig = z.infer<typeof samplingSchema>;
 export type EarlyTerminationConfig = z.infer<typeof earlyTerminationSchema>;
 export type ObjectiveConfig = z.infer<typeof objectiveSchema>;
 export type TrialConfig = z.infer<typeof trialSchema>;
-export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number];
+export type { ObjectiveMetric };
 
 export class HpoConfigError extends InputError {
   override name = 'HpoConfigError';

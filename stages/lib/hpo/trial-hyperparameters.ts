@@ -1,9 +1,11 @@
 // Search-space names (snake_case, as in config/hpo/*.yaml) → the training contract's Hyperparameters.
 import { z } from 'zod';
 import { hyperparametersSchema } from '../train/hyper-schema.js';
-import type { EpochRecord, Hyperparameters } from '../train/types.js';
-import type { ObjectiveMetric, TrialConfig } from './config.js';
+import type { Hyperparameters } from '../train/types.js';
+import type { TrialConfig } from './config.js';
 import type { ParamValue, Params } from './types.js';
+
+export { objectiveValue } from '../train/objective.js';
 
 const BASE: Omit<Hyperparameters, 'epochs' | 'patience'> = {
   learningRate: 0.001,
@@ -61,21 +63,4 @@ export function toHyperparameters(params: Params, trial: TrialConfig): Hyperpara
   }
   if (Object.keys(model).length > 0) hyper.model = model;
   return hyper as unknown as Hyperparameters;
-}
-
-export function objectiveValue(record: EpochRecord, metric: ObjectiveMetric): number {
-  switch (metric) {
-    case 'macro-f1':
-      return record.validation.macroF1;
-    case 'micro-f1':
-      return record.validation.microF1;
-    case 'micro-precision':
-      return record.validation.microPrecision;
-    case 'micro-recall':
-      return record.validation.microRecall;
-    case 'token-accuracy':
-      return record.validation.tokenAccuracy;
-    case 'validation-loss':
-      return record.validationLoss;
-  }
 }

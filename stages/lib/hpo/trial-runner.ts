@@ -62,6 +62,7 @@ export async function runTrainingTrial(input: TrialRunInput): Promise<TrialOutco
       hyper,
       seed: config.trial.seed ?? config.sampling.seed,
       backend: config.trial.backend,
+      objective: config.objective,
       outDir: input.dir,
       runInfoDir: input.infoDir,
       ...(input.signal !== undefined ? { signal: input.signal } : {}),

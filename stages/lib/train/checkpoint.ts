@@ -41,7 +41,8 @@ export interface ResumeState {
   readonly rngState: number;
   readonly history: readonly EpochRecord[];
   readonly bestEpoch: number;
-  readonly bestScore: number;
+  /** The objective's value at bestEpoch; null until an epoch is scored. */
+  readonly bestScore: number | null;
   readonly best?: EvaluationMetrics;
   readonly epochsWithoutImprovement: number;
 }

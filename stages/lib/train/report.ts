@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackboneConfig } from '../model/index.js';
 import { lineChartSvg } from './svg-chart.js';
+import type { Objective } from './objective.js';
 import type { EpochRecord, EvaluationMetrics, Hyperparameters } from './types.js';
 
 export interface TrainingReport {
@@ -12,6 +13,8 @@ export interface TrainingReport {
   readonly seed: number;
   readonly model: BackboneConfig;
   readonly hyperparameters: Hyperparameters;
+  /** What picked bestEpoch; absent without validation, where the last epoch is kept. */
+  readonly objective?: Objective;
   readonly history: readonly EpochRecord[];
   readonly bestEpoch: number;
   readonly best?: EvaluationMetrics;
@@ -29,7 +32,7 @@ function summaryText(report: TrainingReport, validated: boolean): string {
     `backbone: ${report.backbone}  backend: ${report.backend}  seed: ${report.seed}  parameters: ${report.parameters}`,
     `hyperparameters: ${JSON.stringify(report.hyperparameters)}`,
     `model: ${JSON.stringify(report.model)}`,
-    `epochs run: ${report.history.length}  stop: ${report.stopReason}  best epoch: ${report.bestEpoch}  train tokens: ${report.trainTokens}`,
+    `epochs run: ${report.history.length}  stop: ${report.stopReason}  best epoch: ${report.bestEpoch}${report.objective ? ` (${report.objective.goal} ${report.objective.metric})` : ''}  train tokens: ${report.trainTokens}`,
     '',
   ];
   const table = validated

@@ -2,7 +2,8 @@
 // length-bucketed batches, per-epoch evaluation, best/last checkpoints and exact resume.
 //
 // Files under outDir:
-//   checkpoint/   the best epoch by validation micro-F1 (the last epoch when there is no validation)
+//   checkpoint/   the best epoch by the objective, validation macro-F1 unless options.objective says
+//                 otherwise (the last epoch when there is no validation)
 //   last/         the latest epoch plus optimizer and RNG state, for resuming an interrupted run
 //   report.json, summary.txt, loss.svg, metrics.svg
 // Every file there is decided by the inputs alone; timing.json (epoch durations, throughput,
@@ -31,6 +32,7 @@ import { AdamW, clipByGlobalNorm } from './adamw.js';
 import { batchesPerEpoch, toWindows, trainingBatches, type Window } from './batching.js';
 import { gitCommit, readJson, writeCheckpoint, type ResumeState } from './checkpoint.js';
 import { inverseFrequencyWeights, maskedCrossEntropy } from './loss.js';
+import { DEFAULT_OBJECTIVE, improves, objectiveValue, type Objective } from './objective.js';
 import { predictTags } from './predict.js';
 import { writeReport } from './report.js';
 import { learningRateAt } from './schedule.js';
@@ -59,9 +61,9 @@ function encodeTags(windows: readonly Window[], tagIndex: ReadonlyMap<string, nu
   }));
 }
 
-function fingerprintOf(options: TrainOptions, model: BackboneConfig, backend: string): string {
+function fingerprintOf(options: TrainOptions, model: BackboneConfig, backend: string, objective: Objective): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ model, hyper: options.hyper, seed: options.seed, labels: options.labels, backend }));
+  hash.update(JSON.stringify({ model, hyper: options.hyper, seed: options.seed, labels: options.labels, backend, objective }));
   for (const split of [options.train, options.validation]) {
     for (const sample of split) hash.update(JSON.stringify([sample.tokens, sample.tags]));
     hash.update('\u0000');
@@ -125,7 +127,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const weights = initWeights(model, vocabSizes(vocab), tagNames.length, options.seed);
   const optimizer = new AdamW(weights, { weightDecay: hyper.weightDecay });
   const random = new SeededRandom(options.seed);
-  const fingerprint = fingerprintOf(options, model, backend);
+  const objective = options.objective ?? DEFAULT_OBJECTIVE;
+  const fingerprint = fingerprintOf(options, model, backend, objective);
   const checkpointDir = join(outDir, 'checkpoint');
   const lastDir = join(outDir, 'last');
   const stepsPerEpoch = batchesPerEpoch(trainWindows.length, hyper.batchSize);
@@ -134,7 +137,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const tokensPerEpoch = trainWindows.reduce((n, w) => n + w.tagIds.length, 0);
   await mkdir(outDir, { recursive: true });
 
-  let state: LoopState = { fingerprint, epoch: 0, step: 0, rngState: random.state, history: [], bestEpoch: 0, bestScore: -1, epochsWithoutImprovement: 0 };
+  let state: LoopState = { fingerprint, epoch: 0, step: 0, rngState: random.state, history: [], bestEpoch: 0, bestScore: null, epochsWithoutImprovement: 0 };
   const statePath = join(lastDir, 'state.json');
   if (existsSync(statePath)) {
     const saved = await readJson<LoopState>(statePath);
@@ -213,9 +216,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       }
       const record: EpochRecord = { epoch, trainLoss, validationLoss, validation, learningRate };
       state.history.push(record);
-      const improved = !validating || validation.microF1 > state.bestScore;
+      const score = validating ? objectiveValue(record, objective.metric) : null;
+      // The first epoch always writes checkpoint/, even when its score is NaN.
+      const improved = score === null || state.bestEpoch === 0 || improves(score, state.bestScore, objective.goal);
       if (improved) {
-        state = { ...state, bestEpoch: epoch, bestScore: validating ? validation.microF1 : -1, best: validating ? validation : undefined, epochsWithoutImprovement: 0 };
+        state = { ...state, bestEpoch: epoch, bestScore: score, best: validating ? validation : undefined, epochsWithoutImprovement: 0 };
         await save(checkpointDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, state.best, trainLoss) });
       } else {
         state = { ...state, epochsWithoutImprovement: state.epochsWithoutImprovement + 1 };
@@ -244,6 +249,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         seed: options.seed,
         model,
         hyperparameters: hyper,
+        ...(validating ? { objective } : {}),
         history: state.history,
         bestEpoch: state.bestEpoch,
         best: state.best,

@@ -1,5 +1,6 @@
 // The contract between the training core and its callers (dry run, HPO trials, final training).
 import type { LabelSet, Sample } from '../data/sample.js';
+import type { Objective } from './objective.js';
 
 export type BackendName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
@@ -82,6 +83,8 @@ export interface TrainOptions {
   readonly hyper: Hyperparameters;
   readonly seed: number;
   readonly backend: BackendName;
+  /** Picks the best checkpoint and drives patience; validation macro-F1, maximised, by default. */
+  readonly objective?: Objective;
   /** Absolute directory for checkpoints and reports; created if missing. */
   readonly outDir: string;
   /** Where `timing.json` goes: durations and save times are kept out of `outDir`, which holds only what the inputs decide. */
@@ -97,7 +100,7 @@ export interface TrainResult {
   /** The backend that actually ran. */
   readonly backend: string;
   readonly history: readonly EpochRecord[];
-  /** 1-based epoch whose weights are in `checkpointDir` (the best one when validating, else the last). */
+  /** 1-based epoch whose weights are in `checkpointDir` (the best by the objective when validating, else the last). */
   readonly bestEpoch: number;
   readonly best?: EvaluationMetrics;
   /** True when onEpoch stopped training early. */
