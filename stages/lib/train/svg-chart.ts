@@ -8,11 +8,23 @@ export interface Series {
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd'];
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const finite = ([x, y]: readonly [number, number]): boolean => Number.isFinite(x) && Number.isFinite(y);
+
+/** The stretches of consecutive finite points. */
+function finiteRuns(points: Series['points']): (readonly (readonly [number, number])[])[] {
+  const runs: (readonly [number, number])[][] = [[]];
+  for (const point of points) {
+    if (finite(point)) runs.at(-1)!.push(point);
+    else if (runs.at(-1)!.length > 0) runs.push([]);
+  }
+  return runs.filter((run) => run.length > 0);
+}
+
 const label = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
 
 export function lineChartSvg(title: string, xLabel: string, series: readonly Series[], width = 640, height = 360): string {
   const margin = { left: 60, right: 140, top: 36, bottom: 44 };
-  const points = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const points = series.flatMap((s) => s.points).filter(finite);
   const xs = points.map(([x]) => x);
   const ys = points.map(([, y]) => y);
   const [xMin, xMax] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
@@ -39,9 +51,13 @@ export function lineChartSvg(title: string, xLabel: string, series: readonly Ser
   }
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length] as string;
-    const path = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${path}"/>`);
-    for (const [x, y] of s.points) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${color}"/>`);
+    // A NaN or infinite value (a diverged loss) has no place on the chart: the line breaks there,
+    // since one NaN coordinate makes a viewer drop the whole polyline.
+    for (const run of finiteRuns(s.points)) {
+      const path = run.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
+      if (run.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${path}"/>`);
+      for (const [x, y] of run) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${color}"/>`);
+    }
     const legendY = margin.top + 10 + i * 18;
     parts.push(`<rect x="${width - margin.right + 12}" y="${legendY - 9}" width="12" height="3" fill="${color}"/>`);
     parts.push(`<text x="${width - margin.right + 30}" y="${legendY - 4}">${escape(s.name)}</text>`);
