@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -65,6 +65,33 @@ test('an interrupted run resumes from last/ to the same bytes as an uninterrupte
   assert.equal(resumed.history.length, 2);
   assert.ok(weightBytes(full).equals(weightBytes(interrupted)));
   assert.deepEqual(resumed.history.map((r) => r.trainLoss), result.history.map((r) => r.trainLoss));
+});
+
+test('a kill in the middle of a checkpoint swap keeps the last complete checkpoint, and resume ends as an uninterrupted run', async () => {
+  // A learning rate too small to change any score: epoch 1 stays the best, so checkpoint/ is never rewritten.
+  const hyper = { ...TINY_HYPER, learningRate: 1e-12, warmupRatio: 0 };
+  const full = tempDir();
+  await trainModel(options(TINY_MODELS.bilstm, full, { hyper }));
+  const interrupted = tempDir();
+  const controller = new AbortController();
+  await assert.rejects(
+    trainModel(options(TINY_MODELS.bilstm, interrupted, { hyper, signal: controller.signal, onEpoch: () => (controller.abort(), 'continue') })),
+    { name: 'AbortError' },
+  );
+  // Killed after moving the old directories aside, before moving the new, half-written ones in.
+  for (const name of ['checkpoint', 'last']) {
+    renameSync(join(interrupted, name), join(interrupted, `${name}.previous`));
+    mkdirSync(join(interrupted, `${name}.partial`));
+    writeFileSync(join(interrupted, `${name}.partial`, 'weights.json'), '{"trunc');
+  }
+  const logs: string[] = [];
+  const resumed = await trainModel(options(TINY_MODELS.bilstm, interrupted, { hyper, log: (m) => logs.push(m) }));
+  assert.ok(logs.some((m) => m.includes('resuming')), logs.join('\n'));
+  assert.equal(resumed.bestEpoch, 1);
+  assert.deepEqual(readdirSync(interrupted).sort(), readdirSync(full).sort());
+  const [treeFull, treeResumed] = [readTree(full), readTree(interrupted)];
+  assert.deepEqual([...treeResumed.keys()], [...treeFull.keys()]);
+  for (const [file, bytes] of treeFull) assert.ok(bytes.equals(treeResumed.get(file)!), `${file} differs from the uninterrupted run`);
 });
 
 test('onEpoch can stop training, and patience stops without improvement', async () => {

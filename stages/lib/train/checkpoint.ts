@@ -10,6 +10,7 @@
 // The resumable `last/` checkpoint adds optimizer.bin / optimizer.json (AdamW moments) and
 // state.json (epoch, step, RNG state, history, early-stopping counters).
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { initWeights, type BackboneConfig, type Vocabulary, type WeightMap } from '../model/index.js';
@@ -72,10 +73,17 @@ export function gitCommit(): string | undefined {
   return cachedCommit;
 }
 
-/** Writes into a sibling temp directory and swaps it in, so a crash never leaves half a checkpoint. */
+const partialDir = (dir: string): string => `${dir}.partial`;
+const previousDir = (dir: string): string => `${dir}.previous`;
+
+/**
+ * Writes into a sibling temp directory and swaps it in: the old checkpoint is moved aside before
+ * the new one is moved in and removed after, so at every instant one complete checkpoint exists
+ * under `dir` or `dir.previous` (recoverCheckpoint puts it back after a crash).
+ */
 export async function writeCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
-  const temp = `${dir}.partial`;
-  await rm(temp, { recursive: true, force: true });
+  const temp = partialDir(dir);
+  await recoverCheckpoint(dir);
   await mkdir(temp, { recursive: true });
   await saveTensors(temp, 'weights', contents.weights);
   await writeFile(join(temp, 'vocab.json'), json(contents.vocab));
@@ -85,8 +93,17 @@ export async function writeCheckpoint(dir: string, contents: CheckpointContents)
   if (contents.optimizer) await saveTensors(temp, 'optimizer', contents.optimizer.moments);
   if (contents.state) await writeFile(join(temp, 'state.json'), json(contents.state));
   await mkdir(dirname(dir), { recursive: true });
-  await rm(dir, { recursive: true, force: true });
+  if (existsSync(dir)) await rename(dir, previousDir(dir));
   await rename(temp, dir);
+  await rm(previousDir(dir), { recursive: true, force: true });
+}
+
+/** Undoes a writeCheckpoint that a crash or kill interrupted: the last complete checkpoint stays. */
+export async function recoverCheckpoint(dir: string): Promise<void> {
+  const previous = previousDir(dir);
+  if (!existsSync(dir) && existsSync(previous)) await rename(previous, dir);
+  await rm(previous, { recursive: true, force: true });
+  await rm(partialDir(dir), { recursive: true, force: true });
 }
 
 export async function readJson<T>(path: string): Promise<T> {

@@ -30,7 +30,7 @@ import { SeededRandom } from '../tf/seeded-random.js';
 import { tf } from '../tf/tf.js';
 import { AdamW, clipByGlobalNorm } from './adamw.js';
 import { batchesPerEpoch, toWindows, trainingBatches, type Window } from './batching.js';
-import { gitCommit, readJson, writeCheckpoint, type ResumeState } from './checkpoint.js';
+import { gitCommit, readJson, recoverCheckpoint, writeCheckpoint, type ResumeState } from './checkpoint.js';
 import { inverseFrequencyWeights, maskedCrossEntropy } from './loss.js';
 import { DEFAULT_OBJECTIVE, improves, objectiveValue, type Objective } from './objective.js';
 import { predictTags } from './predict.js';
@@ -136,6 +136,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const parameters = Object.values(weights).reduce((n, w) => n + w.size, 0);
   const tokensPerEpoch = trainWindows.reduce((n, w) => n + w.tagIds.length, 0);
   await mkdir(outDir, { recursive: true });
+  await recoverCheckpoint(checkpointDir);
+  await recoverCheckpoint(lastDir);
 
   let state: LoopState = { fingerprint, epoch: 0, step: 0, rngState: random.state, history: [], bestEpoch: 0, bestScore: null, epochsWithoutImprovement: 0 };
   const statePath = join(lastDir, 'state.json');
