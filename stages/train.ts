@@ -14,9 +14,11 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { defineStage, type StageContext, StageInputError } from '../src/stage-api.js';
 import type { LabelSet, Sample } from './lib/data/sample.js';
+import { InputError } from './lib/input-error.js';
+import { parseModelConfig } from './lib/model/config.js';
 import { hyperparametersSchema } from './lib/train/hyper-schema.js';
 import { trainModel } from './lib/train/index.js';
-import type { BackendName, Hyperparameters, TrainResult } from './lib/train/types.js';
+import type { BackendName, Hyperparameters, ModelConfig, TrainResult } from './lib/train/types.js';
 
 const hyperSchema = hyperparametersSchema;
 
@@ -34,7 +36,29 @@ const bestConfigurationSchema = z.object({
 });
 
 async function readYaml(ctx: StageContext, path: string): Promise<unknown> {
-  return parseYaml(await readFile(ctx.resolve(path), 'utf8'));
+  let text: string;
+  try {
+    text = await readFile(ctx.resolve(path), 'utf8');
+  } catch (error) {
+    throw new StageInputError(`${path}: cannot read it (${(error as Error).message})`);
+  }
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new StageInputError(`${path}: not valid YAML: ${(error as Error).message}`);
+  }
+}
+
+/** The model config checked before any data is read, its problems reported against `source`. */
+function modelConfigFrom(raw: Readonly<Record<string, unknown>>, backbone: string, overrides: Readonly<Record<string, unknown>>, source: string): ModelConfig {
+  const model = { ...raw, backbone };
+  try {
+    parseModelConfig(model, overrides);
+  } catch (error) {
+    if (error instanceof InputError) throw new StageInputError(`${source}: ${error.message}`);
+    throw error;
+  }
+  return model;
 }
 
 async function readJson<T>(path: string): Promise<T> {
@@ -51,6 +75,8 @@ interface Plan {
   readonly backbone: string;
   /** The winner's recorded model config; absent for the dry run, which reads config/model/. */
   readonly modelConfig?: Readonly<Record<string, unknown>>;
+  /** The file the winner's model config comes from. */
+  readonly bestConfiguration?: string;
   readonly hyper: Hyperparameters;
   readonly seed: number;
   readonly dataset: string;
@@ -59,7 +85,7 @@ interface Plan {
 }
 
 function missingSection(file: string, mode: string, section = mode): Error {
-  return new Error(`${file}: mode '${mode}' needs a '${section}:' section in this file (see config/train.yaml for its keys)`);
+  return new StageInputError(`${file}: mode '${mode}' needs a '${section}:' section in this file (see config/train.yaml for its keys)`);
 }
 
 async function planFor(ctx: StageContext, mode: string, configFile: string): Promise<{ plan: Plan; backend: BackendName }> {
@@ -82,6 +108,7 @@ async function planFor(ctx: StageContext, mode: string, configFile: string): Pro
       plan: {
         backbone: chosen.best.backbone,
         modelConfig: chosen.best.modelConfig,
+        bestConfiguration: final.best_configuration,
         hyper: { ...chosen.best.training, epochs: final.epochs, patience: 0 },
         seed: final.seed,
         dataset: final.dataset,
@@ -90,14 +117,17 @@ async function planFor(ctx: StageContext, mode: string, configFile: string): Pro
       },
     };
   }
-  throw new Error(`train: unknown mode '${mode}' (expected 'dry_run' or 'final')`);
+  throw new StageInputError(`train: unknown mode '${mode}' in the stage's with: (expected 'dry_run' or 'final')`);
 }
 
 export default defineStage(async (ctx) => {
   const mode = String(ctx.with['mode'] ?? 'dry_run');
   const configFile = String(ctx.with['config'] ?? 'config/train.yaml');
   const { plan, backend } = await planFor(ctx, mode, configFile);
-  const model = { ...(plan.modelConfig ?? (await readYaml(ctx, `config/model/${plan.backbone}.yaml`) as Record<string, unknown>)), backbone: plan.backbone };
+  const modelFile = `config/model/${plan.backbone}.yaml`;
+  const model = plan.modelConfig
+    ? modelConfigFrom(plan.modelConfig, plan.backbone, plan.hyper.model ?? {}, `${plan.bestConfiguration} (best.modelConfig)`)
+    : modelConfigFrom((await readYaml(ctx, modelFile)) as Record<string, unknown>, plan.backbone, plan.hyper.model ?? {}, modelFile);
   const dataset = ctx.resolve(plan.dataset);
   const train = await readJson<Sample[]>(join(dataset, 'train.json'));
   const validation = await readJson<Sample[]>(join(dataset, 'validation.json'));

@@ -144,3 +144,25 @@ test('an unknown dry-run backbone is a config error naming the key and the choic
       /config\/train\.yaml: .*"bilstm"\|"transformer"[\s\S]*dry_run\.backbone/.test(error.message) && error.stageInputError === true,
   );
 });
+
+test('broken config files are input errors naming the file, and the key where there is one', async () => {
+  const isInputError = (pattern: RegExp) => (error: Error & { stageInputError?: boolean }) => {
+    assert.match(error.message, pattern);
+    assert.equal(error.stageInputError, true, `${error.name}: ${error.message}`);
+    return true;
+  };
+  const root = projectWithDatasets();
+  const events = { progress: [] as unknown[], metrics: [] as string[] };
+  const trainYaml = readFileSync(join(root, 'config/train.yaml'), 'utf8');
+  writeFileSync(join(root, 'config/train.yaml'), trainYaml.replace('seed: 42', 'seed: [42'));
+  await assert.rejects(async () => trainStage(context(root, 'dry_run', events)), isInputError(/^config\/train\.yaml: not valid YAML: .*line \d+/));
+
+  writeFileSync(join(root, 'config/train.yaml'), trainYaml.replace(/backbone: bilstm/, 'backbone: transformer'));
+  const transformerYaml = readFileSync(join(root, 'config/model/transformer.yaml'), 'utf8');
+  writeFileSync(join(root, 'config/model/transformer.yaml'), transformerYaml.replace(/dModel: \d+/, 'dModel: 30'));
+  await assert.rejects(async () => trainStage(context(root, 'dry_run', events)), isInputError(/^config\/model\/transformer\.yaml: .*divisible by heads[\s\S]*heads/));
+
+  writeFileSync(join(root, 'config/train.yaml'), trainYaml.replace(/\ndry_run:[\s\S]*?\nfinal:/, '\nfinal:'));
+  await assert.rejects(async () => trainStage(context(root, 'dry_run', events)), isInputError(/config\/train\.yaml: mode 'dry_run' needs a 'dry_run:' section/));
+  await assert.rejects(async () => trainStage(context(root, 'evaluate', events)), isInputError(/unknown mode 'evaluate'/));
+});

@@ -27,7 +27,10 @@ const schema = z.discriminatedUnion('backbone', [
       layers: positive.default(2),
       ffn: positive.default(128),
     })
-    .refine((c) => c.dModel % c.heads === 0, 'dModel must be divisible by heads'),
+    .refine((c) => c.dModel % c.heads === 0, {
+      message: 'dModel must be divisible by heads (each head gets dModel / heads dimensions): change heads or dModel',
+      path: ['heads'],
+    }),
 ]);
 
 /** `overrides` (Hyperparameters.model) win over `raw`; unknown keys are ignored. */
