@@ -15,8 +15,8 @@ interface Request {
   body: Record<string, unknown> | undefined;
 }
 
-/** A tiny MLflow stand-in on 127.0.0.1 that records requests and answers like the server. */
-async function startFakeMlflow(): Promise<{ uri: string; requests: Request[]; server: Server }> {
+/** A tiny MLflow stand-in on 127.0.0.1 that records requests and answers like the server, or with `failWith(path)` when that gives a status. */
+async function startFakeMlflow(failWith: (path: string) => number | undefined = () => undefined): Promise<{ uri: string; requests: Request[]; server: Server }> {
   const requests: Request[] = [];
   const experiments = new Map<string, string>();
   let runCount = 0;
@@ -31,6 +31,8 @@ async function startFakeMlflow(): Promise<{ uri: string; requests: Request[]; se
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(payload));
       };
+      const failure = failWith(url.pathname);
+      if (failure !== undefined) return reply(failure, { error_code: 'INTERNAL_ERROR', message: 'database is locked' });
       switch (url.pathname) {
         case '/api/2.0/mlflow/experiments/get-by-name': {
           const id = experiments.get(url.searchParams.get('experiment_name') ?? '');
@@ -179,6 +181,31 @@ describe('Tracker', () => {
     assert.match(warnings[0] ?? '', /MLflow: cannot use experiment 'x' at http:\/\/127\.0\.0\.1:\d+/);
     assert.equal(info.mlflow, undefined);
     assert.deepEqual(JSON.parse(await readFile(join(dir, 'offline', 'run.json'), 'utf8')).params, { a: '1' });
+  });
+
+  it('a failed log request still ends the MLflow run, with a warning saying what was not sent', async () => {
+    const failing = await startFakeMlflow((path) => (path.endsWith('runs/log-batch') ? 500 : undefined));
+    try {
+      const warnings: string[] = [];
+      const tracker = new Tracker({ experiment: 'x', env: { MLFLOW_TRACKING_URI: failing.uri }, warn: (w) => warnings.push(w) });
+      const run = await tracker.startRun({ name: 'flaky', dir: join(dir, 'flaky'), params: { a: 1 } });
+      assert.equal(run.mlflowRunId, 'run1');
+      for (let epoch = 1; epoch <= 3; epoch++) {
+        run.logMetric('loss', 1 / epoch, epoch);
+        await run.flush();
+      }
+      const { record, info } = await run.finish('FINISHED');
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0] ?? '', /MLflow: could not log params for 'flaky' \(POST http:\/\/127\.0\.0\.1:\d+\/api\/2\.0\/mlflow\/runs\/log-batch: HTTP 500 INTERNAL_ERROR database is locked\)/);
+      assert.match(warnings[0] ?? '', /run\.json/);
+      // No more log requests after the first failure, but the run is ended rather than left RUNNING.
+      assert.equal(failing.requests.filter((r) => r.path.endsWith('runs/log-batch')).length, 1);
+      assert.deepEqual(failing.requests.filter((r) => r.path.endsWith('runs/update')).map((r) => [r.body?.run_id, r.body?.status]), [['run1', 'FINISHED']]);
+      assert.equal(info.mlflow?.runId, 'run1');
+      assert.equal(record.metrics.loss?.length, 3);
+    } finally {
+      failing.server.close();
+    }
   });
 
   it('only writes run.json when MLFLOW_TRACKING_URI is not an http(s) URL', async () => {

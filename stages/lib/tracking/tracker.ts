@@ -75,13 +75,14 @@ export class Tracker {
           startTime,
           tags: createTags,
         });
-        await target.client.logBatch(runId, { metrics: [], params: toKeyValues(params), tags: toKeyValues(tags) });
         mlflow = { target, runId };
       } catch (error) {
         this.options.warn(`MLflow: could not start run '${options.name}' (${(error as Error).message}); logging locally only`);
       }
     }
-    return new TrackedRun(options, params, tags, startTime, this.now, this.options.warn, mlflow);
+    const run = new TrackedRun(options, params, tags, startTime, this.now, this.options.warn, mlflow);
+    await run.logStart();
+    return run;
   }
 
   private mlflowTarget(): Promise<MlflowTarget | undefined> {
@@ -124,6 +125,8 @@ export class TrackedRun {
   private pending: MetricEntry[] = [];
   private pendingTags: KeyValue[] = [];
   private readonly extraArtifacts = new Set<string>();
+  /** Set by the first failed log request: nothing more is logged, but the run is still ended. */
+  private logFailed = false;
 
   constructor(
     private readonly options: StartRunOptions,
@@ -165,6 +168,11 @@ export class TrackedRun {
     this.extraArtifacts.add(path);
   }
 
+  /** Sends the params and tags the run started with. */
+  async logStart(): Promise<void> {
+    await this.mlflowCall('log params', (client, runId) => client.logBatch(runId, { metrics: [], params: toKeyValues(this.params), tags: toKeyValues(this.tags) }));
+  }
+
   /** Sends buffered metrics and tags to MLflow now (e.g. after each epoch). */
   async flush(): Promise<void> {
     const metrics = this.pending;
@@ -178,7 +186,7 @@ export class TrackedRun {
   async finish(status: Exclude<RunRecordStatus, 'RUNNING'>): Promise<FinishedRun> {
     await this.flush();
     const endTime = this.now();
-    await this.mlflowCall('finish run', (client, runId) => client.updateRun(runId, status as RunStatus, endTime));
+    await this.mlflowCall('finish run', (client, runId) => client.updateRun(runId, status as RunStatus, endTime), true);
     await mkdir(this.options.dir, { recursive: true });
     const artifacts = [...new Set([...(await listFiles(this.options.dir)), ...this.extraArtifacts])]
       .filter((path) => path !== RUN_RECORD_FILE)
@@ -206,13 +214,18 @@ export class TrackedRun {
     return { record, info };
   }
 
-  private async mlflowCall(what: string, call: (client: MlflowClient, runId: string) => Promise<void>): Promise<void> {
-    if (this.mlflow === undefined) return;
+  /**
+   * After a failed log request later ones are skipped (a server that is down would cost a timeout
+   * each), but `ending` calls are still made, so the MLflow run never stays RUNNING.
+   */
+  private async mlflowCall(what: string, call: (client: MlflowClient, runId: string) => Promise<void>, ending = false): Promise<void> {
+    if (this.mlflow === undefined || (this.logFailed && !ending)) return;
     try {
       await call(this.mlflow.target.client, this.mlflow.runId);
     } catch (error) {
-      this.warn(`MLflow: could not ${what} for '${this.options.name}' (${(error as Error).message}); continuing with run.json only`);
-      this.mlflow = undefined;
+      const rest = ending ? 'it may show as still running there' : 'what follows is in run.json only';
+      this.warn(`MLflow: could not ${what} for '${this.options.name}' (${(error as Error).message}); ${rest}`);
+      this.logFailed = true;
     }
   }
 }
