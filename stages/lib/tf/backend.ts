@@ -1,5 +1,6 @@
 // Picks the TensorFlow.js backend. Native bindings are optional dependencies, so they are loaded
 // with a dynamic import and any failure (absent package, missing CUDA, ABI mismatch) falls through.
+import { InputError } from '../input-error.js';
 import { registerAdamWKernel } from './adamw-kernel.js';
 import { tf } from './tf.js';
 import { registerWasmKernels } from './wasm-kernels.js';
@@ -14,7 +15,8 @@ function tfName(backend: ResolvedBackend): string {
   return backend === 'wasm' || backend === 'cpu' ? backend : 'tensorflow';
 }
 
-async function tryBackend(backend: ResolvedBackend): Promise<boolean> {
+/** Why `backend` cannot be used; undefined once it is active. */
+async function tryBackend(backend: ResolvedBackend): Promise<string | undefined> {
   try {
     if (backend === 'tfjs-node-gpu' || backend === 'tfjs-node') {
       // A variable specifier keeps TypeScript from resolving packages that may not be installed.
@@ -23,10 +25,15 @@ async function tryBackend(backend: ResolvedBackend): Promise<boolean> {
     }
     if (backend === 'wasm') registerWasmKernels();
     if (backend === 'wasm' || backend === 'cpu') registerAdamWKernel();
-    return await tf.setBackend(tfName(backend));
-  } catch {
-    return false;
+    return (await tf.setBackend(tfName(backend))) ? undefined : 'it did not initialise';
+  } catch (error) {
+    return (error as Error).message.split('\n')[0] ?? String(error);
   }
+}
+
+function hintFor(backend: ResolvedBackend): string {
+  const install = backend === 'tfjs-node-gpu' || backend === 'tfjs-node' ? `install @tensorflow/${backend} (npm install @tensorflow/${backend}), or ` : '';
+  return `${install}set backend: auto to use the fastest backend that starts here`;
 }
 
 let active: ResolvedBackend | undefined;
@@ -37,15 +44,19 @@ let active: ResolvedBackend | undefined;
  */
 export async function useBackend(choice: BackendChoice, log: (message: string) => void = () => {}): Promise<ResolvedBackend> {
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
+  const failures: string[] = [];
   for (const candidate of candidates) {
     if (active === candidate && tf.getBackend() === tfName(candidate)) return candidate;
-    if (await tryBackend(candidate)) {
+    const problem = await tryBackend(candidate);
+    if (problem === undefined) {
       await tf.ready();
       active = candidate;
       log(`tensorflow.js backend: ${candidate}`);
       return candidate;
     }
-    if (choice === 'auto') log(`tensorflow.js backend ${candidate} unavailable, trying the next one`);
+    failures.push(`${candidate}: ${problem}`);
+    if (choice === 'auto') log(`tensorflow.js backend ${candidate} unavailable (${problem}), trying the next one`);
   }
-  throw new Error(`TensorFlow.js backend '${choice}' could not be started`);
+  if (choice === 'auto') throw new Error(`No TensorFlow.js backend could be started (${failures.join('; ')})`);
+  throw new InputError(`backend: TensorFlow.js backend '${choice}' could not be started (${failures[0]?.slice(choice.length + 2)}); ${hintFor(choice)}`);
 }
