@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { defineStage, type StageContext, StageInputError } from '../src/stage-api.js';
 import type { LabelSet, Sample } from './lib/data/sample.js';
 import { InputError } from './lib/input-error.js';
+import { unknownModelKeysProblem } from './lib/model/check-keys.js';
 import { parseModelConfig } from './lib/model/config.js';
 import { hyperparametersSchema } from './lib/train/hyper-schema.js';
 import { trainModel } from './lib/train/index.js';
@@ -52,6 +53,8 @@ async function readYaml(ctx: StageContext, path: string): Promise<unknown> {
 /** The model config checked before any data is read, its problems reported against `source`. */
 function modelConfigFrom(raw: Readonly<Record<string, unknown>>, backbone: string, overrides: Readonly<Record<string, unknown>>, source: string): ModelConfig {
   const model = { ...raw, backbone };
+  const problem = unknownModelKeysProblem(raw, backbone, source);
+  if (problem !== undefined) throw new StageInputError(problem);
   try {
     parseModelConfig(model, overrides);
   } catch (error) {

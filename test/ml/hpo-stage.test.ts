@@ -93,7 +93,7 @@ describe('hpo stage', () => {
     await writeFile(join(root, 'outputs/dataset/labels.json'), JSON.stringify({ entityTypes: ['NAME'], tags: ['O', 'B-NAME', 'I-NAME'] }));
     await mkdir(join(root, 'config/model'), { recursive: true });
     await mkdir(join(root, 'config/hpo'), { recursive: true });
-    await writeFile(join(root, 'config/model/bilstm.yaml'), 'embedding: 32\n');
+    await writeFile(join(root, 'config/model/bilstm.yaml'), 'wordDim: 32\n');
     await writeFile(join(root, 'config/model/transformer.yaml'), 'layers: 1\n');
   });
   after(() => rm(root, { recursive: true, force: true }));
@@ -107,7 +107,7 @@ describe('hpo stage', () => {
     assert.deepEqual(warnings, []);
     assert.equal(calls.length, 6);
     assert.equal(calls[0]?.model.backbone, 'bilstm');
-    assert.equal(calls[0]?.model.embedding, 32);
+    assert.equal(calls[0]?.model.wordDim, 32);
     assert.equal(calls[0]?.hyper.epochs, 3);
     assert.equal(calls[0]?.seed, 7);
     assert.deepEqual(calls[0]?.objective, { metric: 'macro-f1', goal: 'maximize' }, 'a trial keeps the checkpoint its objective scores best');
@@ -188,6 +188,23 @@ describe('hpo stage', () => {
     await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer([]) }), /test\.yaml: invalid HPO config\n {2}sampling\.max_trials/);
     await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(2).replace('[bilstm, transformer]', '[transformer]'));
     await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer([]) }), /search_space\.backbone lists transformer but this stage runs backbone 'bilstm'/);
+  });
+
+  it('rejects a misspelt setting in the model config file, before any trial runs', async () => {
+    await writeFile(join(root, 'config/hpo/test.yaml'), CONFIG(2));
+    await writeFile(join(root, 'config/model/bilstm.yaml'), 'wordDim: 32\nhiden: 96\n');
+    const calls: TrainOptions[] = [];
+    const { ctx } = fakeContext(root, 'bilstm', new Map());
+    try {
+      await assert.rejects(runHpoStage(ctx, { trainModel: async () => fakeTrainer(calls), env: {} }), (error: Error & { stageInputError?: boolean }) => {
+        assert.match(error.message, /^config\/model\/bilstm\.yaml: unknown bilstm model setting 'hiden' \(did you mean 'hidden'\?\)/);
+        assert.equal(error.stageInputError, true);
+        return true;
+      });
+      assert.equal(calls.length, 0);
+    } finally {
+      await writeFile(join(root, 'config/model/bilstm.yaml'), 'wordDim: 32\n');
+    }
   });
 
   it('rejects a search-space name no trial would use, before any trial runs', async () => {

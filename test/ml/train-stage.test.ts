@@ -162,6 +162,9 @@ test('broken config files are input errors naming the file, and the key where th
   writeFileSync(join(root, 'config/model/transformer.yaml'), transformerYaml.replace(/dModel: \d+/, 'dModel: 30'));
   await assert.rejects(async () => trainStage(context(root, 'dry_run', events)), isInputError(/^config\/model\/transformer\.yaml: .*divisible by heads[\s\S]*heads/));
 
+  writeFileSync(join(root, 'config/model/transformer.yaml'), `${transformerYaml}hedas: 2\n`);
+  await assert.rejects(async () => trainStage(context(root, 'dry_run', events)), isInputError(/^config\/model\/transformer\.yaml: unknown transformer model setting 'hedas' \(did you mean 'heads'\?\); the transformer settings are .*dModel, heads/));
+
   writeFileSync(join(root, 'config/train.yaml'), trainYaml.replace(/\ndry_run:[\s\S]*?\nfinal:/, '\nfinal:'));
   await assert.rejects(async () => trainStage(context(root, 'dry_run', events)), isInputError(/config\/train\.yaml: mode 'dry_run' needs a 'dry_run:' section/));
   await assert.rejects(async () => trainStage(context(root, 'evaluate', events)), isInputError(/unknown mode 'evaluate'/));

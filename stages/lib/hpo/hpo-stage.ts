@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { LabelSet, Sample } from '../data/sample.js';
 import { InputError } from '../input-error.js';
+import { unknownModelKeysProblem } from '../model/check-keys.js';
 import { runInfoSubdir, writeRunInfo } from '../run-info.js';
 import type { ModelConfig } from '../train/types.js';
 import { Tracker } from '../tracking/tracker.js';
@@ -236,5 +237,8 @@ async function readModelConfig(ctx: HpoStageContext, path: string, backbone: str
     throw new HpoConfigError(`${ctx.stage}: cannot read model config ${path} (${(error as Error).message}); set with.model_config`);
   }
   if (document !== null && typeof document !== 'object') throw new HpoConfigError(`${path}: expected a mapping of model settings`);
-  return { ...((document ?? {}) as Record<string, unknown>), backbone };
+  const settings = (document ?? {}) as Record<string, unknown>;
+  const problem = unknownModelKeysProblem(settings, backbone, path);
+  if (problem !== undefined) throw new HpoConfigError(problem);
+  return { ...settings, backbone };
 }

@@ -2,6 +2,7 @@
 // and that every value it can take is one training accepts. A name the trainer does not know is
 // passed to the model config parser, which drops unknown keys: without this check a misspelt name
 // would be searched, reported as mattering, and change nothing.
+import { modelKeysOf } from '../model/check-keys.js';
 import { parseModelConfig } from '../model/config.js';
 import type { ModelConfig } from '../train/types.js';
 import { closestName } from './closest-name.js';
@@ -81,15 +82,6 @@ export function checkSearchParams(input: SpaceCheckInput): string[] {
     throw new HpoConfigError([`${input.configPath}: invalid search parameters`, ...issues.map((i) => `  ${i}`), ...valid, 'Fix these keys and run again.'].join('\n'));
   }
   return notes;
-}
-
-/** Model config keys of `backbone` (every key has a default); none for a backbone the model code does not know. */
-function modelKeysOf(backbone: string): string[] {
-  try {
-    return Object.keys(parseModelConfig({ backbone })).filter((key) => key !== 'backbone');
-  } catch {
-    return [];
-  }
 }
 
 function modelValueChecker(model: ModelConfig, name: string): (value: ParamValue) => string | undefined {
