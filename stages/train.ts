@@ -23,13 +23,14 @@ import type { BackendName, Hyperparameters, ModelConfig, TrainResult } from './l
 
 const hyperSchema = hyperparametersSchema;
 
-const trainConfigSchema = z.object({
+// Strict objects: every key has a default or is optional, so a misspelt one would go unnoticed.
+const trainConfigSchema = z.strictObject({
   backend: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).default('auto'),
   seed: z.number().int().default(42),
   /** The dry run's hyperparameters; the final mode takes the winner's. */
   hyperparameters: hyperSchema.optional(),
-  dry_run: z.object({ backbone: z.enum(['bilstm', 'transformer']), epochs: z.number().int().positive(), batchSize: z.number().int().positive(), dataset: z.string(), out: z.string() }).optional(),
-  final: z.object({ epochs: z.number().int().positive(), seed: z.number().int(), dataset: z.string(), best_configuration: z.string(), out: z.string() }).optional(),
+  dry_run: z.strictObject({ backbone: z.enum(['bilstm', 'transformer']), epochs: z.number().int().positive(), batchSize: z.number().int().positive(), dataset: z.string(), out: z.string() }).optional(),
+  final: z.strictObject({ epochs: z.number().int().positive(), seed: z.number().int(), dataset: z.string(), best_configuration: z.string(), out: z.string() }).optional(),
 });
 
 const bestConfigurationSchema = z.object({

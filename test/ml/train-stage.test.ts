@@ -169,3 +169,20 @@ test('broken config files are input errors naming the file, and the key where th
   await assert.rejects(async () => trainStage(context(root, 'dry_run', events)), isInputError(/config\/train\.yaml: mode 'dry_run' needs a 'dry_run:' section/));
   await assert.rejects(async () => trainStage(context(root, 'evaluate', events)), isInputError(/unknown mode 'evaluate'/));
 });
+
+test('a misspelt key in the training config is an error, not a silent default', async () => {
+  const root = projectWithDatasets();
+  const trainYaml = readFileSync(join(root, 'config/train.yaml'), 'utf8');
+  for (const [from, to, where] of [
+    ['seed: 42', 'sed: 7', /Unrecognized key: "sed"/],
+    ['classWeighting: false', 'classWeighting: true\n  classWeightPowr: 0.5', /Unrecognized key: "classWeightPowr"[\s\S]*hyperparameters/],
+    ['  epochs: 1\n', '  epochs: 1\n  epoch: 3\n', /Unrecognized key: "epoch"[\s\S]*dry_run/],
+  ] as const) {
+    writeFileSync(join(root, 'config/train.yaml'), trainYaml.replace(from, to));
+    await assert.rejects(async () => trainStage(context(root, 'dry_run', { progress: [], metrics: [] })), (error: Error & { stageInputError?: boolean }) => {
+      assert.match(error.message, /^config\/train\.yaml: /);
+      assert.match(error.message, where);
+      return error.stageInputError === true;
+    });
+  }
+});

@@ -2,7 +2,8 @@
 // ranges before any trial, and for the winner before final training.
 import { z } from 'zod';
 
-export const hyperparametersSchema = z.object({
+// Strict: a misspelt optional key (classWeightPowr) would otherwise train with the default unnoticed.
+export const hyperparametersSchema = z.strictObject({
   learningRate: z.number().positive(),
   batchSize: z.number().int().positive(),
   epochs: z.number().int().positive(),
