@@ -25,6 +25,17 @@ describe('HPO config', () => {
     assert.ok(prod.sampling.max_trials > smoke.sampling.max_trials);
   });
 
+  it('optimises macro-F1 unless told otherwise, and refuses a goal against its metric', () => {
+    const base = { search_space: { dropout: { type: 'uniform', min: 0, max: 0.3 } }, sampling: { algorithm: 'random', max_trials: 1 }, trial: { epochs: 1 } };
+    assert.deepEqual(parseHpoConfig(base, 'x.yaml').objective, { metric: 'macro-f1', goal: 'maximize' });
+    assert.deepEqual(parseHpoConfig({ ...base, objective: { metric: 'validation-loss' } }, 'x.yaml').objective, { metric: 'validation-loss', goal: 'minimize' });
+    assert.deepEqual(parseHpoConfig({ ...base, objective: { metric: 'micro-f1', goal: 'maximize' } }, 'x.yaml').objective, { metric: 'micro-f1', goal: 'maximize' });
+    assert.throws(() => parseHpoConfig({ ...base, objective: { metric: 'validation-loss', goal: 'maximize' } }, 'config/hpo/x.yaml'), (error: Error) => {
+      assert.match(error.message, /^config\/hpo\/x\.yaml: invalid HPO config\n {2}objective\.goal: maximize validation-loss would pick the worst trial; use goal: minimize/);
+      return true;
+    });
+  });
+
   it('names the file and every bad key', () => {
     assert.throws(
       () =>

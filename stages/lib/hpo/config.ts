@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../input-error.js';
-import { OBJECTIVE_METRICS, type ObjectiveMetric } from '../train/objective.js';
+import { DEFAULT_OBJECTIVE, naturalGoal, OBJECTIVE_METRICS, type Objective, type ObjectiveMetric } from '../train/objective.js';
 
 const finite = z.number().finite();
 
@@ -78,10 +78,20 @@ const earlyTerminationSchema = z
 
 export { OBJECTIVE_METRICS };
 
-const objectiveSchema = z.strictObject({
-  metric: z.enum(OBJECTIVE_METRICS),
-  goal: z.enum(['maximize', 'minimize']),
-});
+// The goal follows from the metric; one stated against it would make the search pick the worst trial.
+const objectiveSchema = z
+  .strictObject({
+    metric: z.enum(OBJECTIVE_METRICS).default(DEFAULT_OBJECTIVE.metric),
+    goal: z.enum(['maximize', 'minimize']).optional(),
+  })
+  .transform(({ metric, goal }, ctx): Objective => {
+    const natural = naturalGoal(metric);
+    if (goal !== undefined && goal !== natural) {
+      ctx.addIssue({ code: 'custom', path: ['goal'], message: `${goal} ${metric} would pick the worst trial; use goal: ${natural}, or leave goal out` });
+      return z.NEVER;
+    }
+    return { metric, goal: natural };
+  });
 
 const trialSchema = z.strictObject({
   epochs: z.int().min(1),
@@ -106,7 +116,7 @@ export const hpoConfigSchema = z.strictObject({
     n_startup_trials: 5,
     n_min_trials: 1,
   }),
-  objective: objectiveSchema,
+  objective: objectiveSchema.prefault({}),
   trial: trialSchema,
 });
 

@@ -22,6 +22,11 @@ export interface Objective {
 
 export const DEFAULT_OBJECTIVE: Objective = { metric: 'macro-f1', goal: 'maximize' };
 
+/** The only sensible goal for `metric`: scores are maximised, the loss minimised. */
+export function naturalGoal(metric: ObjectiveMetric): Goal {
+  return metric === 'validation-loss' ? 'minimize' : 'maximize';
+}
+
 export function objectiveValue(record: Pick<EpochRecord, 'validation' | 'validationLoss'>, metric: ObjectiveMetric): number {
   switch (metric) {
     case 'macro-f1':
