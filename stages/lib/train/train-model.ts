@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evaluate } from '../metrics/seqeval.js';
+import { InputError } from '../input-error.js';
 import { writeRunInfo } from '../run-info.js';
 import {
   buildVocabulary,
@@ -55,7 +56,7 @@ function encodeTags(windows: readonly Window[], tagIndex: ReadonlyMap<string, nu
     ...window,
     tagIds: window.tags.map((tag) => {
       const id = tagIndex.get(tag);
-      if (id === undefined) throw new Error(`Tag '${tag}' is not in labels.json (${[...tagIndex.keys()].join(', ')})`);
+      if (id === undefined) throw new InputError(`Tag '${tag}' of the training split is not in labels.json (${[...tagIndex.keys()].join(', ')}); rebuild the dataset so labels.json lists every tag`);
       return id;
     }),
   }));
@@ -120,7 +121,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const tagNames = options.labels.tags;
   const tagIndex = new Map(tagNames.map((tag, i) => [tag, i]));
   const trainWindows = encodeTags(toWindows(options.train, model.maxLength), tagIndex);
-  if (trainWindows.length === 0) throw new Error('trainModel: the training split is empty');
+  if (trainWindows.length === 0) throw new InputError('the training split is empty (no sample has a token); check the dataset\'s train.json');
   const validating = options.validation.length > 0;
   const vocab = buildVocabulary(options.train.map((s) => s.tokens), model);
   const classWeights = hyper.classWeighting ? inverseFrequencyWeights(trainWindows.flatMap((w) => w.tagIds), tagNames.length, hyper.classWeightPower) : undefined;
@@ -200,7 +201,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         learningRate = learningRateAt(step, totalSteps, hyper);
         const seed = random.seed();
         const { loss, tokens } = trainStep(weights, optimizer, model, vocab, batch, classWeights, hyper.dropout, seed, hyper.clipNorm, learningRate);
-        if (!Number.isFinite(loss)) throw new Error(`Training diverged at epoch ${epoch}, step ${step} (loss ${loss}); lower the learning rate`);
+        if (!Number.isFinite(loss)) {
+          const clipping = hyper.clipNorm > 0 ? '' : ', or set clipNorm above 0 to clip gradients';
+          throw new InputError(`Training diverged at epoch ${epoch}, step ${step} (loss ${loss}); lower the learning rate${clipping}`);
+        }
         lossSum += loss * tokens;
         tokenSum += tokens;
         await new Promise((resolve) => setImmediate(resolve)); // lets abort signals and progress events through
