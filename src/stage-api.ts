@@ -56,6 +56,15 @@ export interface StageContext {
    * and their dependents stay up to date. Absent when a stage function is called without the engine.
    */
   readonly runInfoDir?: string;
+  /**
+   * Absolute directory for state that lets a stage continue where a failed, cancelled or killed
+   * attempt stopped (a training's epoch checkpoints): `<root>/.dagmake/resume/<stage>/<definition>/`,
+   * not created in advance. Unlike the outs, which dagmake moves aside when a stage fails, it is
+   * kept until the stage succeeds, then removed. Another version of the stage's code gets another
+   * directory, but its deps and params may have changed since: what is in it must say which inputs
+   * it was made from. Absent when a stage function is called without the engine.
+   */
+  readonly resumeDir?: string;
   readonly log: StageLogger;
   progress(progress: StageProgress): void;
   metric(name: string, value: number, step?: number): void;

@@ -148,6 +148,8 @@ export default defineStage(async (ctx) => {
     backend,
     outDir: ctx.resolve(plan.out),
     runInfoDir: ctx.runInfoDir,
+    // A killed or failed attempt's outputs are moved aside; its epoch checkpoints wait here.
+    ...(ctx.resumeDir !== undefined && { resumeDir: ctx.resumeDir }),
     signal: ctx.signal,
     log: (message) => ctx.log.info(message),
     onProgress: (progress) => ctx.progress(progress),

@@ -1,5 +1,6 @@
 // One stage, top to bottom: fingerprint → fresh? → seen before (restore)? → run → commit.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { asCacheWriteError, CacheWriteError } from '../cache/cache-write-error.js';
 import type { Diagnostic } from '../errors.js';
@@ -16,7 +17,7 @@ import { restoreOuts } from './restore-outs.js';
 import { restorable } from './run-cache-rules.js';
 import { type AcquireSlots, NOT_STARTED, type ScheduledWork, type StageOutcome } from './scheduler.js';
 import { type ObservedOut, staleReasons } from './staleness.js';
-import { runInfoDir, StageLog } from './stage-logs.js';
+import { resumeDir, runInfoDir, StageLog } from './stage-logs.js';
 
 export function executeStage(stage: StageDef, context: EngineContext, acquireSlots: AcquireSlots): ScheduledWork {
   let process: StageProcess | undefined;
@@ -125,6 +126,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
       if (restored.ok) {
         await context.runCache.touch(key, context.runId).catch(() => undefined);
         await context.record(stage.name, { ...lockEntry(fingerprint), outs: restored.locked });
+        await dropResumeState(context, stage.name);
         finish('restored', reasons, { savedMs: entry.durationMs });
         return 'ok';
       }
@@ -210,6 +212,7 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
   const logFile = wroteLog ? path.relative(root, log.file) : undefined;
 
   if (!exit.ok || control.isCancelled()) {
+    context.resumable.add(stage.name);
     const moved = await quarantineOuts(root, stage.name, stage.outs);
     const note = moved.length > 0 ? ` (partial outputs moved to .dagmake/failed/${stage.name}/)` : '';
     const failure = exit.ok ? { message: 'cancelled' } : exit.failure;
@@ -244,8 +247,14 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
       .catch((error: unknown) => warnUnwrittenRunCache(context, stage.name, error));
   }
   await context.record(stage.name, { ...lockEntry(plan.fingerprint), outs: committed.locked });
+  await dropResumeState(context, stage.name);
   plan.finish('ran', plan.reasons, { ...(logFile !== undefined && { logFile }) });
   return 'ok';
+}
+
+/** What a failed attempt kept for resuming is of no use once the stage succeeded. */
+async function dropResumeState(context: EngineContext, stage: string): Promise<void> {
+  if (context.resumable.delete(stage)) await rm(resumeDir(context.root, stage), { recursive: true, force: true });
 }
 
 /** The outs are stored and about to be recorded: only restoring this exact run later is lost. */
@@ -261,7 +270,10 @@ async function startProcess(
   sink: StageOutputSink,
   fingerprint: StageFingerprint,
 ): Promise<StageProcess> {
-  const env = { ...stringEnv(), ...stage.env, DAGMAKE_STAGE: stage.name };
+  // One directory per definition (command or module with its imports, with:, env, outs): state
+  // left by other code is never offered to this one.
+  const resumeAt = path.join(resumeDir(context.root, stage.name), fingerprint.definition.slice(0, 16));
+  const env = { ...stringEnv(), ...stage.env, DAGMAKE_STAGE: stage.name, DAGMAKE_RESUME_DIR: resumeAt };
   // Imported only when a stage actually runs: process spawning costs ~0.1 s of imports that a
   // no-op run never needs, and module stages (execa, tsx) add more that commands never need.
   if (stage.uses !== undefined) {
@@ -280,6 +292,7 @@ async function startProcess(
         cacheDir: context.store.dir,
         runId: context.runId,
         runInfoDir: runInfoDir(context.root, stage.name),
+        resumeDir: resumeAt,
         cpu: stage.resources.cpu,
       },
       env,

@@ -8,6 +8,8 @@ export const logsDir = (root: string): string => path.join(stateDir(root), 'logs
 export const logFile = (root: string, stage: string): string => path.join(logsDir(root), `${stage}.log`);
 /** Where a stage keeps the facts of its last run that are not outputs (see StageContext.runInfoDir). */
 export const runInfoDir = (root: string, stage: string): string => path.join(stateDir(root), 'run-info', stage);
+/** Where a stage keeps what lets it continue after a failed attempt (see StageContext.resumeDir). */
+export const resumeDir = (root: string, stage: string): string => path.join(stateDir(root), 'resume', stage);
 /** Where partial outputs of a failed or cancelled stage are moved for inspection. */
 export const failedOutputsDir = (root: string, stage: string): string => path.join(stateDir(root), 'failed', stage);
 /** Where outputs holding content the stage never produced are moved before it replaces them. */
@@ -55,4 +57,9 @@ export class StageLog {
 export async function listStageLogs(root: string): Promise<Set<string>> {
   const names = await readdir(logsDir(root)).catch(() => [] as string[]);
   return new Set(names.filter((n) => n.endsWith('.log')).map((n) => n.slice(0, -'.log'.length)));
+}
+
+/** Stages that kept resume state from an earlier attempt, listed once per run as logs are. */
+export async function listResumeDirs(root: string): Promise<Set<string>> {
+  return new Set(await readdir(path.join(stateDir(root), 'resume')).catch(() => [] as string[]));
 }

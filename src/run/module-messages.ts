@@ -26,6 +26,8 @@ export interface ModuleStageInit {
   readonly cpu: number;
   /** Absolute directory for `ctx.runInfoDir`; the child empties it before the stage starts. */
   readonly runInfoDir: string;
+  /** Absolute directory for `ctx.resumeDir`, kept as it is. */
+  readonly resumeDir: string;
 }
 
 /** Progress and metrics travel in the same shape as the shell stages' line protocol. */

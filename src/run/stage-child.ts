@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     outs: init.outs,
     resolve: (relative) => path.resolve(init.root, relative),
     runInfoDir: init.runInfoDir,
+    resumeDir: init.resumeDir,
     log: {
       info: (message) => console.log(message),
       warn: (message) => console.error(`warning: ${message}`),

@@ -67,6 +67,28 @@ test('an interrupted run resumes from last/ to the same bytes as an uninterrupte
   assert.deepEqual(resumed.history.map((r) => r.trainLoss), result.history.map((r) => r.trainLoss));
 });
 
+test('with a resume directory, an attempt whose outputs were moved aside resumes, and the outputs match a run without one', async () => {
+  const full = tempDir();
+  await trainModel(options(TINY_MODELS.bilstm, full));
+
+  const [resumeDir, firstOut, secondOut] = [tempDir(), tempDir(), tempDir()];
+  const controller = new AbortController();
+  await assert.rejects(
+    trainModel(options(TINY_MODELS.bilstm, firstOut, { resumeDir, signal: controller.signal, onEpoch: () => (controller.abort(), 'continue') })),
+    { name: 'AbortError' },
+  );
+  assert.equal(existsSync(join(firstOut, 'last')), false, 'last/ is kept in the resume directory while training');
+  assert.equal(JSON.parse(readFileSync(join(resumeDir, 'last', 'state.json'), 'utf8')).epoch, 1);
+
+  // The engine moved the failed attempt's outputs aside: the next one starts with an empty outDir.
+  const logs: string[] = [];
+  await trainModel(options(TINY_MODELS.bilstm, secondOut, { resumeDir, log: (m) => logs.push(m) }));
+  assert.ok(logs.some((m) => m.startsWith(`resuming from ${join(resumeDir, 'last')} after epoch 1`)), logs.join('\n'));
+  const [expected, actual] = [readTree(full), readTree(secondOut)];
+  assert.deepEqual([...actual.keys()], [...expected.keys()]);
+  for (const [file, bytes] of expected) assert.ok(bytes.equals(actual.get(file)!), `${file} differs from the uninterrupted run's`);
+});
+
 test('a kill in the middle of a checkpoint swap keeps the last complete checkpoint, and resume ends as an uninterrupted run', async () => {
   // A learning rate too small to change any score: epoch 1 stays the best, so checkpoint/ is never rewritten.
   const hyper = { ...TINY_HYPER, learningRate: 1e-12, warmupRatio: 0 };

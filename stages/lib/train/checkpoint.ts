@@ -11,7 +11,7 @@
 // state.json (epoch, step, RNG state, history, early-stopping counters).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { initWeights, type BackboneConfig, type Vocabulary, type WeightMap } from '../model/index.js';
 import type { LabelSet } from '../data/sample.js';
@@ -92,6 +92,10 @@ export async function writeCheckpoint(dir: string, contents: CheckpointContents)
   await writeFile(join(temp, 'meta.json'), json(contents.meta));
   if (contents.optimizer) await saveTensors(temp, 'optimizer', contents.optimizer.moments);
   if (contents.state) await writeFile(join(temp, 'state.json'), json(contents.state));
+  await swapIn(temp, dir);
+}
+
+async function swapIn(temp: string, dir: string): Promise<void> {
   await mkdir(dirname(dir), { recursive: true });
   if (existsSync(dir)) await rename(dir, previousDir(dir));
   await rename(temp, dir);
@@ -104,6 +108,14 @@ export async function recoverCheckpoint(dir: string): Promise<void> {
   if (!existsSync(dir) && existsSync(previous)) await rename(previous, dir);
   await rm(previous, { recursive: true, force: true });
   await rm(partialDir(dir), { recursive: true, force: true });
+}
+
+/** A complete checkpoint copied to `dir` (replacing what is there), as writeCheckpoint would leave it. */
+export async function copyCheckpoint(from: string, dir: string): Promise<void> {
+  const temp = partialDir(dir);
+  await rm(temp, { recursive: true, force: true });
+  await cp(from, temp, { recursive: true });
+  await swapIn(temp, dir);
 }
 
 export async function readJson<T>(path: string): Promise<T> {

@@ -6,6 +6,8 @@
 //                 otherwise (the last epoch when there is no validation)
 //   last/         the latest epoch plus optimizer and RNG state, for resuming an interrupted run
 //   report.json, summary.txt, loss.svg, metrics.svg
+// With options.resumeDir, the two checkpoints live there until training ends and are then copied
+// into outDir, so a run that is stopped can continue even when outDir is moved away.
 // Every file there is decided by the inputs alone; timing.json (epoch durations, throughput,
 // checkpoint save times) goes to options.runInfoDir instead, and durations to the log.
 import { createHash } from 'node:crypto';
@@ -31,7 +33,7 @@ import { SeededRandom } from '../tf/seeded-random.js';
 import { tf } from '../tf/tf.js';
 import { AdamW, clipByGlobalNorm } from './adamw.js';
 import { batchesPerEpoch, toWindows, trainingBatches, type Window } from './batching.js';
-import { gitCommit, readJson, recoverCheckpoint, writeCheckpoint, type ResumeState } from './checkpoint.js';
+import { copyCheckpoint, gitCommit, readJson, recoverCheckpoint, writeCheckpoint, type ResumeState } from './checkpoint.js';
 import { inverseFrequencyWeights, maskedCrossEntropy } from './loss.js';
 import { DEFAULT_OBJECTIVE, improves, objectiveValue, type Objective } from './objective.js';
 import { predictTags } from './predict.js';
@@ -130,14 +132,18 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const random = new SeededRandom(options.seed);
   const objective = options.objective ?? DEFAULT_OBJECTIVE;
   const fingerprint = fingerprintOf(options, model, backend, objective);
+  // With a resume directory, both checkpoints are kept there until training ends: a failed
+  // attempt's outDir is moved aside, and the next attempt needs the best epoch as much as the last.
+  const workDir = options.resumeDir ?? outDir;
   const checkpointDir = join(outDir, 'checkpoint');
-  const lastDir = join(outDir, 'last');
+  const bestDir = join(workDir, 'checkpoint');
+  const lastDir = join(workDir, 'last');
   const stepsPerEpoch = batchesPerEpoch(trainWindows.length, hyper.batchSize);
   const totalSteps = stepsPerEpoch * hyper.epochs;
   const parameters = Object.values(weights).reduce((n, w) => n + w.size, 0);
   const tokensPerEpoch = trainWindows.reduce((n, w) => n + w.tagIds.length, 0);
   await mkdir(outDir, { recursive: true });
-  await recoverCheckpoint(checkpointDir);
+  await recoverCheckpoint(bestDir);
   await recoverCheckpoint(lastDir);
 
   let state: LoopState = { fingerprint, epoch: 0, step: 0, rngState: random.state, history: [], bestEpoch: 0, bestScore: null, epochsWithoutImprovement: 0 };
@@ -186,7 +192,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   });
   const save = async (dir: string, contents: Parameters<typeof writeCheckpoint>[1]): Promise<void> => {
     await writeCheckpoint(dir, contents);
-    savedAt[dir === checkpointDir ? 'checkpoint' : 'last'] = { epoch: contents.meta.epoch, savedAt: new Date().toISOString() };
+    savedAt[dir === bestDir ? 'checkpoint' : 'last'] = { epoch: contents.meta.epoch, savedAt: new Date().toISOString() };
   };
   try {
     while (state.epoch < hyper.epochs && !state.stopReason) {
@@ -227,7 +233,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const improved = score === null || state.bestEpoch === 0 || improves(score, state.bestScore, objective.goal);
       if (improved) {
         state = { ...state, bestEpoch: epoch, bestScore: score, best: validating ? validation : undefined, epochsWithoutImprovement: 0 };
-        await save(checkpointDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, state.best, trainLoss) });
+        await save(bestDir, { weights, vocab, labels: options.labels, config, meta: meta(epoch, state.best, trainLoss) });
       } else {
         state = { ...state, epochsWithoutImprovement: state.epochsWithoutImprovement + 1 };
       }
@@ -246,6 +252,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       await writeRunInfo(options.runInfoDir, 'timing.json', timing(false));
     }
 
+    if (workDir !== outDir) {
+      await copyCheckpoint(bestDir, checkpointDir);
+      await copyCheckpoint(lastDir, join(outDir, 'last'));
+    }
     const stopReason: StopReason = state.stopReason ?? 'completed';
     await writeReport(
       outDir,

@@ -89,6 +89,12 @@ export interface TrainOptions {
   readonly outDir: string;
   /** Where `timing.json` goes: durations and save times are kept out of `outDir`, which holds only what the inputs decide. */
   readonly runInfoDir?: string;
+  /**
+   * Where the resumable `last/` checkpoint is kept while training (a stage's ctx.resumeDir, which
+   * survives a failed attempt when the outputs do not); it is copied into `outDir` at the end.
+   * Without it, `last/` lives in `outDir`.
+   */
+  readonly resumeDir?: string;
   readonly signal?: AbortSignal;
   /** Called after each evaluated epoch; returning 'stop' ends training (pruning). */
   readonly onEpoch?: (record: EpochRecord) => 'continue' | 'stop' | Promise<'continue' | 'stop'>;

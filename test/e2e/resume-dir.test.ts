@@ -1,0 +1,69 @@
+// A stage's resume directory: what a failed attempt keeps there survives the failure (its outs are
+// moved aside) and is offered to the next attempt; success removes it. Commands find it in
+// $DAGMAKE_RESUME_DIR, module stages in ctx.resumeDir.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { runCli, stagesWithStatus } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+const stageApi = path.resolve(process.cwd(), 'src/stage-api.ts');
+
+// Counts its attempts in the resume directory and succeeds on the second.
+const COUNTING = 'mkdir -p \\"$DAGMAKE_RESUME_DIR\\"; n=$(( $(cat \\"$DAGMAKE_RESUME_DIR/n\\" 2>/dev/null || echo 0) + 1 )); echo $n > \\"$DAGMAKE_RESUME_DIR/n\\"; echo attempt $n > out.txt; test $n -ge 2';
+
+test('a command stage finds what its failed attempt kept, and success removes it', async () => {
+  const project = await tempProject({ 'pipeline.yaml': `stages:\n  steps:\n    cmd: "${COUNTING}"\n    outs: [out.txt]\n` });
+  try {
+    const first = await runCli(project.root, ['run', '--json']);
+    assert.equal(first.exitCode, 1, first.stdout + first.stderr);
+    assert.equal(await project.read('.dagmake/failed/steps/out.txt'), 'attempt 1\n', 'the failed attempt\'s out was moved aside');
+    assert.ok(existsSync(path.join(project.root, '.dagmake/resume/steps')));
+
+    const second = await runCli(project.root, ['run', '--json']);
+    assert.equal(second.exitCode, 0, second.stdout + second.stderr);
+    assert.deepEqual(stagesWithStatus(second.events, 'ran'), ['steps']);
+    assert.equal(await project.read('out.txt'), 'attempt 2\n');
+    assert.equal(existsSync(path.join(project.root, '.dagmake/resume/steps')), false, 'success removes the resume state');
+
+    // A new attempt after that starts from nothing.
+    assert.equal((await runCli(project.root, ['run', '--force'])).exitCode, 1);
+  } finally {
+    await project.dispose();
+  }
+});
+
+test('a module stage gets ctx.resumeDir, kept across a failure while ctx.runInfoDir is emptied', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  train:\n    uses: stages/train.ts\n    outs: [model.txt]\n',
+    'stages/train.ts': `
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defineStage } from ${JSON.stringify(stageApi)};
+export default defineStage(async (ctx) => {
+  if (!ctx.resumeDir || !ctx.runInfoDir) throw new Error('no resumeDir or runInfoDir');
+  const state = join(ctx.resumeDir, 'epochs');
+  const done = existsSync(state) ? Number(await readFile(state, 'utf8')) : 0;
+  ctx.log.info(\`resuming after \${done} epochs; run info left: \${existsSync(join(ctx.runInfoDir, 'mark'))}\`);
+  await writeFile(join(ctx.runInfoDir, 'mark'), 'x');
+  await mkdir(ctx.resumeDir, { recursive: true });
+  await writeFile(state, String(done + 1));
+  if (done === 0) throw new Error('stopped after the first epoch');
+  await writeFile(ctx.resolve('model.txt'), \`trained \${done + 1} epochs\`);
+});
+`,
+  });
+  try {
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 1);
+    const second = await runCli(project.root, ['run', '--json']);
+    assert.equal(second.exitCode, 0, second.stdout + second.stderr);
+    const lines = second.events.flatMap((e) => (e.type === 'stage-log' ? [e.line] : []));
+    assert.ok(lines.includes('resuming after 1 epochs; run info left: false'), lines.join('\n'));
+    assert.equal(await project.read('model.txt'), 'trained 2 epochs');
+    assert.equal(existsSync(path.join(project.root, '.dagmake/resume/train')), false);
+  } finally {
+    await project.dispose();
+  }
+});
