@@ -31,8 +31,6 @@ export interface EngineContext {
   readonly ensuredDirs: Set<string>;
   /** Stages with a log from an earlier run (listed once per run), which a silent run must remove. */
   readonly earlierLogs: Set<string>;
-  /** Stages that may have resume state (from an earlier run or a failed attempt in this one). */
-  readonly resumable: Set<string>;
   /** Durably records a finished stage (journal); survives a kill -9 of the engine. */
   record(stage: string, locked: LockedStage): Promise<void>;
   emit(event: DagEvent): void;

@@ -212,7 +212,6 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
   const logFile = wroteLog ? path.relative(root, log.file) : undefined;
 
   if (!exit.ok || control.isCancelled()) {
-    context.resumable.add(stage.name);
     const moved = await quarantineOuts(root, stage.name, stage.outs);
     const note = moved.length > 0 ? ` (partial outputs moved to .dagmake/failed/${stage.name}/)` : '';
     const failure = exit.ok ? { message: 'cancelled' } : exit.failure;
@@ -252,9 +251,13 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
   return 'ok';
 }
 
-/** What a failed attempt kept for resuming is of no use once the stage succeeded. */
+/**
+ * Resume state is of no use once the stage succeeded, and a later attempt (`--force`, changed
+ * inputs) must start over. One stat per stage when there is none.
+ */
 async function dropResumeState(context: EngineContext, stage: string): Promise<void> {
-  if (context.resumable.delete(stage)) await rm(resumeDir(context.root, stage), { recursive: true, force: true });
+  const dir = resumeDir(context.root, stage);
+  if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
 }
 
 /** The outs are stored and about to be recorded: only restoring this exact run later is lost. */

@@ -17,7 +17,7 @@ import type { EngineContext, RunOptions } from './engine-context.js';
 import { executeStage } from './execute-stage.js';
 import { openPathHasher } from './open-path-hasher.js';
 import { prepareRun } from './prepare-run.js';
-import { listResumeDirs, listStageLogs } from './stage-logs.js';
+import { listStageLogs } from './stage-logs.js';
 import { Scheduler } from './scheduler.js';
 
 export interface RunRequest {
@@ -76,9 +76,8 @@ export function runPipeline(request: RunRequest): RunHandle {
         readDurations(root),
         listStageLogs(root),
         readLastFailures(root),
-        listResumeDirs(root),
       ]);
-      const [storeOpened, hasher, durations, earlierLogs, lastFailures, resumable] = opened;
+      const [storeOpened, hasher, durations, earlierLogs, lastFailures] = opened;
       let failuresChanged = false;
       if (!storeOpened.ok) return { kind: 'invalid', diagnostics: storeOpened.error };
       const store = storeOpened.value;
@@ -112,7 +111,6 @@ export function runPipeline(request: RunRequest): RunHandle {
         durations,
         ensuredDirs: new Set(),
         earlierLogs,
-        resumable,
         record: (stage, locked) => session.value.record(stage, locked),
         emit,
       };

@@ -58,8 +58,3 @@ export async function listStageLogs(root: string): Promise<Set<string>> {
   const names = await readdir(logsDir(root)).catch(() => [] as string[]);
   return new Set(names.filter((n) => n.endsWith('.log')).map((n) => n.slice(0, -'.log'.length)));
 }
-
-/** Stages that kept resume state from an earlier attempt, listed once per run as logs are. */
-export async function listResumeDirs(root: string): Promise<Set<string>> {
-  return new Set(await readdir(path.join(stateDir(root), 'resume')).catch(() => [] as string[]));
-}

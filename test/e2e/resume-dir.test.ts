@@ -34,6 +34,19 @@ test('a command stage finds what its failed attempt kept, and success removes it
   }
 });
 
+test('a stage that succeeds at once leaves no resume state for a forced rerun', async () => {
+  const once = 'mkdir -p \\"$DAGMAKE_RESUME_DIR\\"; test ! -e \\"$DAGMAKE_RESUME_DIR/seen\\" && touch \\"$DAGMAKE_RESUME_DIR/seen\\" && echo ok > once.txt';
+  const project = await tempProject({ 'pipeline.yaml': `stages:\n  once:\n    cmd: "${once}"\n    outs: [once.txt]\n` });
+  try {
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+    assert.equal(existsSync(path.join(project.root, '.dagmake/resume/once')), false);
+    const forced = await runCli(project.root, ['run', '--force']);
+    assert.equal(forced.exitCode, 0, forced.stdout + forced.stderr);
+  } finally {
+    await project.dispose();
+  }
+});
+
 test('a module stage gets ctx.resumeDir, kept across a failure while ctx.runInfoDir is emptied', async () => {
   const project = await tempProject({
     'pipeline.yaml': 'stages:\n  train:\n    uses: stages/train.ts\n    outs: [model.txt]\n',
