@@ -28,6 +28,16 @@ export function pidOfTempName(name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Starts the names of a restore's temp entries next to the out (see restore.ts). */
+export const WORKSPACE_TEMP_PREFIX = '.dagmake-';
+/** A file in tmp/ listing the workspace temp entries of a restore that is under way. */
+export const RESTORE_MARKER_SUFFIX = '.restoring';
+
+/** Whether `name` is a workspace temp entry a restore made (never an out's own name). */
+export function isWorkspaceTempName(name: string): boolean {
+  return name.startsWith(WORKSPACE_TEMP_PREFIX) && /^(restore|old)-\d+-[0-9a-f]+$/.test(name.slice(WORKSPACE_TEMP_PREFIX.length));
+}
+
 export class CacheLayout {
   readonly objectsDir: string;
   readonly tmpDir: string;

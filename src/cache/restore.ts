@@ -1,11 +1,14 @@
 // Copies objects out of the store into the workspace. Everything is built in a temp sibling of
 // the destination and renamed into place, so an interrupted restore never leaves a half-written
 // out, and a missing, wrong-sized or (with verify) corrupt object fails the restore untouched.
-import { mkdirSync } from 'node:fs';
+// The temp names are short and fixed (an out's own name may already be as long as names go), and
+// each restore records them in a marker in the cache's tmp/ for as long as it runs, so the
+// sweep at the next open removes what a killed process left in the workspace.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fail, ok, type Diagnostic, type Result } from '../errors.js';
-import { tempName } from './cache-layout.js';
+import { RESTORE_MARKER_SUFFIX, tempName, WORKSPACE_TEMP_PREFIX } from './cache-layout.js';
 import { copyOut } from './copy-out.js';
 import type { ObjectKind, ObjectStore } from './object-store.js';
 
@@ -41,7 +44,9 @@ export async function restoreFromStore(
   const plan = await planRestore(store, hash, kind, options.size);
   if (!plan.ok) return plan;
   mkdirSync(dirname(destAbs), { recursive: true });
-  const staging = join(dirname(destAbs), `.${basename(destAbs)}.restore-${tempName()}`);
+  const staging = join(dirname(destAbs), `${WORKSPACE_TEMP_PREFIX}restore-${tempName()}`);
+  const aside = join(dirname(destAbs), `${WORKSPACE_TEMP_PREFIX}old-${tempName()}`);
+  const marker = markRestore(store.layout.tempPath(RESTORE_MARKER_SUFFIX), [staging, aside]);
   const problems: Diagnostic[] = [];
   try {
     if (kind === 'dir') {
@@ -72,10 +77,12 @@ export async function restoreFromStore(
       await rm(staging, { recursive: true, force: true });
       return fail(problems);
     }
-    await swapIntoPlace(staging, destAbs);
+    await swapIntoPlace(staging, destAbs, aside);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
+  } finally {
+    if (marker !== undefined) rmSync(marker, { force: true });
   }
   return ok({ files: plan.value.length, bytes: plan.value.reduce((sum, f) => sum + (f.size ?? 0), 0) });
 }
@@ -93,16 +100,25 @@ async function planRestore(
 }
 
 /** Replaces whatever is at `dest` by `staging`; the old content is moved aside before removal. */
-async function swapIntoPlace(staging: string, dest: string): Promise<void> {
+async function swapIntoPlace(staging: string, dest: string, aside: string): Promise<void> {
   const existing = await stat(dest).catch(() => undefined);
   if (existing === undefined) {
     await rename(staging, dest);
     return;
   }
-  const aside = join(dirname(dest), `.${basename(dest)}.old-${tempName()}`);
   await rename(dest, aside);
   await rename(staging, dest);
   await rm(aside, { recursive: true, force: true });
+}
+
+/** Writes the marker; a cache that cannot be written still restores, only without the cleanup. */
+function markRestore(marker: string, paths: readonly string[]): string | undefined {
+  try {
+    writeFileSync(marker, JSON.stringify(paths));
+    return marker;
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(destAbs: string, file: PlannedFile): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmod, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmod, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { digestManifest, serializeManifest } from '../../src/hash/manifest.js';
@@ -158,4 +158,48 @@ test('open removes temp leftovers of dead processes and old ones, keeps fresh on
   await writeFile(join(cacheDir, 'tmp', `${process.pid}-abc123.obj`), 'in progress');
   await ObjectStore.open(cacheDir);
   assert.deepEqual(await readdir(join(cacheDir, 'tmp')), [`${process.pid}-abc123.obj`]);
+});
+
+test('restore puts back an out whose name is as long as names go', async () => {
+  const dir = await makeTempDir();
+  const store = await ObjectStore.open(join(dir, 'cache'));
+  const name = `${'n'.repeat(250)}.txt`;
+  await writeFile(join(dir, name), 'long');
+  const file = await store.addFile(join(dir, name));
+  await writeTree(join(dir, 'tree'), { [name]: 'long' });
+  const tree = await store.addTree(join(dir, 'tree'));
+  assert.deepEqual(await store.restore(file.hash, 'file', join(dir, 'out', name), { size: 4 }), { ok: true, value: { files: 1, bytes: 4 } });
+  assert.equal((await store.restore(tree.hash, 'dir', join(dir, 'out', name.replace('.txt', '.d')))).ok, true);
+  assert.equal(await readFile(join(dir, 'out', name), 'utf8'), 'long');
+  assert.equal(await readFile(join(dir, 'out', name.replace('.txt', '.d'), name), 'utf8'), 'long');
+  assert.deepEqual((await readdir(join(dir, 'out'))).sort(), [name.replace('.txt', '.d'), name]);
+});
+
+test('open removes the staging directory of a restore whose process was killed', async () => {
+  const dir = await makeTempDir();
+  const cacheDir = join(dir, 'cache');
+  const store = await ObjectStore.open(cacheDir);
+  await writeTree(join(dir, 'data'), { 'a.txt': 'aaa', 'b.txt': 'bbb' });
+  const tree = await store.addTree(join(dir, 'data'));
+  // Opening a fifo blocks until a writer comes, so the child stops inside its restore.
+  const blocking = store.objectPath(sha256('bbb'));
+  await rm(blocking, { force: true });
+  assert.equal(spawnSync('mkfifo', [blocking]).status, 0);
+  const storeModule = new URL('../../src/cache/object-store.js', import.meta.url).href;
+  const script = `const { ObjectStore } = await import(${JSON.stringify(storeModule)});
+    const store = await ObjectStore.open(${JSON.stringify(cacheDir)});
+    await store.restore(${JSON.stringify(tree.hash)}, 'dir', ${JSON.stringify(join(dir, 'out', 'data'))});`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  while ((await readdir(join(dir, 'out')).catch(() => [])).length === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  child.kill('SIGKILL');
+  await exited;
+  await rm(blocking, { force: true });
+  await store.addFile(join(dir, 'data', 'b.txt'));
+
+  await ObjectStore.open(cacheDir);
+  assert.deepEqual(await readdir(join(dir, 'out')), []);
+  assert.deepEqual(await readdir(join(cacheDir, 'tmp')), []);
 });
