@@ -1,13 +1,12 @@
 // StageContext.memo: sub-stage units (e.g. HPO trials) cached by a user key. A unit's files are
 // stored as a tree in the object store and its JSON value in `memo/<key[:2]>/<key>.json`.
-import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { MemoOptions, MemoResult, StageContext } from '../stage-api.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { canonicalJson } from '../hash/canonical-json.js';
 import { listEntries, readEntry, type EntryFile } from './entry-files.js';
+import { checkMemoKey, memoKey } from './memo-key.js';
 import type { ObjectStore } from './object-store.js';
 import { Semaphore } from './semaphore.js';
 
@@ -49,11 +48,7 @@ export interface CreateMemoOptions {
   onTask?(event: MemoTaskEvent): void;
 }
 
-export function memoKey(key: unknown): string {
-  const text = canonicalJson(key);
-  if (text === undefined) throw new Error('memo key must be a JSON value (got undefined or a function)');
-  return createHash('sha256').update(text).digest('hex');
-}
+export { memoKey } from './memo-key.js';
 
 export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
   const { store, root } = options;
@@ -94,7 +89,13 @@ export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
   }
 
   return <T>(userKey: unknown, unit: MemoOptions, compute: (dir: string) => Promise<T>): Promise<MemoResult<T>> => {
-    const key = memoKey(options.scope === undefined ? userKey : { code: options.scope.code, key: userKey });
+    let key: string;
+    try {
+      checkMemoKey(userKey);
+      key = memoKey(options.scope === undefined ? userKey : { code: options.scope.code, key: userKey });
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const previous = inFlight.get(key) ?? Promise.resolve();
     const current = previous.then(
       () => runUnit(key, unit, compute),

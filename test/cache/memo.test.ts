@@ -126,3 +126,31 @@ test('Semaphore hands out slots in FIFO order and canonicalJson sorts keys', asy
   assert.deepEqual(order, ['wide', 'narrow']);
   assert.equal(canonicalJson({ b: [{ d: 1, c: 2 }], a: null }), '{"a":null,"b":[{"c":2,"d":1}]}');
 });
+
+test('keys that are not plain JSON are refused, naming the offending part, instead of colliding', async () => {
+  const { memo } = await setup();
+  const circular: Record<string, unknown> = { a: 1 };
+  circular.self = circular;
+  const refused: [unknown, RegExp][] = [
+    [new Map([['lr', 0.1]]), /key is a Map/],
+    [{ started: new Date(0) }, /key\.started is a Date/],
+    [{ grid: [1, new Set([2])] }, /key\.grid\[1\] is a Set/],
+    [{ model: new (class Backbone {})() }, /key\.model is a Backbone/],
+    [undefined, /key is undefined/],
+    [() => 1, /key is a function/],
+    [{ n: 10n }, /key\.n is a bigint/],
+    [[1, Symbol('s')], /key\[1\] is a symbol/],
+    [{ 'a b': { f: () => 1 } }, /key\["a b"\]\.f is a function/],
+    [circular, /key\.self refers to itself/],
+  ];
+  for (const [key, message] of refused) {
+    await assert.rejects(memo(key, { dir: 'u' }, async () => 1), (error: Error) => {
+      assert.match(error.message, /^memo key is not plain JSON: /);
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+  // What JSON itself leaves out or writes as null is taken as JSON takes it.
+  const plain = { a: 1, gone: undefined, nested: Object.create(null), history: [[1, 'pruned', undefined, NaN]], bytes: new Uint8Array([1]) };
+  assert.equal((await memo(plain, { dir: 'u' }, async () => 'ok')).value, 'ok');
+});
