@@ -99,14 +99,16 @@ export interface SkippedStage {
 
 /**
  * `skipped because train failed: eval, export` — one line per distinct set of causes.
- * `statusOf` says whether each cause failed or was cancelled.
+ * `statusOf` says whether each cause failed or was cancelled; `earlier` are the stages already
+ * described as skipped in this run, whose own causes a later skip may go back to.
  */
 export function describeSkipped(
   skipped: readonly SkippedStage[],
   statusOf: (stage: string) => 'failed' | 'cancelled' | undefined,
+  earlier: readonly SkippedStage[] = [],
 ): string[] {
   const byCause = new Map<string, string[]>();
-  const failures = failuresBehind(skipped, statusOf);
+  const failures = failuresBehind([...earlier, ...skipped], statusOf);
   for (const { stage, because, afterStop } of skipped) {
     const causes = failures(because).map((c) => `${c} ${statusOf(c) === 'cancelled' ? 'was cancelled' : 'failed'}`).join(', ');
     const causeWords =

@@ -35,6 +35,8 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
   const finalStatus = new Map<string, StageStatus>();
   const gate = createPlainProgressGate();
   let pendingSkips: SkippedStage[] = [];
+  /** Skips already printed in this run: a later skip may go back through them to its failure. */
+  const earlierSkips: SkippedStage[] = [];
 
   // A reader that went away (`| head`) ends the output, not the run.
   const write = (line: string): void => {
@@ -56,7 +58,8 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
       const status = finalStatus.get(stage);
       return status === 'failed' || status === 'cancelled' ? status : undefined;
     };
-    for (const line of describeSkipped(pendingSkips, statusOf)) write(`  ${paint('yellow', line)}`);
+    for (const line of describeSkipped(pendingSkips, statusOf, earlierSkips)) write(`  ${paint('yellow', line)}`);
+    earlierSkips.push(...pendingSkips);
     pendingSkips = [];
   };
 
@@ -64,6 +67,7 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
     if (!(event.type === 'stage' && event.status === 'skipped')) flushSkips();
     switch (event.type) {
       case 'run-start':
+        earlierSkips.length = 0;
         write(paint('dim', `dagmake: ${plural(event.stages.length, 'stage')}, ${plural(event.jobs, 'job')}`));
         return;
       case 'stage-queued':

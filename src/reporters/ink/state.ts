@@ -56,6 +56,8 @@ export interface InkState {
   readonly finished: readonly FinishedItem[];
   /** Skipped stages not yet grouped into `finished` (more may follow the same failure). */
   readonly pendingSkips: readonly SkippedStage[];
+  /** Skips already grouped in this run: a later skip may go back through them to its failure. */
+  readonly earlierSkips: readonly SkippedStage[];
   readonly statuses: Readonly<Record<string, StageStatus>>;
   readonly counts: StatusCounts;
   /** Recorded durations of restored and up-to-date stages (the summary's figure once it arrives). */
@@ -70,6 +72,7 @@ export const initialState: InkState = {
   running: [],
   finished: [],
   pendingSkips: [],
+  earlierSkips: [],
   statuses: {},
   counts: NO_COUNTS,
   savedMs: 0,
@@ -80,7 +83,7 @@ export function reduce(state: InkState, event: DagEvent): InkState {
   const base = event.type === 'stage' && event.status === 'skipped' ? state : flushSkips(state);
   switch (event.type) {
     case 'run-start':
-      return { ...base, totalStages: event.stages.length, runStartedAt: event.time, done: false };
+      return { ...base, totalStages: event.stages.length, runStartedAt: event.time, done: false, earlierSkips: [] };
     case 'stage-queued':
     case 'stage-exit':
       return base;
@@ -176,14 +179,22 @@ function append(state: InkState, item: FinishedItem): InkState {
 
 function flushSkips(state: InkState): InkState {
   if (state.pendingSkips.length === 0) return state;
-  return { ...append(state, { kind: 'skipped', lines: describePendingSkips(state) }), pendingSkips: [] };
+  return {
+    ...append(state, { kind: 'skipped', lines: describePendingSkips(state) }),
+    pendingSkips: [],
+    earlierSkips: [...state.earlierSkips, ...state.pendingSkips],
+  };
 }
 
 export function describePendingSkips(state: InkState): string[] {
-  return describeSkipped(state.pendingSkips, (stage) => {
-    const status = state.statuses[stage];
-    return status === 'failed' || status === 'cancelled' ? status : undefined;
-  });
+  return describeSkipped(
+    state.pendingSkips,
+    (stage) => {
+      const status = state.statuses[stage];
+      return status === 'failed' || status === 'cancelled' ? status : undefined;
+    },
+    state.earlierSkips,
+  );
 }
 
 export function reduceAll(events: readonly DagEvent[], state: InkState = initialState): InkState {
