@@ -17,6 +17,8 @@ export interface RestoreOptions {
   readonly verify?: boolean;
   /** Expected size of a single-file object (directories carry sizes in their tree). */
   readonly size?: number;
+  /** Whether a single file is restored executable (directories carry modes in their tree). */
+  readonly executable?: boolean;
 }
 
 export interface RestoreStats {
@@ -41,7 +43,7 @@ export async function restoreFromStore(
   destAbs: string,
   options: RestoreOptions,
 ): Promise<Result<RestoreStats, Diagnostic[]>> {
-  const plan = await planRestore(store, hash, kind, options.size);
+  const plan = await planRestore(store, hash, kind, options.size, options.executable ?? false);
   if (!plan.ok) return plan;
   mkdirSync(dirname(destAbs), { recursive: true });
   const staging = join(dirname(destAbs), `${WORKSPACE_TEMP_PREFIX}restore-${tempName()}`);
@@ -92,8 +94,9 @@ async function planRestore(
   hash: string,
   kind: ObjectKind,
   size: number | undefined,
+  executable: boolean,
 ): Promise<Result<PlannedFile[], Diagnostic[]>> {
-  if (kind === 'file') return ok([{ path: '', hash, size, executable: false }]);
+  if (kind === 'file') return ok([{ path: '', hash, size, executable }]);
   const entries = await store.readTree(hash);
   if (entries === undefined) return fail([problem(`cache tree object ${short(hash)} is missing or corrupt`)]);
   return ok(entries.map((e) => ({ path: e.path, hash: e.hash, size: e.size, executable: e.executable })));

@@ -9,6 +9,8 @@ export const runCacheOutSchema = z.object({
   hash: sha256,
   size: z.number().int().nonnegative(),
   nfiles: z.number().int().nonnegative().optional(),
+  /** A file whose executable bit is set. */
+  isexec: z.literal(true).optional(),
 });
 
 export const runCacheEntrySchema = z.object({

@@ -10,7 +10,7 @@ export async function openPathHasher(root: string): Promise<PathHasher> {
       const hashed = await hasher.hashPath(relativePath);
       switch (hashed.kind) {
         case 'file':
-          return { kind: 'file', hash: hashed.hash, size: hashed.size };
+          return { kind: 'file', hash: hashed.hash, size: hashed.size, executable: hashed.executable };
         case 'dir':
           return { kind: 'dir', hash: hashed.digest.hash, size: hashed.digest.size, nfiles: hashed.digest.nfiles, digest: hashed.digest };
         case 'missing':

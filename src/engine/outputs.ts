@@ -188,7 +188,8 @@ export async function commitOuts(
       unusable.push(`"${out.path}": it is a file, but the pipeline declares a directory there ("${out.path}/")`);
       continue;
     }
-    locked.push({ path: out.path, hash: state.hash, size: state.size, nfiles: state.nfiles });
+    const isexec = state.kind === 'file' && state.executable === true ? ({ isexec: true } as const) : {};
+    locked.push({ path: out.path, hash: state.hash, size: state.size, nfiles: state.nfiles, ...isexec });
     if (!out.cache) {
       allCached = false;
       continue;
@@ -203,7 +204,7 @@ export async function commitOuts(
       uncached = { message: `out "${out.path}" could not be stored in the cache: ${error.message}`, hint: error.hint };
       continue;
     }
-    cached.push({ path: out.path, kind: state.kind, hash: state.hash, size: state.size, nfiles: state.nfiles });
+    cached.push({ path: out.path, kind: state.kind, hash: state.hash, size: state.size, nfiles: state.nfiles, ...isexec });
   }
   if (missing.length > 0 || unusable.length > 0 || uncached !== undefined) return { ok: false, missing, unusable, ...(uncached !== undefined && { uncached }) };
   return { ok: true, locked, cached, allCached };

@@ -3,7 +3,7 @@ import type { Diagnostic, Result } from '../errors.js';
 import type { DirectoryDigest } from '../hash/manifest.js';
 
 export type PathState =
-  | { readonly kind: 'file'; readonly hash: string; readonly size: number; readonly nfiles?: undefined }
+  | { readonly kind: 'file'; readonly hash: string; readonly size: number; readonly nfiles?: undefined; readonly executable?: boolean }
   | {
       readonly kind: 'dir';
       readonly hash: string;

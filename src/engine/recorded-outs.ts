@@ -27,7 +27,14 @@ export function recordedOutsMissingBy(locked: LockedStage, reasons: readonly Sta
 export const recordedKind = (out: LockedStage['outs'][number]): ObjectKind => (out.nfiles === undefined ? 'file' : 'dir');
 
 export function asCacheOut(out: LockedStage['outs'][number]): RunCacheOut {
-  return { path: out.path, kind: recordedKind(out), hash: out.hash, size: out.size, ...(out.nfiles !== undefined && { nfiles: out.nfiles }) };
+  return {
+    path: out.path,
+    kind: recordedKind(out),
+    hash: out.hash,
+    size: out.size,
+    ...(out.nfiles !== undefined && { nfiles: out.nfiles }),
+    ...(out.isexec === true && { isexec: true }),
+  };
 }
 
 export const NOT_CACHED = 'it is not in the cache';
@@ -66,7 +73,7 @@ export async function restoreRecordedOuts(
   for (const out of missing) {
     const destination = path.join(root, out.path);
     await rm(destination, { recursive: true, force: true });
-    const restored = await store.restore(out.hash, out.kind, destination, { verify });
+    const restored = await store.restore(out.hash, out.kind, destination, { verify, executable: out.isexec === true });
     if (!restored.ok) return { ok: false, out: out.path, why: verify ? DAMAGED : restored.error.map((d) => d.message).join('; ') };
   }
   return { ok: true };

@@ -18,7 +18,7 @@ export async function restoreOuts(
   for (const out of entry.outs) {
     const destination = path.join(context.root, out.path);
     await rm(destination, { recursive: true, force: true });
-    const restored = await context.store.restore(out.hash, out.kind, destination, { verify: context.options.verify });
+    const restored = await context.store.restore(out.hash, out.kind, destination, { verify: context.options.verify, executable: out.isexec === true });
     if (!restored.ok) {
       return {
         ok: false,
@@ -28,6 +28,6 @@ export async function restoreOuts(
   }
   return {
     ok: true,
-    locked: entry.outs.map((o) => ({ path: o.path, hash: o.hash, size: o.size, nfiles: o.nfiles })),
+    locked: entry.outs.map((o) => ({ path: o.path, hash: o.hash, size: o.size, nfiles: o.nfiles, ...(o.isexec === true && { isexec: true }) })),
   };
 }

@@ -28,7 +28,7 @@ const byPath = (a: LockedPath, b: LockedPath): number => (a.path < b.path ? -1 :
 export function normalizeStage(stage: LockedStage): LockedStage {
   const cleanPath = (p: LockedPath): LockedPath =>
     p.nfiles === undefined
-      ? { path: p.path, hash: p.hash, size: p.size }
+      ? { path: p.path, hash: p.hash, size: p.size, ...(p.isexec === true && { isexec: true }) }
       : { path: p.path, hash: p.hash, size: p.size, nfiles: p.nfiles };
   return {
     definition: stage.definition,

@@ -10,6 +10,7 @@ export const lockedPathSchema = z.strictObject({
   hash: sha256,
   size: count,
   nfiles: count.optional(),
+  isexec: z.literal(true).optional(),
 });
 
 export const lockedStageSchema = z.strictObject({

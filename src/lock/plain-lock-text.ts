@@ -18,7 +18,8 @@ function pathLine(p: LockedPath): string | undefined {
   if (!isPlain(p.path) || !isPlain(p.hash) || !Number.isSafeInteger(p.size)) return undefined;
   if (p.nfiles !== undefined && !Number.isSafeInteger(p.nfiles)) return undefined;
   const nfiles = p.nfiles === undefined ? '' : `, nfiles: ${p.nfiles}`;
-  return `      - {path: ${p.path}, hash: ${p.hash}, size: ${p.size}${nfiles}}\n`;
+  const isexec = p.isexec === true ? ', isexec: true' : '';
+  return `      - {path: ${p.path}, hash: ${p.hash}, size: ${p.size}${nfiles}${isexec}}\n`;
 }
 
 function pathList(key: string, paths: readonly LockedPath[]): string | undefined {

@@ -9,6 +9,8 @@ export interface LockedPath {
   /** Bytes: the file size, or the total over a directory's files. */
   readonly size: number;
   readonly nfiles?: number;
+  /** A file whose executable bit is set (as DVC records it): a restore sets it again. */
+  readonly isexec?: true;
 }
 
 export interface LockedStage {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runCli, statuses } from '../helpers/run-cli.js';
@@ -77,6 +77,32 @@ test('a stage whose only change is a missing out gets it back from the lock and 
     assert.deepEqual(await planOf(project.root), { gen: 'run' });
     assert.deepEqual(statuses((await runCli(project.root, ['run', '--json'])).events), { gen: 'ran' });
     assert.equal(await project.read('gen.out'), 'two\n');
+  } finally {
+    await project.dispose();
+  }
+});
+
+test('a single-file out keeps its executable bit when restored, from the lock or from the run cache', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  build: {cmd: "grep v params.yaml > tool && chmod 755 tool", params: [params.yaml: [v]], outs: [tool]}\n',
+    'params.yaml': 'v: 1\n',
+  });
+  const mode = async () => (await stat(path.join(project.root, 'tool'))).mode & 0o777;
+  try {
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+    assert.match(await project.read('dagmake.lock'), /path: tool, hash: [0-9a-f]{64}, size: 5, isexec: true\}/);
+    await project.remove('tool');
+    const fromLock = await runCli(project.root, ['run', '--json']);
+    assert.deepEqual(statuses(fromLock.events), { build: 'restored' });
+    assert.equal(await mode(), 0o755);
+
+    await project.write('params.yaml', 'v: 2\n');
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+    await project.write('params.yaml', 'v: 1\n');
+    const fromRunCache = await runCli(project.root, ['run', '--json']);
+    assert.deepEqual(statuses(fromRunCache.events), { build: 'restored' });
+    assert.equal(await project.read('tool'), 'v: 1\n');
+    assert.equal(await mode(), 0o755);
   } finally {
     await project.dispose();
   }

@@ -50,7 +50,7 @@ describe('lock file', () => {
       for (const position of ['name', 'definition', 'path', 'hash'] as const) {
         const dep = { path: position === 'path' ? word : 'in/x', hash: position === 'hash' ? word : H1, size: 3 };
         const name = position === 'name' ? word : 'stage';
-        const stage: LockedStage = { definition: position === 'definition' ? word : H2, deps: [dep], params: {}, outs: [{ ...dep, nfiles: 2 }] };
+        const stage: LockedStage = { definition: position === 'definition' ? word : H2, deps: [dep], params: {}, outs: [{ ...dep, nfiles: 2 }, { path: 'zz/tool', hash: H1, size: 1, isexec: true }] };
         const stages = { [name]: normalizeStage(stage), zz: normalizeStage({ ...stage, deps: [] }) };
         const plain = plainLockText({ schema: 1, stages });
         if (plain === undefined) continue;
