@@ -91,6 +91,11 @@ export function describeFailure(failure: StageFailure | undefined): string {
   return `${message} (${cause})`;
 }
 
+/** What follows `cancelled after 1.5s`: how the stage was stopped and where its partial outputs went. */
+export function cancelledHow(failure: StageFailure | undefined): string {
+  return failure === undefined ? '' : `: ${describeFailure(failure)}`;
+}
+
 export interface SkippedStage {
   readonly stage: string;
   readonly because: readonly string[];

@@ -3,6 +3,7 @@ import type { DagEvent, Reporter, StageStatus } from '../events.js';
 import { createPaint, type Paint } from './ansi.js';
 import type { TextOutput } from './coalesced-output.js';
 import {
+  cancelledHow,
   describeFailure,
   describeReasons,
   describeSkipped,
@@ -144,7 +145,7 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
         write(`${paint('red', '✖')} ${event.stage} failed: ${describeFailure(event.failure)}`);
         break;
       case 'cancelled':
-        write(`${paint('yellow', '⊘')} ${event.stage} cancelled after ${formatDuration(event.durationMs)}`);
+        write(`${paint('yellow', '⊘')} ${event.stage} cancelled after ${formatDuration(event.durationMs)}${cancelledHow(event.failure)}`);
         break;
       case 'skipped':
         pendingSkips.push({ stage: event.stage, because: event.skippedBecause ?? [], ...(event.skippedAfterStop !== undefined && { afterStop: event.skippedAfterStop }) });

@@ -121,3 +121,18 @@ test('stops writing once its stream is no longer writable (the reader went away)
   await reporter.close();
   assert.equal(stream.text(), '');
 });
+
+test('a cancelled stage says how it was stopped and where its partial outputs went', async () => {
+  const failure = { message: 'command was killed with SIGKILL: sleep 30 (partial outputs moved to .dagmake/failed/train/)', signal: 'SIGKILL' };
+  const lines = (
+    await runPlain([
+      { type: 'run-start', time: 0, stages: ['train'], jobs: 1 },
+      { type: 'stage-start', time: 0, stage: 'train', reasons: [] },
+      { type: 'stage', time: 1500, stage: 'train', status: 'cancelled', reason: [], durationMs: 1500, failure },
+    ])
+  ).lines();
+  assert.ok(
+    lines.some((line) => line.startsWith('⊘ train cancelled after 1.5s: ') && line.endsWith('(partial outputs moved to .dagmake/failed/train/)')),
+    lines.join('\n'),
+  );
+});

@@ -1,6 +1,6 @@
 // A finished stage as printed once into the scrollback; failures get their output tail.
 import { Box, Text } from 'ink';
-import { describeFailure, describeReasons, formatDuration } from '../describe-reason.js';
+import { cancelledHow, describeFailure, describeReasons, formatDuration } from '../describe-reason.js';
 import type { FinishedItem } from './state.js';
 import { Line, Tinted } from './Tinted.js';
 
@@ -42,6 +42,7 @@ export function StageLine({ item }: { readonly item: StageItem }) {
       return (
         <Line>
           <Tinted color="yellow">⊘</Tinted> {item.stage} cancelled after {formatDuration(item.durationMs)}
+          {cancelledHow(item.failure)}
         </Line>
       );
     case 'failed':
