@@ -49,10 +49,12 @@ async function main(): Promise<void> {
     scope: { code: init.memoScope, outs: init.unitOuts },
     concurrency: init.cpu,
     runId: init.runId,
+    // A unit changes state a few times in all, so none is throttled away: a dropped 'running'
+    // would leave the unit shown as queued until it is done.
     onTask: (event) => {
       const finished = event.state === 'done' || event.state === 'hit' || event.state === 'failed';
       const message = event.state === 'hit' ? 'restored from cache' : event.state;
-      progress({ current: finished ? 1 : 0, total: 1, task: event.task, message });
+      send({ type: 'progress', current: finished ? 1 : 0, total: 1, task: event.task, message });
     },
   });
 

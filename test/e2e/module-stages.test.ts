@@ -225,3 +225,26 @@ export default defineStage(async (ctx) => {
     await project.dispose();
   }
 });
+
+test('each memo unit reports every state it goes through as a sub-task', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  units: {uses: stages/units.ts, outs: [o]}\n',
+    'stages/units.ts': `
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { defineStage } from ${JSON.stringify(stageApi)};
+export default defineStage(async (ctx) => {
+  await ctx.memo({ unit: 1 }, { dir: 'o/u', label: 'unit 1' }, async (d) => writeFile(path.join(d, 'x.txt'), 'x'));
+});
+`,
+  });
+  try {
+    const result = await runCli(project.root, ['run', '--json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const states = result.events.flatMap((e) => (e.type === 'stage-progress' && e.task === 'unit 1' ? [e.message] : []));
+    // A unit that runs as soon as it is queued still shows as running, not as queued until it is done.
+    assert.deepEqual(states, ['queued', 'running', 'done']);
+  } finally {
+    await project.dispose();
+  }
+});
