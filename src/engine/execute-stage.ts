@@ -9,7 +9,7 @@ import type { StageDef } from '../pipeline/types.js';
 import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
 import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
-import { missingRecordedOuts, recordedOutsMissingBy, recordedOutsStillValid, restoreRecordedOuts, unrestorableFrozenMessage } from './recorded-outs.js';
+import { missingRecordedOuts, NOT_CACHED, recordedOutsMissingBy, recordedOutsStillValid, restoreRecordedOuts, unrestorableFrozenMessage } from './recorded-outs.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
 import { missingDepsMessage } from './missing-deps.js';
 import { refillCache } from './refill-cache.js';
@@ -114,9 +114,14 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
   if (cacheable && context.options.useRunCache && !context.options.force && recordedOutsStillValid(stage, locked, reasons)) {
     // Nothing it reads changed: the outs the lock records are its outs, if the cache still has them.
     const missing = recordedOutsMissingBy(locked, reasons);
-    if ((await restoreRecordedOuts(context.store, context.root, missing, context.options.verify)).ok) {
+    const restored = await restoreRecordedOuts(context.store, context.root, missing, context.options.verify);
+    if (restored.ok) {
       finish('restored', reasons, { savedMs: context.durations.get(stage.name) });
       return 'ok';
+    }
+    if (restored.why !== NOT_CACHED) {
+      const message = `could not restore ${restored.out} from the cache (${restored.why}); running the stage instead`;
+      context.emit({ type: 'warning', time: Date.now(), stage: stage.name, message });
     }
   }
   if (cacheable && context.options.useRunCache && !context.options.force) {

@@ -164,6 +164,29 @@ describe('crash safety', () => {
     }
   });
 
+  test('a deleted out whose cached copy --verify finds damaged is rerun, with a warning saying so', async () => {
+    const project = await tempProject({
+      'pipeline.yaml': 'stages:\n  make:\n    cmd: cat input.txt input.txt > out.txt\n    deps: [input.txt]\n    outs: [out.txt]\n',
+      'input.txt': 'one\n',
+    });
+    try {
+      await runCli(project.root, ['run']);
+      const { createHash } = await import('node:crypto');
+      const hash = createHash('sha256').update('one\none\n').digest('hex');
+      const objectPath = path.join(project.root, 'cache', 'objects', hash.slice(0, 2), hash.slice(2));
+      await chmod(objectPath, 0o644);
+      await writeFile(objectPath, 'bad\nbad\n');
+      await project.remove('out.txt');
+      const result = await runCli(project.root, ['run', '--json', '--verify']);
+      assert.deepEqual(stagesWithStatus(result.events, 'ran'), ['make']);
+      const warnings = result.events.flatMap((e) => (e.type === 'warning' && e.stage === 'make' ? [e.message] : []));
+      assert.ok(warnings.some((m) => /out\.txt/.test(m) && /damaged/.test(m)), warnings.join('\n'));
+      assert.equal(await project.read('out.txt'), 'one\none\n');
+    } finally {
+      await project.dispose();
+    }
+  });
+
   test('gc keeps what the lock references and removes the rest', async () => {
     const project = await tempProject({
       'pipeline.yaml': 'stages:\n  make:\n    cmd: cp input.txt out.txt\n    deps: [input.txt]\n    outs: [out.txt]\n',
