@@ -45,7 +45,13 @@ export async function restoreFromStore(
 ): Promise<Result<RestoreStats, Diagnostic[]>> {
   const plan = await planRestore(store, hash, kind, options.size, options.executable ?? false);
   if (!plan.ok) return plan;
-  mkdirSync(dirname(destAbs), { recursive: true });
+  try {
+    mkdirSync(dirname(destAbs), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTDIR' && code !== 'EEXIST') throw error;
+    return fail([{ message: `cannot restore ${destAbs}: a file stands where one of its parent directories belongs`, hint: 'move that file away' }]);
+  }
   const staging = join(dirname(destAbs), `${WORKSPACE_TEMP_PREFIX}restore-${tempName()}`);
   const aside = join(dirname(destAbs), `${WORKSPACE_TEMP_PREFIX}old-${tempName()}`);
   const marker = markRestore(store.layout.tempPath(RESTORE_MARKER_SUFFIX), [staging, aside]);

@@ -3,7 +3,6 @@
 // the only way its outs come back; any other stage whose only change is a missing out takes this
 // way too when the cache still holds them, also after gc has dropped its run-cache entries.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectKind, ObjectStore } from '../cache/object-store.js';
 import type { RunCacheOut } from '../cache/run-cache.js';
@@ -72,7 +71,6 @@ export async function restoreRecordedOuts(
   }
   for (const out of missing) {
     const destination = path.join(root, out.path);
-    await rm(destination, { recursive: true, force: true });
     const restored = await store.restore(out.hash, out.kind, destination, { verify, executable: out.isexec === true });
     if (!restored.ok) return { ok: false, out: out.path, why: verify ? DAMAGED : restored.error.map((d) => d.message).join('; ') };
   }

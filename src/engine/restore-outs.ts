@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunCacheEntry } from '../cache/run-cache.js';
 import type { LockedPath } from '../lock/types.js';
@@ -17,7 +16,6 @@ export async function restoreOuts(
   }
   for (const out of entry.outs) {
     const destination = path.join(context.root, out.path);
-    await rm(destination, { recursive: true, force: true });
     const restored = await context.store.restore(out.hash, out.kind, destination, { verify: context.options.verify, executable: out.isexec === true });
     if (!restored.ok) {
       return {

@@ -107,3 +107,20 @@ test('a single-file out keeps its executable bit when restored, from the lock or
     await project.dispose();
   }
 });
+
+test('an out that cannot be restored because a file stands where its directory was fails with a hint', async () => {
+  const project = await tempProject({ 'pipeline.yaml': 'stages:\n  s: {cmd: "mkdir -p a && echo x > a/b.txt", outs: [a/b.txt]}\n' });
+  try {
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+    await project.remove('a');
+    await project.write('a', 'a file now\n');
+    const run = await runCli(project.root, ['run', '--json']);
+    assert.equal(run.exitCode, 1);
+    const failed = run.events.find((e) => e.type === 'stage' && e.stage === 's');
+    const message = failed?.type === 'stage' ? (failed.failure?.message ?? '') : '';
+    assert.match(message, /out "a\/b\.txt".*hint: a file stands where a directory is needed \("a" or above\)/);
+    assert.equal(await project.read('a'), 'a file now\n', 'the file is left alone');
+  } finally {
+    await project.dispose();
+  }
+});
