@@ -56,6 +56,20 @@ export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
   // Units with the same key run one after the other, so the second one is a cache hit.
   const inFlight = new Map<string, Promise<unknown>>();
   const emit = (task: string, state: MemoTaskState): void => options.onTask?.({ task, state });
+  // The unit writing each directory now: two units writing one directory at once would each
+  // store the other's files as their own.
+  const busyDirs = new Map<string, string>();
+  const claimDir = (dir: string, unitDir: string, task: string): (() => void) => {
+    const holder = busyDirs.get(dir);
+    if (holder !== undefined) {
+      throw new Error(
+        `memo dir ${JSON.stringify(unitDir)} of unit "${task}" is in use by unit "${holder}", which runs at the same time; ` +
+          'give units that may run at once a directory each',
+      );
+    }
+    busyDirs.set(dir, task);
+    return () => busyDirs.delete(dir);
+  };
 
   async function runUnit<T>(key: string, unit: MemoOptions, compute: (dir: string) => Promise<T>): Promise<MemoResult<T>> {
     const dir = resolveUnitDir(root, unit.dir, options.scope?.outs);
@@ -63,13 +77,22 @@ export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
     const entryPath = store.layout.memoEntryPath(key);
     emit(task, 'queued');
     const cached = await readEntry(entryPath, async () => memoEntrySchema);
-    if (cached !== undefined && (await store.restore(cached.tree, 'dir', dir)).ok) {
-      await writeFileAtomic(store.layout, entryPath, serialize({ ...cached, runId: options.runId ?? cached.runId, usedAt: Date.now() }));
-      emit(task, 'hit');
-      return { dir, value: cached.value as T, hit: true };
+    if (cached !== undefined) {
+      const free = claimDir(dir, unit.dir, task);
+      try {
+        if ((await store.restore(cached.tree, 'dir', dir)).ok) {
+          await writeFileAtomic(store.layout, entryPath, serialize({ ...cached, runId: options.runId ?? cached.runId, usedAt: Date.now() }));
+          emit(task, 'hit');
+          return { dir, value: cached.value as T, hit: true };
+        }
+      } finally {
+        free();
+      }
     }
     const release = await slots.acquire(unit.cpu ?? 1);
+    let free: (() => void) | undefined;
     try {
+      free = claimDir(dir, unit.dir, task);
       emit(task, 'running');
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
@@ -84,6 +107,7 @@ export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
       emit(task, 'failed');
       throw error;
     } finally {
+      free?.();
       release();
     }
   }

@@ -154,3 +154,24 @@ test('keys that are not plain JSON are refused, naming the offending part, inste
   const plain = { a: 1, gone: undefined, nested: Object.create(null), history: [[1, 'pruned', undefined, NaN]], bytes: new Uint8Array([1]) };
   assert.equal((await memo(plain, { dir: 'u' }, async () => 'ok')).value, 'ok');
 });
+
+test('units that would write one directory at once are refused instead of storing each other\'s files', async () => {
+  const unit = (memo: Awaited<ReturnType<typeof setup>>['memo'], name: string) =>
+    memo({ name }, { dir: 'out/shared', label: name }, async (dir) => {
+      await writeFile(join(dir, `${name}.txt`), name);
+      await new Promise((resolve) => setImmediate(resolve));
+      return readdir(dir);
+    });
+  const parallel = await setup(2);
+  const results = await Promise.allSettled([unit(parallel.memo, 'a'), unit(parallel.memo, 'b')]);
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected']);
+  assert.match(String((results[1] as PromiseRejectedResult).reason), /memo dir "out\/shared" of unit "b" is in use by unit "a"/);
+  assert.deepEqual((results[0] as PromiseFulfilledResult<{ value: string[] }>).value.value, ['a.txt']);
+
+  // One at a time (one slot), the same directory is fine: each unit keeps its own files.
+  const serial = await setup(1);
+  const [a, b] = await Promise.all([unit(serial.memo, 'a'), unit(serial.memo, 'b')]);
+  assert.deepEqual([a.value, b.value], [['a.txt'], ['b.txt']]);
+  assert.equal((await unit(serial.memo, 'a')).hit, true);
+  assert.deepEqual(await readdir(join(serial.root, 'out/shared')), ['a.txt']);
+});
