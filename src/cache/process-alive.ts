@@ -1,10 +1,29 @@
-/** Whether a process with this pid exists (EPERM means it exists but belongs to someone else). */
+import { readFileSync } from 'node:fs';
+
+/**
+ * Whether a process with this pid exists (EPERM means it exists but belongs to someone else). A
+ * zombie does not count: a killed process stays one until its parent reaps it, and in a
+ * container whose first process never reaps, that is for good.
+ */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !isZombie(pid);
+}
+
+/** Field 3 of /proc/PID/stat (Linux); elsewhere nothing is known and the process counts as alive. */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // Field 2 is the command name in parentheses, which may itself hold spaces and ')'.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }

@@ -76,6 +76,20 @@ describe('a run lock whose pid now belongs to another process', { skip: !linux &
     assert.match(refused.ok ? '' : refused.error[0]!.message, new RegExp(`pid ${pid}\\b`));
   });
 
+  test('is taken over when its holder was killed and is left unreaped (a zombie)', async () => {
+    // The shell's background child exits at once, and the sleep the shell became never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(parent);
+    const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+    while (!/^\S+ \(.*\) Z /.test(await readFile(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((resolve) => setTimeout(resolve, 10));
+    const root = await makeTempDir();
+    await writeRunLock(root, { pid: zombie, startedAt: new Date().toISOString(), token: 'killed', startTicks: processStartTicks(zombie) });
+    assert.equal(await liveLockHolder(root), undefined);
+    const acquired = await acquireProjectMutex(root, { wait: false });
+    assert.ok(acquired.ok, acquired.ok ? '' : acquired.error[0]!.message);
+    await acquired.value.release();
+  });
+
   test('dagmake run takes it over and runs; against a live holder --no-wait exits 75', async () => {
     const project = await tempProject({ 'pipeline.yaml': 'stages:\n  s: {cmd: echo 1 > s.out, outs: [s.out]}\n' });
     try {
