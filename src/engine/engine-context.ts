@@ -24,6 +24,8 @@ export interface EngineContext {
   /** The lock as it was when the run started (with leftovers of a crashed run folded in). */
   readonly lock: LockFile;
   readonly options: RunOptions;
+  /** CPU slots of the run (-j): a stage never gets more, whatever its resources ask. */
+  readonly jobs: number;
   readonly runId: string;
   /** Recorded durations of earlier successful runs, for ETAs and "time saved". */
   readonly durations: ReadonlyMap<string, number>;

@@ -301,7 +301,7 @@ async function startProcess(
         runId: context.runId,
         runInfoDir: runInfoDir(context.root, stage.name),
         resumeDir: resumeAt,
-        cpu: stage.resources.cpu,
+        cpu: Math.min(stage.resources.cpu, context.jobs),
       },
       env,
       sink,

@@ -107,6 +107,7 @@ export function runPipeline(request: RunRequest): RunHandle {
         runCache: new RunCache(store),
         lock: session.value.snapshot(),
         options: request.options,
+        jobs: request.jobs,
         runId: `${new Date(started).toISOString()}-${randomUUID().slice(0, 8)}`,
         durations,
         ensuredDirs: new Set(),

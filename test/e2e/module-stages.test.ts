@@ -248,3 +248,32 @@ export default defineStage(async (ctx) => {
     await project.dispose();
   }
 });
+
+test('memo units never run more at once than the slots -j gives the stage', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  units: {uses: stages/units.ts, outs: [o], resources: {cpu: 4}}\n',
+    'stages/units.ts': `
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { defineStage } from ${JSON.stringify(stageApi)};
+let running = 0;
+let peak = 0;
+export default defineStage(async (ctx) => {
+  await Promise.all([1, 2, 3].map((i) => ctx.memo({ i }, { dir: \`o/u\${i}\` }, async (d) => {
+    peak = Math.max(peak, ++running);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    running--;
+    await writeFile(path.join(d, 'x.txt'), String(i));
+  })));
+  ctx.log.info(\`peak \${peak}\`);
+});
+`,
+  });
+  try {
+    const result = await runCli(project.root, ['run', '--json', '-j', '1']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(result.events.flatMap((e) => (e.type === 'stage-log' && e.stage === 'units' ? [e.line] : [])), ['peak 1']);
+  } finally {
+    await project.dispose();
+  }
+});
