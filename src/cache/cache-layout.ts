@@ -1,7 +1,7 @@
 // Where everything lives inside a cache directory. Objects are named by the SHA-256 of their
 // content and fanned out by the first two hex digits to keep directories small.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -11,6 +11,15 @@ export function isSha256Hex(value: string): boolean {
 
 export function defaultCacheDir(projectRoot: string): string {
   return join(projectRoot, 'cache');
+}
+
+/** Names another cache directory (a bigger disk, or one shared by several projects). */
+export const CACHE_DIR_VARIABLE = 'DAGMAKE_CACHE_DIR';
+
+/** The cache a project uses: `$DAGMAKE_CACHE_DIR` (relative to the project) when set, else `cache/`. */
+export function projectCacheDir(projectRoot: string, env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env[CACHE_DIR_VARIABLE];
+  return configured ? resolve(projectRoot, configured) : defaultCacheDir(projectRoot);
 }
 
 const processTag = randomBytes(4).toString('hex');

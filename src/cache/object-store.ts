@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Diagnostic, Result } from '../errors.js';
 import { parseManifest, serializeManifest, type DirectoryDigest, type ManifestEntry } from '../hash/manifest.js';
-import { CacheLayout, defaultCacheDir } from './cache-layout.js';
+import { CacheLayout, projectCacheDir } from './cache-layout.js';
 import { asCacheWriteError } from './cache-write-error.js';
 import { digestDirectory } from './directory-digest.js';
 import { mapLimit } from './map-limit.js';
@@ -54,9 +54,9 @@ export class ObjectStore {
     return new ObjectStore(new CacheLayout(dir));
   }
 
-  /** The store at the default place inside a project. */
+  /** The store a project uses (see projectCacheDir). */
   static openForProject(projectRoot: string): Promise<ObjectStore> {
-    return ObjectStore.open(defaultCacheDir(projectRoot));
+    return ObjectStore.open(projectCacheDir(projectRoot));
   }
 
   get dir(): string {

@@ -5,7 +5,7 @@
 // stages are predicted first, so a dependent sees the outputs a restore would put in place (their
 // hashes are in the entry) or knows that a run makes them unknown.
 import { existsSync } from 'node:fs';
-import { defaultCacheDir } from '../cache/cache-layout.js';
+import { projectCacheDir } from '../cache/cache-layout.js';
 import { hashFile } from '../cache/hash-file.js';
 import { ObjectStore } from '../cache/object-store.js';
 import { RunCache, type RunCacheEntry, type RunCacheOut } from '../cache/run-cache.js';
@@ -49,7 +49,7 @@ export async function predictRun(
   reports: readonly StageStatusReport[],
   options: PredictOptions,
 ): Promise<StagePrediction[]> {
-  const cacheDir = defaultCacheDir(graph.pipeline.root);
+  const cacheDir = projectCacheDir(graph.pipeline.root);
   // Frozen stages restore their recorded outs even with --no-run-cache.
   const store = existsSync(cacheDir) ? ObjectStore.forReading(cacheDir) : undefined;
   const runCache = options.useRunCache && store ? new RunCache(store) : undefined;

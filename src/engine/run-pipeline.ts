@@ -1,6 +1,8 @@
 // A whole run: prepare, take the project mutex, schedule stages, fold the journal into the lock.
 import { randomUUID } from 'node:crypto';
-import { defaultCacheDir } from '../cache/cache-layout.js';
+import path from 'node:path';
+import { CACHE_DIR_VARIABLE, projectCacheDir } from '../cache/cache-layout.js';
+import { noteCacheUser } from '../cache/cache-users.js';
 import { asCacheWriteError, CacheWriteError } from '../cache/cache-write-error.js';
 import { ObjectStore } from '../cache/object-store.js';
 import { RunCache } from '../cache/run-cache.js';
@@ -116,6 +118,10 @@ export function runPipeline(request: RunRequest): RunHandle {
         emit,
       };
       emit({ type: 'run-start', time: started, stages, jobs: request.jobs });
+      // Written while the stages run: a shared cache's gc keeps what this project's locks record.
+      const noted = noteCacheUser(store.dir, root).catch((error: unknown) =>
+        emit({ type: 'warning', time: Date.now(), message: `could not record this project as a user of ${store.dir} (${(error as Error).message}): gc in another project sharing it may remove what this one needs` }),
+      );
       for (const stage of stages) emit({ type: 'stage-queued', time: Date.now(), stage });
       scheduler = new Scheduler({
         graph,
@@ -145,6 +151,7 @@ export function runPipeline(request: RunRequest): RunHandle {
         hasher.save(),
         counts.ran > 0 ? writeDurations(root, durations) : undefined,
         failuresChanged ? writeLastFailures(root, lastFailures) : undefined,
+        noted,
       ]);
       if (counts.failed === 0 && !result.cancelled) await snapshotRunMetrics(root, graph.pipeline.stages);
       emit({
@@ -182,12 +189,12 @@ async function openStore(root: string): Promise<Result<ObjectStore, Diagnostic[]
   try {
     return ok(await ObjectStore.openForProject(root));
   } catch (error) {
-    const refused = asCacheWriteError(error, defaultCacheDir(root), defaultCacheDir(root));
+    const refused = asCacheWriteError(error, projectCacheDir(root), projectCacheDir(root));
     if (!(refused instanceof CacheWriteError)) throw error;
     return fail([
       {
         message: `cannot use the cache: ${refused.message}`,
-        hint: 'cache/ and its folders (objects, runs, memo, tmp) must be writable directories; remove what is in the way, or make cache/ a link to a writable directory',
+        hint: `${path.relative(root, projectCacheDir(root)) || '.'} and its folders (objects, runs, memo, tmp) must be writable directories: remove what is in the way, or set ${CACHE_DIR_VARIABLE} to a writable directory`,
       },
     ]);
   }

@@ -29,7 +29,7 @@ describe('a cache that refuses a write', () => {
       const result = await runCli(project.root, ['run']);
       assert.equal(result.exitCode, 2, result.stdout + result.stderr);
       assert.match(result.stderr, /error: cannot use the cache: cannot write cache\/tmp \(EEXIST: file already exists\)/);
-      assert.match(result.stderr, /hint: cache\/ and its folders \(objects, runs, memo, tmp\) must be writable directories/);
+      assert.match(result.stderr, /hint: cache and its folders \(objects, runs, memo, tmp\) must be writable directories: remove what is in the way, or set DAGMAKE_CACHE_DIR/);
       assert.doesNotMatch(result.stderr, /Internal error/);
       assert.equal(await project.read('b.txt').catch(() => 'absent'), 'absent');
     });

@@ -8,12 +8,15 @@ import { ExitCode } from '../exit-codes.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { formatBytes } from './format-bytes.js';
+import { otherCacheUsers } from './shared-cache-users.js';
 
 const usage = `Usage: dagmake gc [--keep-runs N] [--dry]
 
 Removes cached objects that no lock of the project references: dagmake.lock, and the
 NAME.dagmake.lock of every other pipeline file NAME.yaml that has run. Counts as kept what the
-cache holds, and says how many outs the locks record are missing from it.
+cache holds, and says how many outs the locks record are missing from it. When other projects
+use the same cache (DAGMAKE_CACHE_DIR, or a linked cache/), what their locks record is kept too,
+and gc waits for none of them: it exits 75 while one of them runs.
 
 Options:
   --keep-runs N   also keep what the run-cache and memo entries of the last N runs need (default 0)
@@ -48,12 +51,25 @@ export const gcCommand: Command = {
         return ExitCode.usage;
       }
       const store = await ObjectStore.openForProject(root);
-      const report = await gc(store, {
-        keepHashes: outs.value.hashes,
-        keepRunsOfLast: keepRuns,
-        dryRun: parsed.values.dry ?? false,
-        recordedOuts: outs.value.recorded,
-      });
+      const dry = parsed.values.dry ?? false;
+      const others = await otherCacheUsers(store.dir, root, dry);
+      if (!others.ok) {
+        printDiagnostics(io.stderr, others.error);
+        return others.busy ? ExitCode.busy : ExitCode.usage;
+      }
+      let report: Awaited<ReturnType<typeof gc>>;
+      try {
+        report = await gc(store, {
+          keepHashes: new Set([...outs.value.hashes, ...others.value.hashes]),
+          keepRunsOfLast: keepRuns,
+          dryRun: dry,
+          recordedOuts: outs.value.recorded,
+        });
+      } finally {
+        await others.value.release();
+      }
+      for (const project of others.value.projects) io.stdout.write(`kept what ${project} records too: it shares this cache\n`);
+      for (const project of others.value.gone) io.stdout.write(`${dry ? 'would forget' : 'forgot'} ${project}: it no longer exists\n`);
       const lost = (await expectedInCache(root, report.missingOuts)).length;
       const verb = parsed.values.dry ? 'would remove' : 'removed';
       const [is, them] = lost === 1 ? ['is', 'it'] : ['are', 'them'];
