@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_PIPELINE_FILE } from '../lock/lock-location.js';
 
@@ -18,12 +19,27 @@ export const globalOptionSpecs = {
 
 export const globalHelp = `Global options:
   -C, --directory DIR   run as if started in DIR
-  -f, --file FILE       pipeline file (default: pipeline.yaml)
+  -f, --file FILE       pipeline file (default: pipeline.yaml here or in the nearest directory above)
   -h, --help            show help`;
 
 export function resolveGlobalOptions(values: { directory?: string; file?: string }): GlobalOptions {
   const cwd = path.resolve(values.directory ?? '.');
-  const file = path.resolve(cwd, values.file ?? DEFAULT_PIPELINE_FILE);
+  const file = values.file === undefined ? findPipelineFile(cwd) : path.resolve(cwd, values.file);
   const displayPath = path.relative(process.cwd(), file) || path.basename(file);
   return { root: path.dirname(file), file, displayPath };
+}
+
+/**
+ * The nearest pipeline.yaml at or above `start`, as git finds its repository: commands work from
+ * any subdirectory of a project. The search stops at a git repository's top; without one found,
+ * the file is looked for in `start` (and reported missing there).
+ */
+function findPipelineFile(start: string): string {
+  for (let dir = start; ; ) {
+    const candidate = path.join(dir, DEFAULT_PIPELINE_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir || existsSync(path.join(dir, '.git'))) return path.join(start, DEFAULT_PIPELINE_FILE);
+    dir = parent;
+  }
 }

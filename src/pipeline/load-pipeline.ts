@@ -33,7 +33,7 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
     return fail([
       {
         message: missing ? `pipeline file "${displayPath}" not found` : `cannot read pipeline file "${displayPath}": ${(error as Error).message}`,
-        hint: missing ? 'run from the project directory, or give the path of an existing pipeline.yaml' : undefined,
+        hint: missing ? 'run inside the project (pipeline.yaml is looked for here and in the directories above), or give a pipeline file with -f' : undefined,
       },
     ]);
   }

@@ -29,7 +29,7 @@ describe('pipeline diagnostics', () => {
     const result = await loadPipeline(path.join(tmpdir(), 'dagmake-no-such-dir', 'pipeline.yaml'), { displayPath: 'pipeline.yaml' });
     assert.equal(result.ok, false);
     assert.deepEqual(result.ok ? [] : result.error.map(formatDiagnostic), [
-      'error: pipeline file "pipeline.yaml" not found\n  hint: run from the project directory, or give the path of an existing pipeline.yaml',
+      'error: pipeline file "pipeline.yaml" not found\n  hint: run inside the project (pipeline.yaml is looked for here and in the directories above), or give a pipeline file with -f',
     ]);
   });
 
