@@ -29,6 +29,9 @@ test('after cache/ is deleted, gc and verify report the lost outs and a run stor
     assert.equal(gc.exitCode, 0, gc.stderr);
     assert.match(gc.stdout, /; kept 0 objects; 2 outs the locks record are not in the cache \(/);
 
+    const bare = await runCli(project.root, ['cache']);
+    assert.equal(bare.exitCode, 2);
+    assert.equal(bare.stderr, 'error: missing cache subcommand\n  hint: dagmake cache verify');
     const lost = await runCli(project.root, ['cache', 'verify']);
     assert.equal(lost.exitCode, 1, lost.stdout + lost.stderr);
     assert.match(lost.stdout, /^missing: a\.out \(stage a\)\nmissing: b\.out \(stage b\)\n/);

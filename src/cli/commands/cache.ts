@@ -25,7 +25,8 @@ export const cacheCommand: Command = {
     const parsed = parseCommandArgs<object>(args, {}, usage);
     if (!parsed.ok) return reportParseFailure(parsed, io, 'cache');
     if (parsed.positionals[0] !== 'verify' || parsed.positionals.length !== 1) {
-      io.stderr.write(`error: unknown cache subcommand "${parsed.positionals.join(' ')}"\n  hint: dagmake cache verify\n`);
+      const what = parsed.positionals.length === 0 ? 'missing cache subcommand' : `unknown cache subcommand "${parsed.positionals.join(' ')}"`;
+      io.stderr.write(`error: ${what}\n  hint: dagmake cache verify\n`);
       return ExitCode.usage;
     }
     const root = parsed.global.root;

@@ -1,3 +1,4 @@
+import { projectCacheDir } from '../../cache/cache-layout.js';
 import { gc } from '../../cache/gc.js';
 import { ObjectStore } from '../../cache/object-store.js';
 import { expectedInCache, readProjectOuts } from '../../engine/project-outs.js';
@@ -50,8 +51,9 @@ export const gcCommand: Command = {
         printDiagnostics(io.stderr, outs.error);
         return ExitCode.usage;
       }
-      const store = await ObjectStore.openForProject(root);
       const dry = parsed.values.dry ?? false;
+      // A dry run looks at the cache as it is: it creates and sweeps nothing.
+      const store = dry ? ObjectStore.forReading(projectCacheDir(root)) : await ObjectStore.openForProject(root);
       const others = await otherCacheUsers(store.dir, root, dry);
       if (!others.ok) {
         printDiagnostics(io.stderr, others.error);
