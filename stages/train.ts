@@ -2,6 +2,8 @@
 //   dry_run  one short epoch of the dry-run backbone on the tiny dataset → outputs/dry_run/
 //   final    the HPO winner (outputs/best_configuration.json) on train + validation with a
 //            fixed seed and no early stopping → outputs/final_training/
+//   trial    one search trial with the parameters in with.params, trained as the search trains
+//            it (with.search names the search config) → with.out (stages/lib/hpo/single-trial.ts)
 // ctx.with.config names the training config (default config/train.yaml), so another pipeline
 // (pipeline.wnut17.yaml) can point the final mode at its own dataset, winner and output.
 // The final model is built from the winner's own model config, recorded by the search in
@@ -19,6 +21,7 @@ import { unknownModelKeysProblem } from './lib/model/check-keys.js';
 import { parseModelConfig } from './lib/model/config.js';
 import { hyperparametersSchema } from './lib/train/hyper-schema.js';
 import { trainModel } from './lib/train/index.js';
+import { runSingleTrial } from './lib/hpo/single-trial.js';
 import type { BackendName, Hyperparameters, ModelConfig, TrainResult } from './lib/train/types.js';
 
 const hyperSchema = hyperparametersSchema;
@@ -121,11 +124,15 @@ async function planFor(ctx: StageContext, mode: string, configFile: string): Pro
       },
     };
   }
-  throw new StageInputError(`train: unknown mode '${mode}' in the stage's with: (expected 'dry_run' or 'final')`);
+  throw new StageInputError(`train: unknown mode '${mode}' in the stage's with: (expected 'dry_run', 'trial' or 'final')`);
 }
 
 export default defineStage(async (ctx) => {
   const mode = String(ctx.with['mode'] ?? 'dry_run');
+  if (mode === 'trial') {
+    await runSingleTrial(ctx, { trainModel: () => Promise.resolve(trainModel) });
+    return;
+  }
   const configFile = String(ctx.with['config'] ?? 'config/train.yaml');
   const { plan, backend } = await planFor(ctx, mode, configFile);
   const modelFile = `config/model/${plan.backbone}.yaml`;

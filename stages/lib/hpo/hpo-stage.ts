@@ -200,7 +200,7 @@ function studySpace(config: HpoConfig, backbone: string, configPath: string): Se
   return rest;
 }
 
-function stringOption(ctx: HpoStageContext, key: string): string | undefined {
+export function stringOption(ctx: HpoStageContext, key: string): string | undefined {
   const value = ctx.with[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value === '') throw new HpoConfigError(`${ctx.stage}: with.${key} must be a non-empty string`);
@@ -221,7 +221,7 @@ async function readJson<T>(ctx: HpoStageContext, path: string, what: string): Pr
   }
 }
 
-async function readDataset(ctx: HpoStageContext, dir: string) {
+export async function readDataset(ctx: HpoStageContext, dir: string) {
   return {
     train: await readJson<Sample[]>(ctx, join(dir, 'train.json'), 'training split'),
     validation: await readJson<Sample[]>(ctx, join(dir, 'validation.json'), 'validation split'),
@@ -229,7 +229,7 @@ async function readDataset(ctx: HpoStageContext, dir: string) {
   };
 }
 
-async function readModelConfig(ctx: HpoStageContext, path: string, backbone: string): Promise<ModelConfig> {
+export async function readModelConfig(ctx: HpoStageContext, path: string, backbone: string): Promise<ModelConfig> {
   let document: unknown;
   try {
     document = parseYaml(await readFile(ctx.resolve(path), 'utf8'));
