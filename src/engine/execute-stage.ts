@@ -131,7 +131,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
       if (restored.ok) {
         await context.runCache.touch(key, context.runId).catch(() => undefined);
         await context.record(stage.name, { ...lockEntry(fingerprint), outs: restored.locked });
-        await dropResumeState(context, stage.name);
+        await dropResumeState(context, stage);
         finish('restored', reasons, { savedMs: entry.durationMs });
         return 'ok';
       }
@@ -251,7 +251,7 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
       .catch((error: unknown) => warnUnwrittenRunCache(context, stage.name, error));
   }
   await context.record(stage.name, { ...lockEntry(plan.fingerprint), outs: committed.locked });
-  await dropResumeState(context, stage.name);
+  await dropResumeState(context, stage);
   plan.finish('ran', plan.reasons, { ...(logFile !== undefined && { logFile }) });
   return 'ok';
 }
@@ -260,8 +260,9 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
  * Resume state is of no use once the stage succeeded, and a later attempt (`--force`, changed
  * inputs) must start over. One stat per stage when there is none.
  */
-async function dropResumeState(context: EngineContext, stage: string): Promise<void> {
-  const dir = resumeDir(context.root, stage);
+async function dropResumeState(context: EngineContext, stage: StageDef): Promise<void> {
+  if (!stage.resume && stage.uses === undefined) return;
+  const dir = resumeDir(context.root, stage.name);
   if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
 }
 
@@ -281,7 +282,8 @@ async function startProcess(
   // One directory per definition (command or module with its imports, with:, env, outs): state
   // left by other code is never offered to this one.
   const resumeAt = path.join(resumeDir(context.root, stage.name), fingerprint.definition.slice(0, 16));
-  const env = { ...stringEnv(), ...stage.env, DAGMAKE_STAGE: stage.name, DAGMAKE_RESUME_DIR: resumeAt };
+  // Only on request: every byte of a job line costs the persistent shell a read() of its own.
+  const env = { ...stringEnv(), ...stage.env, DAGMAKE_STAGE: stage.name, ...(stage.resume && { DAGMAKE_RESUME_DIR: resumeAt }) };
   // Imported only when a stage actually runs: process spawning costs ~0.1 s of imports that a
   // no-op run never needs, and module stages (execa, tsx) add more that commands never need.
   if (stage.uses !== undefined) {

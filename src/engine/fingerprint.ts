@@ -31,6 +31,8 @@ export function definitionHash(stage: StageDef, modules: readonly { path: string
       env: stage.env,
       wdir: stage.wdir,
       outs: stage.outs.map((o) => ({ path: o.path, kind: o.kind, cache: o.cache, persist: o.persist })),
+      // Only when set, so that the definitions of every other stage stay as they were.
+      ...(stage.resume && { resume: true }),
     }),
   );
 }

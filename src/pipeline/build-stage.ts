@@ -110,6 +110,7 @@ export function buildStage(instance: StageInstance, source: YamlSource): { stage
     env,
     alwaysChanged: body.always_changed ?? false,
     frozen: body.frozen ?? false,
+    resume: body.resume ?? false,
     resources: {
       cpu: body.resources?.cpu ?? 1,
       mutex: mutex === undefined ? [] : typeof mutex === 'string' ? [mutex] : [...mutex],

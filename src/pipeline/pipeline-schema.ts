@@ -121,6 +121,12 @@ export const stageBodyShape = {
     .boolean(expected('true or false'))
     .optional()
     .describe('Never run the stage; its recorded outputs are used as they are (default false).'),
+  resume: z
+    .boolean(expected('true or false'))
+    .optional()
+    .describe(
+      'Give the command $DAGMAKE_RESUME_DIR: a directory kept across failed attempts, for state that lets the next attempt continue, removed when the stage succeeds (default false; module stages always get ctx.resumeDir).',
+    ),
   resources: z
     .strictObject(
       {

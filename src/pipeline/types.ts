@@ -55,6 +55,8 @@ export interface StageDef {
   readonly env: Readonly<Record<string, string>>;
   readonly alwaysChanged: boolean;
   readonly frozen: boolean;
+  /** The command gets $DAGMAKE_RESUME_DIR (module stages always get ctx.resumeDir). */
+  readonly resume: boolean;
   readonly resources: ResourceSpec;
   readonly location?: SourceLocation;
 }

@@ -1,6 +1,6 @@
 // A stage's resume directory: what a failed attempt keeps there survives the failure (its outs are
 // moved aside) and is offered to the next attempt; success removes it. Commands find it in
-// $DAGMAKE_RESUME_DIR, module stages in ctx.resumeDir.
+// $DAGMAKE_RESUME_DIR when they ask for it (resume: true), module stages in ctx.resumeDir.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,10 +14,13 @@ const stageApi = path.resolve(process.cwd(), 'src/stage-api.ts');
 const COUNTING = 'mkdir -p \\"$DAGMAKE_RESUME_DIR\\"; n=$(( $(cat \\"$DAGMAKE_RESUME_DIR/n\\" 2>/dev/null || echo 0) + 1 )); echo $n > \\"$DAGMAKE_RESUME_DIR/n\\"; echo attempt $n > out.txt; test $n -ge 2';
 
 test('a command stage finds what its failed attempt kept, and success removes it', async () => {
-  const project = await tempProject({ 'pipeline.yaml': `stages:\n  steps:\n    cmd: "${COUNTING}"\n    outs: [out.txt]\n` });
+  const project = await tempProject({
+    'pipeline.yaml': `stages:\n  steps:\n    cmd: "${COUNTING}"\n    resume: true\n    outs: [out.txt]\n  other:\n    cmd: echo "[$DAGMAKE_RESUME_DIR]" > other.txt\n    outs: [other.txt]\n`,
+  });
   try {
-    const first = await runCli(project.root, ['run', '--json']);
+    const first = await runCli(project.root, ['run', '--json', '-k']);
     assert.equal(first.exitCode, 1, first.stdout + first.stderr);
+    assert.equal(await project.read('other.txt'), '[]\n', 'only a stage with resume: true gets the variable');
     assert.equal(await project.read('.dagmake/failed/steps/out.txt'), 'attempt 1\n', 'the failed attempt\'s out was moved aside');
     assert.ok(existsSync(path.join(project.root, '.dagmake/resume/steps')));
 
@@ -28,7 +31,7 @@ test('a command stage finds what its failed attempt kept, and success removes it
     assert.equal(existsSync(path.join(project.root, '.dagmake/resume/steps')), false, 'success removes the resume state');
 
     // A new attempt after that starts from nothing.
-    assert.equal((await runCli(project.root, ['run', '--force'])).exitCode, 1);
+    assert.equal((await runCli(project.root, ['run', '--force', 'steps'])).exitCode, 1);
   } finally {
     await project.dispose();
   }
@@ -36,7 +39,7 @@ test('a command stage finds what its failed attempt kept, and success removes it
 
 test('a stage that succeeds at once leaves no resume state for a forced rerun', async () => {
   const once = 'mkdir -p \\"$DAGMAKE_RESUME_DIR\\"; test ! -e \\"$DAGMAKE_RESUME_DIR/seen\\" && touch \\"$DAGMAKE_RESUME_DIR/seen\\" && echo ok > once.txt';
-  const project = await tempProject({ 'pipeline.yaml': `stages:\n  once:\n    cmd: "${once}"\n    outs: [once.txt]\n` });
+  const project = await tempProject({ 'pipeline.yaml': `stages:\n  once:\n    cmd: "${once}"\n    resume: true\n    outs: [once.txt]\n` });
   try {
     assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
     assert.equal(existsSync(path.join(project.root, '.dagmake/resume/once')), false);

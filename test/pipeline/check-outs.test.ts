@@ -16,6 +16,7 @@ const stage = (name: string, outs: [path: string, line: number][]): StageDef => 
   env: {},
   alwaysChanged: false,
   frozen: false,
+  resume: false,
   resources: { cpu: 1, mutex: [] },
 });
 

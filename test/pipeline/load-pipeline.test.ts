@@ -48,6 +48,7 @@ describe('loadPipeline', () => {
       env: {},
       alwaysChanged: false,
       frozen: false,
+      resume: false,
       resources: { cpu: 1, mutex: [] },
       location: { file: 'pipeline.yaml', line: 2, col: 3 },
     });
