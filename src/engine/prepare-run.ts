@@ -10,6 +10,7 @@ import { selectStages, type Selection } from '../graph/select-stages.js';
 import { findPathLinks } from '../pipeline/path-links.js';
 import type { Pipeline } from '../pipeline/types.js';
 import { loadPipelineMemo } from './load-pipeline-memo.js';
+import { outsOfOtherPipelines } from './other-pipeline-outs.js';
 
 export interface PreparedRun {
   readonly graph: StageGraph;
@@ -26,6 +27,8 @@ export async function prepareRun(
   if (!pipeline.ok) return pipeline;
   const graph = await buildLinkedGraph(pipeline.value);
   if (!graph.ok) return graph;
+  const clashes = await outsOfOtherPipelines(pipeline.value);
+  if (clashes.length > 0) return fail(clashes);
   const stages = selectStages(graph.value, selection);
   if (!stages.ok) return stages;
   const missing = findUnproducedMissingDeps(graph.value, stages.value);

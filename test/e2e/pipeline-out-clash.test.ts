@@ -1,0 +1,31 @@
+// Two pipeline files of one project may not write the same path: each would overwrite the
+// other's output on every run. A stage that moved from one file to the other is no clash.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runCli } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+test('a pipeline whose out another pipeline records is refused before anything runs', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  make: {cmd: echo a > x.txt, outs: [x.txt]}\n',
+    'other.yaml': 'stages:\n  other:\n    cmd: echo b > x.txt\n    outs: [x.txt]\n  fine:\n    cmd: echo c > y.txt\n    outs: [y.txt]\n',
+  });
+  try {
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+    const refused = await runCli(project.root, ['-f', 'other.yaml', 'run']);
+    assert.equal(refused.exitCode, 2, refused.stdout + refused.stderr);
+    assert.match(
+      refused.stderr,
+      /^other\.yaml:4:12 error: out "x\.txt" of stage "other" overlaps out "x\.txt" of stage "make", which dagmake\.lock records for another pipeline file \(pipeline\.yaml\)/m,
+    );
+    assert.equal(await project.read('x.txt'), 'a\n', 'nothing ran');
+
+    // The stage moves to other.yaml under its own name: no clash, and pipeline.yaml's next run drops it.
+    await project.write('other.yaml', 'stages:\n  make: {cmd: echo a > x.txt, outs: [x.txt]}\n');
+    await project.write('pipeline.yaml', 'stages:\n  fine: {cmd: echo c > y.txt, outs: [y.txt]}\n');
+    assert.equal((await runCli(project.root, ['-f', 'other.yaml', 'run'])).exitCode, 0);
+    assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+  } finally {
+    await project.dispose();
+  }
+});
