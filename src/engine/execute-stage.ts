@@ -310,7 +310,7 @@ async function startProcess(
     });
   }
   const { runCommands } = await import('../run/run-command.js');
-  return runCommands({ commands: stage.cmd ?? [], cwd: path.join(context.root, stage.wdir), env, sink });
+  return runCommands({ commands: stage.cmd ?? [], cwd: path.join(context.root, stage.wdir), cwdIsRoot: stage.wdir === '.', env, sink });
 }
 
 let baseEnv: Record<string, string> | undefined;

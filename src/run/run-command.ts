@@ -12,6 +12,12 @@ export interface CommandOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   readonly sink: StageOutputSink;
+  /**
+   * `cwd` is the project root, which no stage removes: a shell already there is not sent a `cd`.
+   * (A stage's own directory may be an out that is removed and made again, which a shell sitting
+   * in it would not see.)
+   */
+  readonly cwdIsRoot?: boolean;
 }
 
 /** A POSIX shell to keep running; elsewhere every command gets its own process. */
@@ -40,11 +46,11 @@ export function runCommands(options: CommandOptions): StageProcess {
       // Of several commands, the failure says which one: their texts may be alike.
       const label = count > 1 ? `command ${index + 1} of ${count}` : 'command';
       const env = PERSISTENT_SHELL ? shellPool().envDifference(options.env) : undefined;
-      const line = env === undefined ? undefined : shellJobLine(command, options.cwd, env);
+      const jobLine = (inCwd: boolean) => (env === undefined ? undefined : shellJobLine(command, options.cwd, env, inCwd));
       const failure =
-        line === undefined
+        jobLine(false) === undefined
           ? await runSeparately(command, label, options, tail, (kill) => (terminateCurrent = kill), () => cancelled)
-          : await runInShell(command, label, line, onLine, tail, (kill) => (terminateCurrent = kill), () => cancelled);
+          : await runInShell(command, label, options, jobLine as (inCwd: boolean) => string, onLine, tail, (kill) => (terminateCurrent = kill), () => cancelled);
       terminateCurrent = undefined;
       if (failure !== undefined) return { ok: false, failure };
     }
@@ -66,7 +72,8 @@ type Attach = (terminate: (signal: NodeJS.Signals) => void) => void;
 async function runInShell(
   command: string,
   label: string,
-  line: string,
+  options: CommandOptions,
+  jobLine: (inCwd: boolean) => string,
   onLine: (stream: 'stdout' | 'stderr', line: string) => void,
   tail: OutputTail,
   attach: Attach,
@@ -74,7 +81,11 @@ async function runInShell(
 ): Promise<Failure | undefined> {
   const server: ShellServer = shellPool().acquire();
   attach((signal) => server.signal(signal));
-  const result = await server.run(line, onLine);
+  const inCwd = options.cwdIsRoot === true && server.cwd === options.cwd;
+  server.cwd = undefined;
+  const result = await server.run(jobLine(inCwd), onLine);
+  // A job that succeeded ran its `cd` (a failed `cd` fails the job); anything else leaves it unknown.
+  if (result.kind === 'exited' && result.code === 0 && options.cwdIsRoot === true) server.cwd = options.cwd;
   if (mayLeaveBackground(command)) shellPool().retire(server);
   else shellPool().release(server);
   if (result.kind === 'exited' && result.code === 0) return undefined;

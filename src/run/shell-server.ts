@@ -44,6 +44,8 @@ export class ShellServer {
   readonly #heldEmpty = { stdout: false, stderr: false };
   #job: Job | undefined;
   #dead = false;
+  /** The directory the shell is known to be in (its jobs' `cd` persists), if known. */
+  cwd: string | undefined;
 
   constructor(env: Readonly<Record<string, string>>) {
     // The marker ends each job's output on both streams; it is random so no output can fake it.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -53,6 +53,8 @@ describe('shell jobs', () => {
     assert.equal(shellJobLine('cp a b', '/p', { X: "it's" }), `cd -- '/p' && X='it'\\''s' cp a b`);
     assert.equal(shellJobLine('echo "$X"', '/p', { X: '1' }), `cd -- '/p' && ( export X='1'; eval 'echo "$X"' )`);
     assert.equal(shellJobLine('echo a\necho b', '/p', {}), undefined);
+    assert.equal(shellJobLine('cp a b', '/p', { X: '1' }, true), `X='1' cp a b`);
+    assert.equal(shellJobLine('echo "$X"', '/p', {}, true), `( eval 'echo "$X"' )`);
   });
 });
 
@@ -126,6 +128,28 @@ describe('running commands', () => {
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a shell known to be in the project root gets no cd; any other directory, or a failed job, gets one again', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'dagmake-run-'));
+    const sub = path.join(root, 'sub');
+    try {
+      await mkdir(sub);
+      const where = async (cwd: string, cwdIsRoot: boolean, command = 'pwd') => {
+        const out = capture();
+        const exit = await runCommands({ commands: [command], cwd, cwdIsRoot, env: baseEnv(), sink: out.sink }).done;
+        return { exit, lines: out.lines.map((l) => l.line) };
+      };
+      assert.deepEqual((await where(root, true)).lines, [root]);
+      assert.deepEqual((await where(root, true)).lines, [root]);
+      assert.deepEqual((await where(sub, false)).lines, [sub]);
+      assert.deepEqual((await where(root, true)).lines, [root]);
+      assert.equal((await where(root, true, 'false')).exit.ok, false);
+      assert.deepEqual((await where(sub, false)).lines, [sub]);
+      assert.deepEqual((await where(root, true)).lines, [root]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 
