@@ -3,6 +3,7 @@
 import type { Diagnostic, Result } from '../errors.js';
 import { ok } from '../errors.js';
 import { buildGraph, type StageGraph } from '../graph/build-graph.js';
+import { overlappingPaths } from '../graph/overlapping-paths.js';
 import type { PathLinks } from '../pipeline/path-links.js';
 import type { DepSpec, StageDef } from '../pipeline/types.js';
 
@@ -24,7 +25,7 @@ export function addLinkedProducers(graph: StageGraph, links: PathLinks): Result<
     const upstream = graph.upstream.get(stage.name)!;
     const read = [...stage.deps, ...stage.params.map((p) => ({ path: p.file, location: p.location }))];
     for (const dep of read) {
-      for (const out of outsReachedBy(links.resolve(dep.path).real, outs, sorted)) {
+      for (const out of overlappingPaths(links.resolve(dep.path).real, outs, sorted)) {
         if (out.stage === stage.name || upstream.has(out.stage)) continue;
         // The out's own path as a dep makes buildGraph draw the edge and check for cycles.
         extraDeps.set(stage.name, [...(extraDeps.get(stage.name) ?? []), { path: out.path, ...(dep.location && { location: dep.location }) }]);
@@ -42,25 +43,3 @@ export function addLinkedProducers(graph: StageGraph, links: PathLinks): Result<
 
 const withDeps = (stage: StageDef, extra: readonly DepSpec[] | undefined): StageDef =>
   extra === undefined ? stage : { ...stage, deps: [...stage.deps, ...extra] };
-
-/** Outs that are `real`, lie above it, or lie inside it (as with declared paths, see build-graph). */
-function outsReachedBy(real: string, outs: ReadonlyMap<string, RealOut>, sorted: readonly string[]): RealOut[] {
-  const found: RealOut[] = [];
-  for (let at = real; ; ) {
-    const out = outs.get(at);
-    if (out !== undefined) found.push(out);
-    const slash = at.lastIndexOf('/');
-    if (slash <= 0) break;
-    at = at.slice(0, slash);
-  }
-  const prefix = `${real}/`;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) found.push(outs.get(sorted[i]!)!);
-  return found;
-}

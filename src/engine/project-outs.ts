@@ -20,7 +20,7 @@ export async function readProjectOuts(root: string): Promise<Result<ProjectOuts,
   const locks = await readProjectLocks(root);
   if (!locks.ok) return locks;
   const recorded: LockedOutRef[] = [];
-  for (const lock of locks.value) {
+  for (const { lock } of locks.value) {
     for (const [stage, entry] of Object.entries(lock.stages)) {
       for (const out of entry.outs) recorded.push({ stage, path: out.path, hash: out.hash, kind: recordedKind(out) });
     }

@@ -3,6 +3,7 @@
 import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import type { Pipeline, StageDef } from '../pipeline/types.js';
+import { overlappingPaths } from './overlapping-paths.js';
 
 export interface StageGraph {
   readonly pipeline: Pipeline;
@@ -29,28 +30,7 @@ function indexOuts(stages: readonly StageDef[]): Map<string, string> {
 }
 
 function findProducers(dep: string, byOut: ReadonlyMap<string, string>, outsSorted: readonly string[]): string[] {
-  const found = new Set<string>();
-  // The dep itself or one of its ancestor directories is an out.
-  for (let path = dep; ; ) {
-    const producer = byOut.get(path);
-    if (producer !== undefined) found.add(producer);
-    const slash = path.lastIndexOf('/');
-    if (slash < 0) break;
-    path = path.slice(0, slash);
-  }
-  // Outs inside the dep directory (binary search for the first path with the dep's prefix).
-  const prefix = dep === '.' ? '' : `${dep}/`;
-  let lo = 0;
-  let hi = outsSorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (outsSorted[mid]! < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < outsSorted.length && outsSorted[i]!.startsWith(prefix); i++) {
-    found.add(byOut.get(outsSorted[i]!)!);
-  }
-  return [...found];
+  return [...new Set(overlappingPaths(dep, byOut, outsSorted))];
 }
 
 export function buildGraph(pipeline: Pipeline): Result<StageGraph, Diagnostic[]> {

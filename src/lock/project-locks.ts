@@ -22,14 +22,15 @@ export async function projectLockFiles(root: string): Promise<string[]> {
 }
 
 /** Each lock file with its journal applied; a journal whose lock was never written counts as one. */
-export async function readProjectLocks(root: string): Promise<Result<LockFile[], Diagnostic[]>> {
-  const locks: LockFile[] = [];
+export async function readProjectLocks(root: string, except?: string): Promise<Result<{ lockFile: string; lock: LockFile }[], Diagnostic[]>> {
+  const locks: { lockFile: string; lock: LockFile }[] = [];
   const problems: Diagnostic[] = [];
   for (const lockFile of await projectLockFiles(root)) {
+    if (lockFile === except) continue;
     const [lock, journal] = await Promise.all([readLock(root, lockFile), readJournal(root, lockFile)]);
     if (!lock.ok) problems.push(...lock.error);
     if (!journal.ok) problems.push(...journal.error);
-    if (lock.ok && journal.ok) locks.push(applyJournal(lock.value, journal.value));
+    if (lock.ok && journal.ok) locks.push({ lockFile, lock: applyJournal(lock.value, journal.value) });
   }
   return problems.length > 0 ? fail(problems) : ok(locks);
 }

@@ -166,7 +166,7 @@ describe('readProjectLocks', () => {
     await appendJournal(root, { stage: 'b', locked: entry(4) });
     const locks = await readProjectLocks(root);
     assert.ok(locks.ok);
-    assert.deepEqual(locks.value.map((lock) => Object.keys(lock.stages).sort()), [['a', 'b'], ['v'], ['w']]);
+    assert.deepEqual(locks.value.map(({ lock }) => Object.keys(lock.stages).sort()), [['a', 'b'], ['v'], ['w']]);
     assert.deepEqual((await readdir(root)).sort(), ['.dagmake', 'dagmake.lock', 'pipeline.w.dagmake.lock'], 'reads only');
   });
 });
