@@ -2,7 +2,7 @@ import { dispatchLine } from './output-lines.js';
 import { pipeLines } from './pipe-lines.js';
 import { ShellPool } from './shell-pool.js';
 import type { ShellServer } from './shell-server.js';
-import { mayLeaveBackground, shellJobLine } from './shell-job.js';
+import { inDirectory, mayLeaveBackground, shellJobLine } from './shell-job.js';
 import type { StageExit, StageOutputSink, StageProcess } from './stage-process.js';
 import { OutputTail, signalGroup } from './stage-process.js';
 import { forgetGroup, watchGroup } from './orphan-guard.js';
@@ -46,11 +46,11 @@ export function runCommands(options: CommandOptions): StageProcess {
       // Of several commands, the failure says which one: their texts may be alike.
       const label = count > 1 ? `command ${index + 1} of ${count}` : 'command';
       const env = PERSISTENT_SHELL ? shellPool().envDifference(options.env) : undefined;
-      const jobLine = (inCwd: boolean) => (env === undefined ? undefined : shellJobLine(command, options.cwd, env, inCwd));
+      const job = env === undefined ? undefined : shellJobLine(command, options.cwd, env, true);
       const failure =
-        jobLine(false) === undefined
+        job === undefined
           ? await runSeparately(command, label, options, tail, (kill) => (terminateCurrent = kill), () => cancelled)
-          : await runInShell(command, label, options, jobLine as (inCwd: boolean) => string, onLine, tail, (kill) => (terminateCurrent = kill), () => cancelled);
+          : await runInShell(command, label, options, job, onLine, tail, (kill) => (terminateCurrent = kill), () => cancelled);
       terminateCurrent = undefined;
       if (failure !== undefined) return { ok: false, failure };
     }
@@ -73,7 +73,7 @@ async function runInShell(
   command: string,
   label: string,
   options: CommandOptions,
-  jobLine: (inCwd: boolean) => string,
+  job: string,
   onLine: (stream: 'stdout' | 'stderr', line: string) => void,
   tail: OutputTail,
   attach: Attach,
@@ -83,7 +83,7 @@ async function runInShell(
   attach((signal) => server.signal(signal));
   const inCwd = options.cwdIsRoot === true && server.cwd === options.cwd;
   server.cwd = undefined;
-  const result = await server.run(jobLine(inCwd), onLine);
+  const result = await server.run(inCwd ? job : inDirectory(options.cwd, job), onLine);
   // A job that succeeded ran its `cd` (a failed `cd` fails the job); anything else leaves it unknown.
   if (result.kind === 'exited' && result.code === 0 && options.cwdIsRoot === true) server.cwd = options.cwd;
   if (mayLeaveBackground(command)) shellPool().retire(server);

@@ -56,17 +56,31 @@ export function mayLeaveBackground(command: string): boolean {
  * The line the persistent shell evaluates for `command`, with `env` (variables that differ from
  * the shell's own) applied to that command only. Undefined when the command, a directory or a
  * value spans lines: the shell reads one job per line. With `inCwd` the shell is known to be in
- * `cwd` already and the line does not change directory: the shell reads its input one byte per
- * system call, and the `cd` to a long project path was most of a short job's line.
+ * `cwd` already and the line does not change directory (see inDirectory).
  */
 export function shellJobLine(command: string, cwd: string, env: Readonly<Record<string, string>>, inCwd = false): string | undefined {
-  const values = [command, cwd, ...Object.keys(env), ...Object.values(env)];
-  if (values.some((value) => value.includes('\n') || value.includes('\r') || value.includes('\0'))) return undefined;
+  if ([cwd, command].some(spansLines)) return undefined;
+  const job = shellJob(command, env);
+  return job === undefined || inCwd ? job : inDirectory(cwd, job);
+}
+
+/**
+ * `job` run in `cwd`. The shell reads its input one byte per system call, and the `cd` to a long
+ * project path was most of a short job's line: it is left out where the shell is known to be.
+ */
+export function inDirectory(cwd: string, job: string): string {
+  return `cd -- ${quote(cwd)} && ${job}`;
+}
+
+const spansLines = (value: string): boolean => value.includes('\n') || value.includes('\r') || value.includes('\0');
+
+/** The job for `command` in whatever directory the shell is; undefined where shellJobLine is. */
+function shellJob(command: string, env: Readonly<Record<string, string>>): string | undefined {
+  if ([command, ...Object.keys(env), ...Object.values(env)].some(spansLines)) return undefined;
   if (Object.keys(env).some((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))) return undefined;
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
-  const enter = inCwd ? [] : [`cd -- ${quote(cwd)} &&`];
   // Assignments before an external program apply to it alone.
-  if (isPlainCommand(command)) return [...enter, ...assignments, command.trim()].join(' ');
+  if (isPlainCommand(command)) return [...assignments, command.trim()].join(' ');
   const exports = assignments.length > 0 ? `export ${assignments.join(' ')}; ` : '';
-  return [...enter, `( ${exports}eval ${quote(command)} )`].join(' ');
+  return `( ${exports}eval ${quote(command)} )`;
 }
