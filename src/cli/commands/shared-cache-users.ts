@@ -17,26 +17,19 @@ export interface OtherUsers {
   release(): Promise<void>;
 }
 
-const sameDir = (a: string, b: string): boolean => {
+/** The directory with every link resolved; undefined when it no longer exists. */
+const realDir = (dir: string): string | undefined => {
   try {
-    return realpathSync(a) === realpathSync(b);
+    return realpathSync(dir);
   } catch {
-    return false;
-  }
-};
-
-const exists = (dir: string): boolean => {
-  try {
-    realpathSync(dir);
-    return true;
-  } catch {
-    return false;
+    return undefined;
   }
 };
 
 export async function otherCacheUsers(cacheDir: string, root: string, dry: boolean): Promise<Result<OtherUsers, Diagnostic[]> & { busy?: boolean }> {
-  const others = (await cacheUsers(cacheDir)).filter((user) => !sameDir(user, root));
-  const gone = others.filter((user) => !exists(user));
+  const self = realDir(root);
+  const others = (await cacheUsers(cacheDir)).filter((user) => realDir(user) !== self);
+  const gone = others.filter((user) => realDir(user) === undefined);
   if (!dry) await Promise.all(gone.map((user) => forgetCacheUser(cacheDir, user)));
   const held: ProjectMutex[] = [];
   const release = async (): Promise<void> => {
