@@ -5,12 +5,17 @@ import { readFileSync } from 'node:fs';
 /** /proc counts in USER_HZ, which Linux fixes at 100 per second for user space. */
 const TICKS_PER_SECOND = 100;
 
+/** The fields of /proc/PID/stat from the third (the state) on; undefined without /proc. */
+export function processStatFields(pid: number): string[] | undefined {
+  const text = readProc(`/proc/${pid}/stat`);
+  // Field 2 is the command name in parentheses, which may itself hold spaces and ')'.
+  return text === undefined ? undefined : text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
 /** The process's start, in clock ticks since boot (field 22 of /proc/PID/stat). */
 export function processStartTicks(pid: number): number | undefined {
-  const text = readProc(`/proc/${pid}/stat`);
-  if (text === undefined) return undefined;
-  // Field 2 is the command name in parentheses, which may itself hold spaces and ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = processStatFields(pid);
+  if (fields === undefined) return undefined;
   const ticks = Number(fields[22 - 3]);
   return Number.isSafeInteger(ticks) && ticks >= 0 ? ticks : undefined;
 }

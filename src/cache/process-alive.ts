@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { processStatFields } from '../process-start.js';
 
 /**
  * Whether a process with this pid exists (EPERM means it exists but belongs to someone else). A
@@ -17,13 +17,6 @@ export function isProcessAlive(pid: number): boolean {
 
 /** Field 3 of /proc/PID/stat (Linux); elsewhere nothing is known and the process counts as alive. */
 function isZombie(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  // Field 2 is the command name in parentheses, which may itself hold spaces and ')'.
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  const state = processStatFields(pid)?.[0];
   return state === 'Z' || state === 'X';
 }
