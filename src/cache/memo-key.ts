@@ -10,15 +10,14 @@ const HINT =
   'a memo key must be plain JSON (objects, arrays, strings, finite numbers, booleans, null); ' +
   'convert other values first, e.g. a Map with Object.fromEntries(map), a Date with date.toISOString()';
 
-/** Throws, naming the offending part, when `key` is not plain JSON. */
-export function checkMemoKey(key: unknown): void {
+/**
+ * The hash naming a unit: of `key`, together with the stage's code when `scopeCode` is given.
+ * Throws, naming the offending part of `key`, when it is not plain JSON.
+ */
+export function memoKey(key: unknown, scopeCode?: string): string {
   const problem = notPlainJson(key, 'key', new Set());
   if (problem !== undefined) throw new TypeError(`memo key is not plain JSON: ${problem}; ${HINT}`);
-}
-
-export function memoKey(key: unknown): string {
-  checkMemoKey(key);
-  return createHash('sha256').update(canonicalJson(key)).digest('hex');
+  return createHash('sha256').update(canonicalJson(scopeCode === undefined ? key : { code: scopeCode, key })).digest('hex');
 }
 
 /** Where and why `value` is not plain JSON, or undefined when it is. */

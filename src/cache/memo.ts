@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { MemoOptions, MemoResult, StageContext } from '../stage-api.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { listEntries, readEntry, type EntryFile } from './entry-files.js';
-import { checkMemoKey, memoKey } from './memo-key.js';
+import { memoKey } from './memo-key.js';
 import type { ObjectStore } from './object-store.js';
 import { Semaphore } from './semaphore.js';
 
@@ -115,8 +115,7 @@ export function createMemo(options: CreateMemoOptions): StageContext['memo'] {
   return <T>(userKey: unknown, unit: MemoOptions, compute: (dir: string) => Promise<T>): Promise<MemoResult<T>> => {
     let key: string;
     try {
-      checkMemoKey(userKey);
-      key = memoKey(options.scope === undefined ? userKey : { code: options.scope.code, key: userKey });
+      key = memoKey(userKey, options.scope?.code);
     } catch (error) {
       return Promise.reject(error);
     }
