@@ -47,6 +47,8 @@ export function isWorkspaceTempName(name: string): boolean {
   return name.startsWith(WORKSPACE_TEMP_PREFIX) && /^(restore|old)-\d+-[0-9a-f]+$/.test(name.slice(WORKSPACE_TEMP_PREFIX.length));
 }
 
+export const RUN_LOG_SUFFIX = '.jsonl';
+
 export class CacheLayout {
   readonly objectsDir: string;
   readonly tmpDir: string;
@@ -65,6 +67,12 @@ export class CacheLayout {
     return join(this.objectsDir, hash.slice(0, 2), hash.slice(2));
   }
 
+  /** The append-only log that holds the run-cache entries of `key`'s shard (see run-log.ts). */
+  runLogPath(key: string): string {
+    return join(this.runsDir, `${fanOut(key)}${RUN_LOG_SUFFIX}`);
+  }
+
+  /** Where older versions kept one run-cache entry per file; still read. */
   runEntryPath(key: string): string {
     return join(this.runsDir, fanOut(key), `${key}.json`);
   }

@@ -3,7 +3,6 @@
 // directories left empty (by this gc or an earlier one, or by verify). What it reports as kept is
 // what the store still holds: a recorded out whose objects are gone is counted as missing instead.
 import { rm } from 'node:fs/promises';
-import type { EntryFile } from './entry-files.js';
 import { listMemoEntries } from './memo.js';
 import { listObjects } from './object-listing.js';
 import type { ObjectStore } from './object-store.js';
@@ -40,11 +39,16 @@ interface RunStamped {
   readonly usedAt?: number;
 }
 
+interface Stamped {
+  readonly entry: RunStamped | undefined;
+}
+
 export async function gc(store: ObjectStore, options: GcOptions): Promise<GcReport> {
-  const runEntries = await new RunCache(store).list();
+  const runCache = new RunCache(store);
+  const runEntries = await runCache.list();
   const memoEntries = await listMemoEntries(store);
   const keptRuns = recentRunIds([...runEntries, ...memoEntries], options.keepRunsOfLast);
-  const isKept = (file: EntryFile<RunStamped>): boolean => file.entry !== undefined && keptRuns.has(file.entry.runId);
+  const isKept = (file: Stamped): boolean => file.entry !== undefined && keptRuns.has(file.entry.runId);
 
   const reachable = new Set<string>();
   for (const hash of options.keepHashes) await addReachableUnknownKind(store, hash, reachable);
@@ -59,7 +63,8 @@ export async function gc(store: ObjectStore, options: GcOptions): Promise<GcRepo
   const staleRuns = runEntries.filter((file) => !isKept(file));
   const staleMemos = memoEntries.filter((file) => !isKept(file));
   if (!options.dryRun) {
-    for (const file of [...staleRuns, ...staleMemos]) await rm(file.path, { force: true });
+    await runCache.remove(new Set(staleRuns.map((record) => record.key)));
+    for (const file of staleMemos) await rm(file.path, { force: true });
     for (const object of garbage) await rm(object.path, { force: true });
     const { objectsDir, runsDir, memoDir } = store.layout;
     await removeEmptyShards([objectsDir, runsDir, memoDir]);
@@ -76,7 +81,7 @@ export async function gc(store: ObjectStore, options: GcOptions): Promise<GcRepo
 }
 
 /** The ids of the `count` runs that most recently created or reused an entry. */
-function recentRunIds(files: readonly EntryFile<RunStamped>[], count: number): Set<string> {
+function recentRunIds(files: readonly Stamped[], count: number): Set<string> {
   const lastSeen = new Map<string, number>();
   for (const { entry } of files) {
     if (entry === undefined) continue;

@@ -7,7 +7,7 @@
 // supports them and plain copies otherwise; they never hardlink, because stages run as root here
 // and read-only bits would not stop a stage from writing through a hardlink into the store.
 import { createHash } from 'node:crypto';
-import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -21,6 +21,9 @@ import { restoreFromStore, type RestoreOptions, type RestoreStats } from './rest
 import { sweepTempDir } from './tmp-sweep.js';
 
 export type ObjectKind = 'file' | 'dir';
+
+/** Small files are stored by reading them into memory; larger ones are copied (or cloned). */
+const COPY_THROUGH_MEMORY_BYTES = 64 << 10;
 
 /** Parallel file copies per tree: enough to hide I/O latency without flooding the disk. */
 const COPY_PARALLELISM = 8;
@@ -98,8 +101,14 @@ export class ObjectStore {
       const temp = this.layout.tempPath('.obj');
       if (size <= SYNC_MAX_BYTES) {
         try {
-          copyFileSync(absPath, temp, constants.COPYFILE_FICLONE);
-          chmodSync(temp, 0o444);
+          if (size <= COPY_THROUGH_MEMORY_BYTES) {
+            // Read and written back with its final mode: a third fewer system calls than
+            // copyFile + chmod (no clone attempt, no fchmod, no chmod), where a clone saves nothing.
+            writeFileSync(temp, readFileSync(absPath), { mode: 0o444, flag: 'wx' });
+          } else {
+            copyFileSync(absPath, temp, constants.COPYFILE_FICLONE);
+            chmodSync(temp, 0o444);
+          }
           this.renameIntoShard(temp, this.objectPath(knownHash));
         } catch (error) {
           removeQuietly(temp);

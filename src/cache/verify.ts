@@ -29,7 +29,8 @@ export interface VerifyOptions {
 }
 
 interface ReferencingEntry {
-  readonly path: string;
+  /** The run-cache key, or the memo entry's file. */
+  readonly id: string;
   readonly kind: 'run' | 'memo';
   readonly refs: Set<string>;
 }
@@ -48,7 +49,8 @@ export async function verify(store: ObjectStore, options: VerifyOptions = {}): P
 
   const bad = new Set(corrupt);
   const dropped = entries.filter((entry) => [...entry.refs].some((hash) => bad.has(hash)));
-  for (const entry of dropped) await rm(entry.path, { force: true });
+  await new RunCache(store).remove(new Set(dropped.filter((entry) => entry.kind === 'run').map((entry) => entry.id)));
+  for (const entry of dropped.filter((entry) => entry.kind === 'memo')) await rm(entry.id, { force: true });
   const present = new Set(objects.map((object) => object.hash).filter((hash) => !bad.has(hash)));
   return {
     checked: objects.length,
@@ -62,15 +64,15 @@ export async function verify(store: ObjectStore, options: VerifyOptions = {}): P
 
 async function referencingEntries(store: ObjectStore): Promise<ReferencingEntry[]> {
   const found: ReferencingEntry[] = [];
-  for (const file of await new RunCache(store).list()) {
+  for (const record of await new RunCache(store).list()) {
     const refs = new Set<string>();
-    for (const out of file.entry?.outs ?? []) await addReachable(store, out.hash, out.kind, refs);
-    found.push({ path: file.path, kind: 'run', refs });
+    for (const out of record.entry?.outs ?? []) await addReachable(store, out.hash, out.kind, refs);
+    found.push({ id: record.key, kind: 'run', refs });
   }
   for (const file of await listMemoEntries(store)) {
     const refs = new Set<string>();
     if (file.entry) await addReachable(store, file.entry.tree, 'dir', refs);
-    found.push({ path: file.path, kind: 'memo', refs });
+    found.push({ id: file.path, kind: 'memo', refs });
   }
   return found;
 }

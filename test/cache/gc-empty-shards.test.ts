@@ -41,7 +41,7 @@ test('gc removes the run-cache, memo and object shards it emptied, and the dry r
   const s = await populate();
   const keepHashes = new Set([s.lockFile.hash]);
   const before = await tree(s.cache);
-  assert.deepEqual(await shards(join(s.cache, 'runs')), ['11', '22']);
+  assert.deepEqual(await shards(join(s.cache, 'runs')), ['11.jsonl', '22.jsonl']);
   assert.equal((await shards(join(s.cache, 'memo'))).length, 1);
 
   await gc(s.store, { keepHashes, keepRunsOfLast: 0, dryRun: true });
@@ -63,7 +63,7 @@ test('a shard that still holds something stays, whatever it holds', async () => 
 
   const report = await gc(s.store, { keepHashes: new Set([s.lockFile.hash]), keepRunsOfLast: 1 });
   assert.equal(report.removedRunEntries, 1);
-  assert.deepEqual(await shards(join(s.cache, 'runs')), ['22'], 'the kept run keeps its shard');
+  assert.deepEqual(await shards(join(s.cache, 'runs')), ['22.jsonl'], 'the kept run keeps its log');
   assert.deepEqual(await readdir(orphanShard), ['notes.txt']);
   assert.equal(await s.store.has(s.run2.hash), true);
 });

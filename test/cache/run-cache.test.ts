@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ObjectStore } from '../../src/cache/object-store.js';
@@ -26,12 +26,15 @@ async function setup() {
   return { dir, store, runCache: new RunCache(store), entry, tree };
 }
 
-test('put then get returns the entry, stored as JSON under runs/<key[:2]>/', async () => {
-  const { dir, runCache, entry } = await setup();
+test('put then get returns the entry, appended as one JSON line to runs/<key[:2]>.jsonl', async () => {
+  const { dir, store, runCache, entry } = await setup();
   assert.equal(await runCache.get(KEY), undefined);
   await runCache.put(KEY, entry);
   assert.deepEqual(await runCache.get(KEY), entry);
-  assert.deepEqual(JSON.parse(await readFile(join(dir, 'cache', 'runs', 'ab', `${KEY}.json`), 'utf8')), entry);
+  assert.deepEqual(await new RunCache(store).get(KEY), entry, 'another reader finds it');
+  const lines = (await readFile(join(dir, 'cache', 'runs', 'ab.jsonl'), 'utf8')).split('\n');
+  assert.deepEqual(lines.map((line) => (line ? JSON.parse(line) : line)), [{ key: KEY, ...entry }, '']);
+  assert.deepEqual(await readdir(join(dir, 'cache', 'runs')), ['ab.jsonl'], 'no file per entry');
 });
 
 test('get misses when a referenced object or tree member is missing or has the wrong size', async () => {
@@ -52,10 +55,55 @@ test('get misses when a referenced object or tree member is missing or has the w
 });
 
 test('a malformed entry is a miss, and touch records the reusing run', async () => {
-  const { dir, runCache, entry } = await setup();
+  const { dir, store, runCache, entry } = await setup();
   await runCache.put(KEY, entry);
   await runCache.touch(KEY, 'run-2', 42);
   assert.deepEqual(await runCache.get(KEY), { ...entry, runId: 'run-2', usedAt: 42 });
-  await writeFile(join(dir, 'cache', 'runs', 'ab', `${KEY}.json`), '{"outs": [');
-  assert.equal(await runCache.get(KEY), undefined);
+  assert.deepEqual(await new RunCache(store).get(KEY), { ...entry, runId: 'run-2', usedAt: 42 }, 'the newest line wins');
+  await appendFile(join(dir, 'cache', 'runs', 'ab.jsonl'), `${JSON.stringify({ key: KEY, outs: 'not a list' })}\n`);
+  assert.equal(await new RunCache(store).get(KEY), undefined);
+});
+
+test('a line torn by a crash costs only that line: the next append starts a new one', async () => {
+  const { dir, store, entry } = await setup();
+  const log = join(dir, 'cache', 'runs', 'ab.jsonl');
+  const other = `ab${'cd'.repeat(31)}`;
+  await new RunCache(store).put(other, entry);
+  const whole = await readFile(log, 'utf8');
+  await writeFile(log, whole + whole.slice(0, 40)); // a second append cut short
+  await new RunCache(store).put(KEY, { ...entry, runId: 'after-the-crash' });
+  const fresh = new RunCache(store);
+  assert.deepEqual(await fresh.get(other), entry);
+  assert.deepEqual(await fresh.get(KEY), { ...entry, runId: 'after-the-crash' });
+  assert.deepEqual((await fresh.list()).map((record) => record.key).sort(), [KEY, other].sort());
+});
+
+test('entries kept one per file by older versions are still found, listed and removed', async () => {
+  const { dir, store, entry } = await setup();
+  await mkdir(join(dir, 'cache', 'runs', 'ab'), { recursive: true });
+  await writeFile(join(dir, 'cache', 'runs', 'ab', `${KEY}.json`), JSON.stringify(entry));
+  const runCache = new RunCache(store);
+  assert.deepEqual(await runCache.get(KEY), entry);
+  assert.deepEqual(await runCache.list(), [{ key: KEY, entry }]);
+  await runCache.touch(KEY, 'run-2', 7);
+  assert.deepEqual(await new RunCache(store).get(KEY), { ...entry, runId: 'run-2', usedAt: 7 }, 'the log overrides the old file');
+  await runCache.remove(new Set([KEY]));
+  assert.equal(await new RunCache(store).get(KEY), undefined);
+  assert.deepEqual(await readdir(join(dir, 'cache', 'runs', 'ab')), []);
+});
+
+test('remove rewrites a log with one line per remaining key and removes a log left empty', async () => {
+  const { dir, store, runCache, entry } = await setup();
+  const keep = `ab${'01'.repeat(31)}`;
+  const drop = `ab${'02'.repeat(31)}`;
+  const alone = `cd${'03'.repeat(31)}`;
+  await runCache.put(keep, entry);
+  await runCache.touch(keep, 'run-2', 5);
+  await runCache.put(drop, entry);
+  await runCache.put(alone, entry);
+  await runCache.remove(new Set([drop, alone]));
+  const lines = (await readFile(join(dir, 'cache', 'runs', 'ab.jsonl'), 'utf8')).trimEnd().split('\n');
+  assert.deepEqual(lines.map((line) => JSON.parse(line)), [{ key: keep, ...entry, runId: 'run-2', usedAt: 5 }]);
+  assert.deepEqual(await readdir(join(dir, 'cache', 'runs')), ['ab.jsonl']);
+  assert.deepEqual(await runCache.list(), [{ key: keep, entry: { ...entry, runId: 'run-2', usedAt: 5 } }]);
 });

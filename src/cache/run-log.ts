@@ -1,0 +1,105 @@
+// Run-cache entries live in append-only logs, one per key shard (`runs/<key[:2]>.jsonl`), one JSON
+// line per write. A file per entry cost an inode, a temp file and a rename for every stage that
+// ran, the largest single cost of a first build after the stage's own process; an append to an
+// existing log is one open and one write. Readers keep the last line of each key, so a reuse is
+// recorded by appending the entry again.
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CacheLayout } from './cache-layout.js';
+
+const KEY = /^[0-9a-zA-Z_-]{3,}$/;
+
+export interface RunLog {
+  /** The newest raw record of each key, not yet validated. */
+  readonly records: Map<string, Record<string, unknown>>;
+  /** Lines in the file, superseded and unreadable ones included. */
+  readonly lines: number;
+}
+
+/** One log; a missing file is an empty log. */
+export function readRunLog(path: string): RunLog {
+  const records = new Map<string, Record<string, unknown>>();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records, lines: 0 };
+    throw error;
+  }
+  let lines = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    lines++;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      continue; // the torn last line of a process that died mid-append
+    }
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) continue;
+    const { key, ...entry } = record as Record<string, unknown>;
+    if (typeof key === 'string' && KEY.test(key)) {
+      records.delete(key); // keeps the map in the order of each key's newest line
+      records.set(key, entry);
+    }
+  }
+  return { records, lines };
+}
+
+/**
+ * Appends one record. Synchronous: a line of a few hundred bytes per stage, cheaper than a
+ * thread-pool round trip. O_APPEND keeps lines of concurrent writers (projects sharing the cache)
+ * whole; the first append of a process to a log starts a new line when the log's last line was
+ * torn by a crash, so the damage stays on that line.
+ */
+export class RunLogWriter {
+  private readonly checked = new Set<string>();
+
+  append(path: string, key: string, entry: object): void {
+    const fd = openForAppend(path);
+    try {
+      const line = `${JSON.stringify({ key, ...entry })}\n`;
+      const start = this.checked.has(path) || endsWithNewline(fd) ? '' : '\n';
+      this.checked.add(path);
+      writeSync(fd, start + line);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** Replaces a log by exactly `records` (or removes it when there are none), through a temp file. */
+export function rewriteRunLog(layout: CacheLayout, path: string, records: ReadonlyMap<string, object>): void {
+  if (records.size === 0) {
+    rmSync(path, { force: true });
+    return;
+  }
+  const lines = [...records].map(([key, entry]) => `${JSON.stringify({ key, ...entry })}\n`).join('');
+  const temp = layout.tempPath('.log');
+  try {
+    writeFileSync(temp, lines);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+function openForAppend(path: string): number {
+  try {
+    return openSync(path, 'a+');
+  } catch (error) {
+    // gc may have removed runs/ itself; the store recreates its directories lazily.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'a+');
+  }
+}
+
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
