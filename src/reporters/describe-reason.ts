@@ -24,7 +24,7 @@ export function describeReason(reason: StaleReason): string {
     case 'out-missing':
       return `out ${reason.path} missing`;
     case 'out-changed':
-      return `out ${reason.path} edited by hand`;
+      return `out ${reason.path} differs from the lock`;
     case 'type-changed':
       return `${reason.of} ${reason.path} is a ${reason.found}, expected a ${reason.expected}`;
   }

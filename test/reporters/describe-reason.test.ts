@@ -25,7 +25,7 @@ test('describes every stale reason in words', () => {
   assert.equal(describeReason({ kind: 'out-missing', path: 'outputs/x.json' }), 'out outputs/x.json missing');
   assert.equal(
     describeReason({ kind: 'out-changed', path: 'outputs/x.json', old: 'a', new: 'b' }),
-    'out outputs/x.json edited by hand',
+    'out outputs/x.json differs from the lock',
   );
   assert.equal(describeReason({ kind: 'forced' }), 'forced');
   assert.equal(describeReason({ kind: 'always-changed' }), 'always changed');
