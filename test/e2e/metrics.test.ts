@@ -210,3 +210,42 @@ describe('metrics show and diff', () => {
     assert.match(help.stdout, /arrays are skipped/);
   });
 });
+
+describe('metrics diff with a metrics file it cannot read', () => {
+  // Each stage writes one metrics file holding the number in its input, so changing one input changes one file.
+  const copyNumber = `
+import { readFileSync, writeFileSync } from 'node:fs';
+const [from, to] = process.argv.slice(2);
+writeFileSync(to, JSON.stringify({ value: Number(readFileSync(from, 'utf8')) }));
+`;
+  const twoFiles = `
+stages:
+  steady:
+    cmd: node copy-number.mjs one.txt steady.json
+    deps: [copy-number.mjs, one.txt]
+    metrics: [steady.json]
+  tuned:
+    cmd: node copy-number.mjs lr.txt tuned.json
+    deps: [copy-number.mjs, lr.txt]
+    metrics: [tuned.json]
+`;
+
+  test('names the file it did not compare and does not say that nothing changed', async () => {
+    const project = await tempProject({ 'pipeline.yaml': twoFiles, 'copy-number.mjs': copyNumber, 'one.txt': '1', 'lr.txt': '0.1' });
+    try {
+      assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+      await project.write('lr.txt', '0.2');
+      assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+      // Only tuned.json changed between the runs, and it is the file that cannot be read now.
+      await project.write('tuned.json', '{"value":');
+
+      const diff = await runCli(project.root, ['metrics', 'diff']);
+      assert.equal(diff.exitCode, 1, 'as metrics show fails for the same file');
+      assert.match(diff.stderr, /^error: tuned\.json: /m);
+      assert.match(diff.stdout, /^no metric changed since the run of \S+ in the files that could be read; not compared: tuned\.json \(could not be read\)$/);
+      assert.equal((await runCli(project.root, ['metrics', 'show'])).exitCode, 1);
+    } finally {
+      await project.dispose();
+    }
+  });
+});

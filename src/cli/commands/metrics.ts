@@ -74,9 +74,10 @@ export const metricsCommand: Command = {
     for (const r of reports) if (r.reading.kind === 'unreadable') io.stderr.write(`error: ${describeUnavailable(r.path, r.reading)}\n`);
     // A file that cannot be read says nothing about its keys: they are neither removed nor unchanged.
     const paths = new Set(reports.filter((r) => r.reading.kind !== 'unreadable').map((r) => r.path));
+    const unread = reports.filter((r) => r.reading.kind === 'unreadable').map((r) => r.path);
     const current = metricsByPath(reports);
     const baseline = pickBaseline(await readMetricsSnapshots(root), current, paths);
-    const diffed = showDiff(io, parsed.values, current, baseline, paths);
+    const diffed = showDiff(io, parsed.values, current, baseline, paths, unread);
     return readFailed ? ExitCode.failed : diffed;
   },
 };
@@ -95,7 +96,14 @@ function onlyPaths(metrics: MetricsByPath, paths: ReadonlySet<string>): MetricsB
   return Object.fromEntries(Object.entries(metrics).filter(([file]) => paths.has(file)));
 }
 
-function showDiff(io: CommandIo, options: Values, current: MetricsByPath, baseline: MetricsSnapshot | undefined, paths: ReadonlySet<string>): number {
+function showDiff(
+  io: CommandIo,
+  options: Values,
+  current: MetricsByPath,
+  baseline: MetricsSnapshot | undefined,
+  paths: ReadonlySet<string>,
+  unread: readonly string[],
+): number {
   if (!baseline) {
     if (options.json) io.stdout.write('{}\n');
     io.stderr.write('note: no earlier run\'s metrics to compare with\n  hint: change something and "dagmake run" again; each run records its metrics\n');
@@ -104,10 +112,13 @@ function showDiff(io: CommandIo, options: Values, current: MetricsByPath, baseli
   const changes = diffMetrics(onlyPaths(baseline.metrics, paths), current, { all: options.all ?? false });
   if (options.json) {
     io.stdout.write(`${JSON.stringify(metricsDiffJson(changes), null, 2)}\n`);
-  } else if (changes.length === 0) {
+  } else if (changes.length > 0) {
+    io.stdout.write(`old: the run of ${baseline.time}\n${renderMetricsDiff(changes)}`);
+  } else if (unread.length === 0) {
     io.stdout.write(`no metric changed since the run of ${baseline.time}\n`);
   } else {
-    io.stdout.write(`old: the run of ${baseline.time}\n${renderMetricsDiff(changes)}`);
+    const notCompared = `not compared: ${unread.join(', ')} (could not be read)`;
+    io.stdout.write(paths.size > 0 ? `no metric changed since the run of ${baseline.time} in the files that could be read; ${notCompared}\n` : `${notCompared}\n`);
   }
   return ExitCode.ok;
 }
