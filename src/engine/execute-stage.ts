@@ -76,6 +76,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
     const reasons = missing.map((out) => ({ kind: 'out-missing' as const, path: out.path }));
     const restored = await restoreRecordedOuts(context.store, context.root, missing, context.options.verify);
     if (!restored.ok) return fail(unrestorableFrozenMessage(stage.name, restored.out, restored.why), reasons);
+    await dropResumeState(context, stage);
     finish('restored', reasons, { savedMs: context.durations.get(stage.name), frozen: true });
     return 'ok';
   }
@@ -116,6 +117,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
     const missing = recordedOutsMissingBy(locked, reasons);
     const restored = await restoreRecordedOuts(context.store, context.root, missing, context.options.verify);
     if (restored.ok) {
+      await dropResumeState(context, stage);
       finish('restored', reasons, { savedMs: context.durations.get(stage.name) });
       return 'ok';
     }
@@ -257,8 +259,8 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
 }
 
 /**
- * Resume state is of no use once the stage succeeded, and a later attempt (`--force`, changed
- * inputs) must start over. One stat per stage when there is none.
+ * Resume state is of no use once the stage succeeded or its outs were restored, and a later
+ * attempt (`--force`, changed inputs) must start over. One stat per stage when there is none.
  */
 async function dropResumeState(context: EngineContext, stage: StageDef): Promise<void> {
   if (!stage.resume && stage.uses === undefined) return;

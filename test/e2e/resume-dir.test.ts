@@ -83,3 +83,49 @@ export default defineStage(async (ctx) => {
     await project.dispose();
   }
 });
+
+// Keeps state in the resume directory, then fails while `stop` exists; `stop` is no dep, so a
+// failure leaves the lock's record of the last success standing.
+const STOPPABLE = 'mkdir -p \\"$DAGMAKE_RESUME_DIR\\"; touch \\"$DAGMAKE_RESUME_DIR/partial\\"; test ! -e stop && echo done > out.txt';
+const stoppable = (frozen: boolean) => `stages:\n  steps:\n    cmd: "${STOPPABLE}"\n    resume: true\n    outs: [out.txt]\n${frozen ? '    frozen: true\n' : ''}`;
+
+/** A stage recorded as done, with the resume state of a later failed attempt left beside it. */
+async function doneWithLeftoverResumeState() {
+  const project = await tempProject({ 'pipeline.yaml': stoppable(false) });
+  assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+  await project.write('stop', '');
+  assert.equal((await runCli(project.root, ['run', '--force'])).exitCode, 1);
+  assert.ok(existsSync(path.join(project.root, '.dagmake/resume/steps')));
+  await project.remove('stop');
+  await project.remove('out.txt');
+  return project;
+}
+
+test('a stage whose recorded outs are restored from the cache leaves no resume state', async () => {
+  const project = await doneWithLeftoverResumeState();
+  try {
+    // gc drops the run-cache entries, so only the outs the lock records can bring it back.
+    assert.equal((await runCli(project.root, ['gc'])).exitCode, 0);
+    const run = await runCli(project.root, ['run', '--json']);
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(stagesWithStatus(run.events, 'restored'), ['steps']);
+    assert.equal(await project.read('out.txt'), 'done\n');
+    assert.equal(existsSync(path.join(project.root, '.dagmake/resume/steps')), false, 'the restored stage is done: its resume state goes');
+  } finally {
+    await project.dispose();
+  }
+});
+
+test('a frozen stage whose recorded outs are restored from the cache leaves no resume state', async () => {
+  const project = await doneWithLeftoverResumeState();
+  try {
+    await project.write('pipeline.yaml', stoppable(true));
+    const run = await runCli(project.root, ['run', '--json']);
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(stagesWithStatus(run.events, 'restored'), ['steps']);
+    assert.equal(await project.read('out.txt'), 'done\n');
+    assert.equal(existsSync(path.join(project.root, '.dagmake/resume/steps')), false, 'the restored stage is done: its resume state goes');
+  } finally {
+    await project.dispose();
+  }
+});
