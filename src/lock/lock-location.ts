@@ -25,6 +25,12 @@ export function pipelineStemOf(lockFile: string): string | undefined {
   return lockFile !== LOCK_FILE_NAME && lockFile.endsWith(LOCK_SUFFIX) ? lockFile.slice(0, -LOCK_SUFFIX.length) : undefined;
 }
 
+/** The names the pipeline file a lock belongs to can have: NAME.yaml and NAME.yml share NAME.dagmake.lock. */
+export function pipelineFilesOf(lockFile: string): string[] {
+  const stem = pipelineStemOf(lockFile);
+  return stem === undefined ? [DEFAULT_PIPELINE_FILE] : [`${stem}.yaml`, `${stem}.yml`];
+}
+
 /** Whether a project-relative path is the lock of some pipeline file of the project. */
 export function isLockFileName(relative: string): boolean {
   return relative === LOCK_FILE_NAME || (!relative.includes('/') && relative.endsWith(LOCK_SUFFIX));

@@ -90,8 +90,11 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
 const isMap = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-// When the top level has other problems, the stages are still worth checking on their own.
-function stagesOf(value: unknown): Record<string, unknown> {
+/**
+ * The `stages:` map as written, before any expansion (empty when there is none): when the top
+ * level has other problems, the stages are still worth checking on their own.
+ */
+export function stagesOf(value: unknown): Record<string, unknown> {
   const stages = (value as { stages?: unknown } | null)?.stages;
   return isMap(stages) ? stages : {};
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appendJournal, journalPath } from '../../src/lock/journal.js';
 import { lockText, readLock, writeLock } from '../../src/lock/lock-file.js';
-import { isLockFileName, journalFileFor, lockFileFor, lockFileOfJournal } from '../../src/lock/lock-location.js';
+import { isLockFileName, journalFileFor, lockFileFor, lockFileOfJournal, pipelineFilesOf } from '../../src/lock/lock-location.js';
 import { LockSession } from '../../src/lock/lock-session.js';
 import { readPipelineLock } from '../../src/lock/pipeline-lock.js';
 import { readProjectLocks } from '../../src/lock/project-locks.js';
@@ -59,6 +59,12 @@ describe('lock names', () => {
     assert.equal(lockFileFor('/p/other.yml'), 'other.dagmake.lock');
     assert.equal(lockFileFor('/p/dagmake.yaml'), 'dagmake.dagmake.lock', 'never dagmake.lock');
     assert.equal(lockFileFor('/p/poetry.yaml'), 'poetry.dagmake.lock', 'never another tool\'s lock name');
+  });
+
+  it('a lock names the pipeline files it can belong to', () => {
+    assert.deepEqual(pipelineFilesOf('dagmake.lock'), ['pipeline.yaml']);
+    assert.deepEqual(pipelineFilesOf('pipeline.wnut17.dagmake.lock'), ['pipeline.wnut17.yaml', 'pipeline.wnut17.yml']);
+    for (const file of ['/p/pipeline.yaml', '/p/other.yml', '/p/dagmake.yaml']) assert.ok(pipelineFilesOf(lockFileFor(file)).includes(path.basename(file)));
   });
 
   it('lock names are recognised at the project root only, and journals map back to their lock', () => {
