@@ -16,5 +16,6 @@ export const commandRegistry: readonly RegisteredCommand[] = [
   { name: 'logs', summary: "print a stage's last log", load: async () => (await import('./commands/logs.js')).logsCommand },
   { name: 'gc', summary: 'remove unreferenced cache objects', load: async () => (await import('./commands/gc.js')).gcCommand },
   { name: 'cache', summary: 'cache maintenance (verify)', load: async () => (await import('./commands/cache.js')).cacheCommand },
+  { name: 'merge-lock', summary: "merge two versions of a lock (git's merge driver)", load: async () => (await import('./commands/merge-lock.js')).mergeLockCommand },
   { name: 'metrics', summary: 'show metrics, or diff them against the previous run', load: async () => (await import('./commands/metrics.js')).metricsCommand },
 ];
