@@ -126,3 +126,35 @@ test('verify finds corrupt objects, evicts them and the run entries that referen
   const again = await verify(s.store);
   assert.deepEqual([again.checked, again.corrupt], [11, []]);
 });
+
+test('gc with a size limit keeps the newest runs that fit, never an older one in place of a newer', async () => {
+  const s = await populate();
+  const keepHashes = new Set([s.lockFile.hash, s.lockDir.hash]);
+  const all = await listObjects(s.store.layout.objectsDir);
+  const size = (hashes: readonly string[]) => all.filter((o) => hashes.includes(o.hash)).reduce((sum, o) => sum + o.size, 0);
+  const lockBytes = size([s.lockFile.hash, s.lockDir.hash, ...s.lockDir.entries.map((e) => e.hash)]);
+  const newTrial = 'new trial weights';
+  const newTrialTree = serializeManifest([{ path: 'w', hash: sha256(newTrial), size: newTrial.length, executable: false }]);
+  // run 3 made run3.txt and the new memo trial; run 2 the run2-dir tree.
+  const run3Bytes = s.run3.size + newTrial.length + Buffer.byteLength(newTrialTree);
+  const limit = lockBytes + run3Bytes; // run 3 fits, run 2 would not
+
+  const planned = await gc(s.store, { keepHashes, keepRunsOfLast: Infinity, maxBytes: limit, dryRun: true });
+  assert.deepEqual([planned.keptRuns, planned.lockBytes, planned.keptBytes], [1, lockBytes, limit]);
+  const report = await gc(s.store, { keepHashes, keepRunsOfLast: Infinity, maxBytes: limit });
+  assert.equal(report.removedRunEntries, 2, 'runs 1 and 2');
+  assert.ok(await s.runCache.get(key(3)));
+  assert.equal(await s.runCache.get(key(1)), undefined, 'run 1 is small enough to fit, but older than run 2, which did not');
+  assert.equal(await s.store.has(s.run3.hash), true);
+  assert.equal(await s.store.has(s.run1.hash), false);
+  const left = await listObjects(s.store.layout.objectsDir);
+  assert.equal(left.reduce((sum, o) => sum + o.size, 0), limit);
+});
+
+test('gc with a size limit below what the lock references keeps the lock and no run', async () => {
+  const s = await populate();
+  const report = await gc(s.store, { keepHashes: new Set([s.lockFile.hash]), keepRunsOfLast: Infinity, maxBytes: 1 });
+  assert.equal(report.keptRuns, 0);
+  assert.equal(report.lockBytes, s.lockFile.size);
+  assert.deepEqual((await listObjects(s.store.layout.objectsDir)).map((o) => o.hash), [s.lockFile.hash]);
+});

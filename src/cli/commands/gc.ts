@@ -8,10 +8,11 @@ import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
+import { parseByteSize } from '../parse-byte-size.js';
 import { formatBytes } from './format-bytes.js';
 import { otherCacheUsers } from './shared-cache-users.js';
 
-const usage = `Usage: dagmake gc [--keep-runs N] [--dry]
+const usage = `Usage: dagmake gc [--keep-runs N] [--max-size SIZE] [--dry]
 
 Removes cached objects that no lock of the project references: dagmake.lock, and the
 NAME.dagmake.lock of every other pipeline file NAME.yaml that has run. Counts as kept what the
@@ -20,21 +21,30 @@ use the same cache (DAGMAKE_CACHE_DIR, or a linked cache/), what their locks rec
 and gc waits for none of them: it exits 75 while one of them runs.
 
 Options:
-  --keep-runs N   also keep what the run-cache and memo entries of the last N runs need (default 0)
-  --dry           show what would be removed and how many bytes; remove nothing`;
+  --keep-runs N     also keep what the run-cache and memo entries of the last N runs need (default 0;
+                    with --max-size, as many runs as fit)
+  --max-size SIZE   keep recent runs' entries only while the cache stays within SIZE (500M, 10G);
+                    what the locks reference is kept whatever its size
+  --dry             show what would be removed and how many bytes; remove nothing`;
 
 export const gcCommand: Command = {
   name: 'gc',
   usage,
   async run(args, io) {
-    const parsed = parseCommandArgs<{ 'keep-runs'?: string; dry?: boolean }>(
+    const parsed = parseCommandArgs<{ 'keep-runs'?: string; 'max-size'?: string; dry?: boolean }>(
       args,
-      { 'keep-runs': { type: 'string' }, dry: { type: 'boolean' } },
+      { 'keep-runs': { type: 'string' }, 'max-size': { type: 'string' }, dry: { type: 'boolean' } },
       usage,
     );
     if (!parsed.ok) return reportParseFailure(parsed, io, 'gc');
-    const keepRuns = Number(parsed.values['keep-runs'] ?? 0);
-    if (!Number.isInteger(keepRuns) || keepRuns < 0) {
+    const sizeText = parsed.values['max-size'];
+    const maxBytes = sizeText === undefined ? undefined : parseByteSize(sizeText);
+    if (sizeText !== undefined && maxBytes === undefined) {
+      io.stderr.write(`error: expected --max-size to be a size such as 500M or 10G, got "${sizeText}"\n  hint: units are B, K, M, G and T (powers of 1024)\n`);
+      return ExitCode.usage;
+    }
+    const keepRuns = Number(parsed.values['keep-runs'] ?? (maxBytes === undefined ? 0 : Infinity));
+    if (!(Number.isInteger(keepRuns) || keepRuns === Infinity) || keepRuns < 0) {
       io.stderr.write(`error: expected --keep-runs to be a whole number, got "${parsed.values['keep-runs']}"\n`);
       return ExitCode.usage;
     }
@@ -64,6 +74,7 @@ export const gcCommand: Command = {
         report = await gc(store, {
           keepHashes: new Set([...outs.value.hashes, ...others.value.hashes]),
           keepRunsOfLast: keepRuns,
+          ...(maxBytes !== undefined && { maxBytes }),
           dryRun: dry,
           recordedOuts: outs.value.recorded,
         });
@@ -85,9 +96,17 @@ export const gcCommand: Command = {
           `${plural(report.removedRunEntries, 'run-cache entry', 'run-cache entries')} and ` +
           `${plural(report.removedMemoEntries, 'memo entry', 'memo entries')}; kept ${plural(report.keptObjects, 'object')}${missing}\n`,
       );
+      if (maxBytes !== undefined) io.stdout.write(`${sizeNote(report, maxBytes, dry)}\n`);
       return ExitCode.ok;
     } finally {
       await mutex.value.release();
     }
   },
 };
+
+function sizeNote(report: { keptBytes: number; keptRuns: number; lockBytes: number }, maxBytes: number, dry: boolean): string {
+  const runs = report.keptRuns === 0 ? 'only what the locks reference' : `what the locks reference and the entries of the last ${plural(report.keptRuns, 'run')}`;
+  const kept = `${dry ? 'would keep' : 'kept'} ${formatBytes(report.keptBytes)} of the ${formatBytes(maxBytes)} allowed: ${runs}`;
+  if (report.lockBytes <= maxBytes) return kept;
+  return `${kept}; the locks alone reference ${formatBytes(report.lockBytes)}, over the limit (gc never removes what a lock records)`;
+}
