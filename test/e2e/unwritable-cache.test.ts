@@ -67,10 +67,10 @@ describe('a cache that refuses a write', () => {
       assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
       // The output is already in the cache, so only the run-cache entry is written.
       await project.write('in.txt', '2\n');
-      await project.write('pipeline.yaml', 'stages:\n  b: {cmd: "echo same > b.txt && rm -rf cache/tmp && touch cache/tmp", deps: [in.txt], outs: [b.txt]}\n');
+      await project.write('pipeline.yaml', 'stages:\n  b: {cmd: "echo same > b.txt && rm -rf cache/runs && touch cache/runs", deps: [in.txt], outs: [b.txt]}\n');
       const result = await runCli(project.root, ['run']);
       assert.equal(result.exitCode, 0, result.stdout + result.stderr);
-      assert.match(result.stdout + result.stderr, /b: could not write its run-cache entry: cannot write cache\/tmp\/[^ ]+ \(ENOTDIR: not a directory\); /);
+      assert.match(result.stdout + result.stderr, /b: could not write its run-cache entry: cannot write cache\/runs\/[0-9a-f]{2}\.jsonl \(ENOTDIR: not a directory\); /);
       assert.match(result.stdout, /1 ran/);
       assert.match((await runCli(project.root, ['status'])).stdout, /everything is up to date/);
     });
