@@ -132,3 +132,15 @@ test('a finished stage shows the metrics it reported, as the plain reporter does
   ]);
   assert.match(frame(), /✔ train ran 2\.1s · never run\n {2}metrics: acc=0\.9/);
 });
+
+test('a watch cycle that stops before its run starts shows no footer of the last run', async () => {
+  const { frame, feed } = await renderEvents([...successfulRun, ...successfulEnd]);
+  await feed([
+    { type: 'watch-cycle', time: 20_000, phase: 'start', cycle: 2, changed: ['pipeline.yaml'], watchedFiles: 3 },
+    { type: 'diagnostics', time: 20_100, messages: ['pipeline.yaml:4:12 error: dep "x" of stage "a" does not exist and no stage produces it'] },
+    { type: 'watch-cycle', time: 20_200, phase: 'end', cycle: 2, changed: ['pipeline.yaml'], watchedFiles: 3 },
+    { type: 'watch-cycle', time: 20_200, phase: 'idle', cycle: 2, changed: [], watchedFiles: 3 },
+  ]);
+  assert.match(frame(), /── watching 3 files for changes/);
+  assert.ok(!frame().includes('▸'), frame());
+});

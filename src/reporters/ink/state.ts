@@ -115,7 +115,10 @@ export function reduce(state: InkState, event: DagEvent): InkState {
       return { ...append(base, { kind: 'summary', summary: event }), savedMs: event.savedMs, done: true };
     case 'watch-cycle':
       if (event.phase === 'start') {
-        return { ...append(base, { kind: 'watch', cycle: event }), counts: NO_COUNTS, savedMs: 0, statuses: {}, done: false };
+        // Until this cycle's run starts there is no run to count: a cycle that stops at an invalid
+        // pipeline, or waits for another run, must not keep showing the last run's footer.
+        const { runStartedAt: _last, ...rest } = append(base, { kind: 'watch', cycle: event });
+        return { ...rest, totalStages: 0, counts: NO_COUNTS, savedMs: 0, statuses: {}, done: false };
       }
       return event.phase === 'idle' ? append(base, { kind: 'watch', cycle: event }) : base;
     case 'diagnostics':
