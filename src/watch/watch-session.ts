@@ -165,7 +165,19 @@ class WatchSession {
     this.#emitCycle('start', changed);
     const { file, displayPath, selection, jobs, keepGoing, options, graceMs } = this.request;
     const run = new WatchCycleRun(
-      { file, displayPath, selection, jobs, keepGoing, options, graceMs, wait: true },
+      {
+        file,
+        displayPath,
+        selection,
+        jobs,
+        keepGoing,
+        options,
+        graceMs,
+        wait: true,
+        // Otherwise the cycle's header sits there with nothing under it until that run ends.
+        onWaiting: (pid) =>
+          this.request.emit({ type: 'warning', time: Date.now(), message: `waiting for another dagmake run in this project (pid ${pid}) to finish...` }),
+      },
       (event) => this.request.emit(event),
     );
     this.#run = run;

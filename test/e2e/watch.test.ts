@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
 import type { ResultPromise } from 'execa';
 import type { DagEvent } from '../../src/events.js';
+import { acquireProjectMutex } from '../../src/project-mutex.js';
 import { spawnCli } from '../helpers/run-cli.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
@@ -264,6 +265,27 @@ export default defineStage(async (ctx) => {
     const third = await watch.idle(second + 1);
     assert.deepEqual(watch.stagesBetween(second, third, 'ran'), ['greet']);
     assert.equal(await p.read('greeting.txt'), 'two!');
+    assert.equal(await watch.stop(), 130);
+  });
+
+  test('a cycle that waits for another run in the project says so, and runs once that run ends', async () => {
+    const p = await project({
+      'data.txt': 'v1\n',
+      'pipeline.yaml': `stages:
+  copy: {cmd: cp data.txt copy.txt, deps: [data.txt], outs: [copy.txt]}
+`,
+    });
+    const watch = new Watch(p.root);
+    const first = await watch.idle();
+    const other = await acquireProjectMutex(p.root, { wait: false });
+    assert.ok(other.ok);
+    await p.write('data.txt', 'v2\n');
+    const waiting = await watch.waitFor((e) => e.type === 'warning', first + 1);
+    const message = (watch.events[waiting] as Extract<DagEvent, { type: 'warning' }>).message;
+    assert.match(message, new RegExp(`waiting for another dagmake run in this project \\(pid ${process.pid}\\)`));
+    await other.value.release();
+    await watch.idle(waiting);
+    assert.equal(await p.read('copy.txt'), 'v2\n');
     assert.equal(await watch.stop(), 130);
   });
 
