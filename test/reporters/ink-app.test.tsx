@@ -18,7 +18,7 @@ async function waitForFrame(frame: () => string, check: (text: string) => boolea
   return frame();
 }
 
-async function renderEvents(events: readonly DagEvent[], options: { columns?: number; clock?: number } = {}) {
+async function renderEvents(events: readonly DagEvent[], options: { columns?: number; rows?: number; clock?: number } = {}) {
   const store = createInkStore();
   const cancels: boolean[] = [];
   const app = render(
@@ -28,6 +28,7 @@ async function renderEvents(events: readonly DagEvent[], options: { columns?: nu
       animate={false}
       clock={() => options.clock ?? 7000}
       columns={options.columns ?? 100}
+      {...(options.rows !== undefined && { rows: options.rows })}
       onCancel={(force) => cancels.push(force)}
     />,
   );
@@ -143,4 +144,23 @@ test('a watch cycle that stops before its run starts shows no footer of the last
   ]);
   assert.match(frame(), /── watching 3 files for changes/);
   assert.ok(!frame().includes('▸'), frame());
+});
+
+test('the live area stays shorter than the terminal: fewer log lines first, then fewer stages', async () => {
+  const stages = Array.from({ length: 8 }, (_, i) => `s${i + 1}`);
+  const events: DagEvent[] = [{ type: 'run-start', time: 0, stages, jobs: 8 }];
+  for (const stage of stages) {
+    events.push({ type: 'stage-start', time: 1, stage, reasons: [] });
+    for (let n = 1; n <= 10; n++) events.push({ type: 'stage-log', time: 2, stage, stream: 'stdout', line: `${stage} line ${n}` });
+  }
+  const roomy = await renderEvents(events, { rows: 40 });
+  const lines = roomy.frame().split('\n');
+  // Below the rows Ink takes for the whole screen (clearing the scrollback on every frame).
+  assert.ok(lines.length < 40, roomy.frame());
+  assert.ok(lines.includes('  │ s8 line 10'), roomy.frame());
+  assert.ok(!lines.includes('  │ s8 line 6'), roomy.frame());
+  cleanup();
+  const small = await renderEvents(events, { rows: 6 });
+  assert.deepEqual(small.frame().split('\n').slice(-2), ['  … 5 more running', '▸ 0/8 done · 0 ran · 7.0s  q cancel · l logs']);
+  assert.equal(small.frame().split('\n').length, 5, small.frame());
 });

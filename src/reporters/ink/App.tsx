@@ -2,12 +2,13 @@
 // running stages and the footer are redrawn below them.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Static, useInput, useStdin, useStdout } from 'ink';
+import { fitLiveArea } from './fit-height.js';
 import { Footer } from './Footer.js';
 import { FinishedEntry, SkippedLines } from './FinishedEntry.js';
 import { RunningStage } from './RunningStage.js';
 import { describePendingSkips, type FinishedItem } from './state.js';
 import type { InkStore } from './store.js';
-import { ColorContext } from './Tinted.js';
+import { ColorContext, Line, Tinted } from './Tinted.js';
 
 const TICK_MS = 100;
 
@@ -17,14 +18,16 @@ export interface AppProps {
   readonly onCancel?: (force: boolean) => void;
   /** Overrides the terminal width (tests). */
   readonly columns?: number;
+  /** Overrides the terminal height (tests). */
+  readonly rows?: number;
   readonly clock?: () => number;
   /** Redraw spinners and timers on their own; off for deterministic frames. */
   readonly animate?: boolean;
 }
 
-export function App({ store, color = true, onCancel, columns, clock = Date.now, animate = true }: AppProps) {
+export function App({ store, color = true, onCancel, columns, rows, clock = Date.now, animate = true }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const width = useColumns(columns);
+  const { width, height } = useTerminalSize(columns, rows);
   const busy = state.running.length > 0 && !state.done;
   const now = useTicker(clock, animate && busy);
   const [showLogs, setShowLogs] = useState(true);
@@ -46,6 +49,10 @@ export function App({ store, color = true, onCancel, columns, clock = Date.now, 
   );
 
   const pendingSkips = describePendingSkips(state);
+  const showFooter = !state.done && state.totalStages > 0;
+  // One row fewer than the terminal: a live area as tall as the terminal counts as full-screen.
+  const otherLines = pendingSkips.length + (showFooter ? (cancelRequests > 0 ? 2 : 1) : 0);
+  const live = fitLiveArea(state.running, showLogs, height - 1 - otherLines);
   return (
     <ColorContext.Provider value={color}>
       <Static items={state.finished as FinishedItem[]}>
@@ -56,27 +63,33 @@ export function App({ store, color = true, onCancel, columns, clock = Date.now, 
         )}
       </Static>
       <Box flexDirection="column" width={width}>
-        {state.running.map((stage) => (
-          <RunningStage key={stage.name} stage={stage} now={now} showLogs={showLogs} />
+        {live.stages.map((stage) => (
+          <RunningStage key={stage.name} stage={stage} now={now} logLines={live.logLines} />
         ))}
+        {live.hiddenStages > 0 && (
+          <Line>
+            <Tinted dim>{`  … ${live.hiddenStages} more running`}</Tinted>
+          </Line>
+        )}
         {pendingSkips.length > 0 && <SkippedLines lines={pendingSkips} />}
-        {!state.done && state.totalStages > 0 && <Footer state={state} now={now} cancelRequests={cancelRequests} />}
+        {showFooter && <Footer state={state} now={now} cancelRequests={cancelRequests} />}
       </Box>
     </ColorContext.Provider>
   );
 }
 
-function useColumns(override: number | undefined): number {
+function useTerminalSize(columns: number | undefined, rows: number | undefined): { width: number; height: number } {
   const { stdout } = useStdout();
-  const [columns, setColumns] = useState(stdout.columns || 80);
+  const measure = () => ({ width: stdout.columns || 80, height: stdout.rows || Number.POSITIVE_INFINITY });
+  const [size, setSize] = useState(measure);
   useEffect(() => {
-    const onResize = () => setColumns(stdout.columns || 80);
+    const onResize = () => setSize(measure());
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
   }, [stdout]);
-  return override ?? columns;
+  return { width: columns ?? size.width, height: rows ?? size.height };
 }
 
 function useTicker(clock: () => number, running: boolean): number {

@@ -3,19 +3,19 @@ import { Box } from 'ink';
 import { describeReasons, formatDuration, formatEta } from '../describe-reason.js';
 import { formatCount, formatRate, ratePerSecond, remainingMs, type ProgressSnapshot } from '../progress-math.js';
 import { progressBar, spinnerFrame } from './spinner.js';
-import { VISIBLE_LOG_LINES, type RunningStage as RunningStageState } from './state.js';
+import { VISIBLE_TASKS, type RunningStage as RunningStageState } from './state.js';
 import { Line, Tinted } from './Tinted.js';
 
 const BAR_WIDTH = 20;
-const VISIBLE_TASKS = 3;
 
 export interface RunningStageProps {
   readonly stage: RunningStageState;
   readonly now: number;
-  readonly showLogs: boolean;
+  /** How many of the last log lines to draw. */
+  readonly logLines: number;
 }
 
-export function RunningStage({ stage, now, showLogs }: RunningStageProps) {
+export function RunningStage({ stage, now, logLines }: RunningStageProps) {
   const elapsed = now - stage.startedAt;
   const why = stage.reasons.length > 0 ? ` · ${describeReasons(stage.reasons)}` : '';
   const previous =
@@ -46,8 +46,8 @@ export function RunningStage({ stage, now, showLogs }: RunningStageProps) {
         </Line>
       ))}
       {hiddenTasks > 0 && <Line>{`  ↳ +${hiddenTasks} more`}</Line>}
-      {showLogs &&
-        stage.tail.slice(-VISIBLE_LOG_LINES).map((line, index) => (
+      {logLines > 0 &&
+        stage.tail.slice(-logLines).map((line, index) => (
           <Line key={index}>
             <Tinted dim>{`  │ ${line}`}</Tinted>
           </Line>

@@ -5,6 +5,7 @@ import { describeSkipped, type SkippedStage } from '../describe-reason.js';
 import type { ProgressSnapshot } from '../progress-math.js';
 
 export const VISIBLE_LOG_LINES = 5;
+export const VISIBLE_TASKS = 3;
 const FAILURE_TAIL_LINES = 20;
 const KEPT_TASKS = 20;
 
