@@ -18,6 +18,8 @@ export { pipelineJsonSchema } from './json-schema.js';
 export interface LoadPipelineOptions {
   /** How diagnostics name the file (default: the path relative to the working directory). */
   readonly displayPath?: string;
+  /** Told the vars files the pipeline names, also when it turns out invalid (watch mode watches them for the fix). */
+  readonly onVarsFiles?: (files: readonly string[]) => void;
 }
 
 const STAGES_HINT = 'add a "stages:" map with one entry per stage, e.g. "stages: {prepare: {cmd: python prep.py}}"';
@@ -52,6 +54,7 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
   const rawVars = (source.value as { vars?: unknown }).vars;
   const checkedVars = rawVars === undefined ? { data: [], diagnostics: [] } : checkSchema(varsSchema, rawVars, ['vars'], source);
   const vars = await loadVars(checkedVars.data ?? [], ['vars'], root, source);
+  options.onVarsFiles?.(vars.files);
   diagnostics.push(...checkedVars.diagnostics, ...vars.diagnostics);
   // Without every variable, each "${...}" would be reported as unknown: check stages only structurally.
   const canExpand = checkedVars.diagnostics.length === 0 && vars.diagnostics.length === 0;

@@ -3,7 +3,7 @@
 // pipeline file with its vars files. Outputs and dagmake's own state are never inputs.
 import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
-import { ok } from '../errors.js';
+import { fail, ok } from '../errors.js';
 import { buildLinkedGraph } from '../engine/prepare-run.js';
 import { isWithin, type StageGraph } from '../graph/build-graph.js';
 import { selectStages, type Selection } from '../graph/select-stages.js';
@@ -33,20 +33,27 @@ export interface WatchPlan {
   readonly outs: readonly string[];
 }
 
+export interface PlanFailure {
+  readonly diagnostics: Diagnostic[];
+  /** The pipeline file and the vars files it names, as far as it could be read: the fix may be in any of them. */
+  readonly configFiles: readonly string[];
+}
 
 export async function loadWatchPlan(
   file: string,
   displayPath: string,
   selection: Selection,
   hasher: Hasher,
-): Promise<Result<WatchPlan, Diagnostic[]>> {
-  const pipeline = await loadPipeline(file, { displayPath });
-  if (!pipeline.ok) return pipeline;
+): Promise<Result<WatchPlan, PlanFailure>> {
+  const root = path.dirname(file);
+  let varsFiles: readonly string[] = [];
+  const pipeline = await loadPipeline(file, { displayPath, onVarsFiles: (files) => (varsFiles = files) });
+  const configFiles = [path.relative(root, file).split(path.sep).join('/'), ...varsFiles];
+  if (!pipeline.ok) return fail({ diagnostics: pipeline.error, configFiles });
   const graph = await buildLinkedGraph(pipeline.value);
-  if (!graph.ok) return graph;
+  if (!graph.ok) return fail({ diagnostics: graph.error, configFiles });
   const stages = selectStages(graph.value, selection);
-  if (!stages.ok) return stages;
-  const root = pipeline.value.root;
+  if (!stages.ok) return fail({ diagnostics: stages.error, configFiles });
   const outs = pipeline.value.stages.flatMap((s) => s.outs.map((o) => o.path));
   const inputs = new Map<string, StageInputs>();
   for (const name of stages.value) {
@@ -57,7 +64,6 @@ export async function loadWatchPlan(
       modules: stage.uses === undefined ? [] : await moduleFiles(stage.uses, root, hasher),
     });
   }
-  const configFiles = [path.relative(root, file).split(path.sep).join('/'), ...pipeline.value.varsFiles];
   return ok({ graph: graph.value, stages: stages.value, inputs, configFiles, outs });
 }
 

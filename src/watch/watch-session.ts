@@ -38,6 +38,8 @@ class WatchSession {
   #plan: WatchPlan | undefined;
   /** The last pipeline failed to load: changes wait until it is fixed. */
   #planInvalid = false;
+  /** The pipeline file and its vars files, also those of a pipeline that failed to load. */
+  #configFiles: readonly string[];
   #roots: string[];
   #watchedRoots: string[] = [];
   #watcher: FsWatcher | undefined;
@@ -53,6 +55,7 @@ class WatchSession {
   constructor(private readonly request: WatchRequest) {
     this.#root = path.dirname(request.file);
     this.#roots = [path.basename(request.file)];
+    this.#configFiles = this.#roots;
     this.#debouncer = new Debouncer(request.debounceMs, Math.max(2000, request.debounceMs * 10), (paths) => {
       this.#queue = this.#queue
         .then(() => this.#onChanges(paths))
@@ -103,9 +106,8 @@ class WatchSession {
       if (problems.length > 0 && !this.#run) this.#emitIdle();
       return;
     }
-    const configFiles = this.#plan?.configFiles ?? this.#roots;
     const modules = [...(this.#plan?.inputs.values() ?? [])].flatMap((i) => i.modules);
-    const configChanged = [...changed].some((c) => configFiles.includes(c));
+    const configChanged = [...changed].some((c) => this.#configFiles.includes(c));
     if (configChanged || [...changed].some((c) => modules.includes(c))) {
       await this.#reloadPlan();
       for (const c of await this.#refreshWatcher()) changed.add(c);
@@ -130,11 +132,15 @@ class WatchSession {
     const plan = await loadWatchPlan(file, displayPath, selection, this.#hasher);
     if (!plan.ok) {
       this.#planInvalid = true;
-      this.#emitDiagnostics(plan.error);
+      this.#emitDiagnostics(plan.error.diagnostics);
+      // A vars file it names may be the broken or missing one: watch it too, or its fix goes unseen.
+      this.#configFiles = plan.error.configFiles;
+      this.#roots = [...new Set([...this.#roots, ...plan.error.configFiles])].sort();
       return;
     }
     this.#plan = plan.value;
     this.#planInvalid = false;
+    this.#configFiles = plan.value.configFiles;
     this.#roots = watchRoots(plan.value);
     this.#tracker.setFingerprinter(createFingerprinter(this.#hasher, paramsOnlyFiles(plan.value)));
     this.#tracker.retain(this.#roots);

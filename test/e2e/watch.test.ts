@@ -196,6 +196,32 @@ ${SENTINEL_STAGE}`,
     assert.equal(await watch.stop(), 130);
   });
 
+  test('a vars file that is broken or missing when watching starts is watched, and fixing it runs', async () => {
+    const p = await project({
+      'vars.yaml': 'word: [unclosed\n',
+      'pipeline.yaml': `vars: [vars.yaml, more.yaml]
+stages:
+  hello: {cmd: "echo \${word} \${other} > hello.txt", outs: [hello.txt]}
+`,
+    });
+    const watch = new Watch(p.root);
+    const first = await watch.idle();
+    const messages = (from: number, to: number) =>
+      watch.events.slice(from, to).flatMap((e) => (e.type === 'diagnostics' ? e.messages : [])).join('\n');
+    assert.match(messages(0, first), /^vars\.yaml:2:1 error: invalid YAML/m);
+    assert.match(messages(0, first), /"more\.yaml" not found/);
+    await p.write('vars.yaml', 'word: two\n');
+    const second = await watch.waitFor((e) => e.type === 'diagnostics', first + 1);
+    assert.doesNotMatch(messages(second, second + 1), /invalid YAML/);
+    assert.match(messages(second, second + 1), /"more\.yaml" not found/);
+    await p.write('more.yaml', 'other: three\n');
+    const start = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start', second + 1);
+    assert.deepEqual((watch.events[start] as Cycle).changed, ['more.yaml', 'vars.yaml']);
+    await watch.idle(start);
+    assert.equal(await p.read('hello.txt'), 'two three\n');
+    assert.equal(await watch.stop(), 130);
+  });
+
   test('a change during a run restarts only the stale stage; the unrelated running stage finishes', async () => {
     const p = await project({
       'slow.in': 'old\n',
