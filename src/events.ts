@@ -119,6 +119,8 @@ export type DagEvent =
        * on cancel, or after a failure it does not depend on (--keep-going would have run it).
        */
       readonly skippedAfterStop?: 'failure' | 'cancel';
+      /** Cancelled only to start over in this run (watch mode: its inputs changed while it ran); not a final state. */
+      readonly restarted?: true;
       readonly logFile?: string;
     }
   | { readonly type: 'warning'; readonly time: number; readonly message: string; readonly stage?: string }

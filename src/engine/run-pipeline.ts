@@ -88,7 +88,11 @@ export function runPipeline(request: RunRequest): RunHandle {
       let savedMs = 0;
       const emit = (event: DagEvent) => {
         // A stage cancelled to be restarted is counted once, by how its restarted run ends.
-        if (event.type === 'stage' && !(event.status === 'cancelled' && scheduler?.isRestarting(event.stage))) {
+        if (event.type === 'stage' && event.status === 'cancelled' && scheduler?.isRestarting(event.stage)) {
+          request.emit({ ...event, restarted: true });
+          return;
+        }
+        if (event.type === 'stage') {
           counts[event.status]++;
           if (event.savedMs !== undefined && (event.status === 'restored' || event.status === 'up-to-date')) savedMs += event.savedMs;
           if (event.status === 'ran') durations.set(event.stage, event.durationMs);

@@ -125,6 +125,10 @@ export function createPlainReporter(options: PlainReporterOptions): Reporter {
   };
 
   const finishStage = (event: Extract<DagEvent, { type: 'stage' }>): void => {
+    if (event.restarted) {
+      write(`${paint('yellow', '↻')} ${event.stage} restarted after ${formatDuration(event.durationMs)}: its inputs changed while it ran`);
+      return;
+    }
     finalStatus.set(event.stage, event.status);
     const record = stages.get(event.stage);
     stages.delete(event.stage);

@@ -237,6 +237,7 @@ stages:
     await p.write('slow.in', 'new\n');
     const idle = await watch.idle();
     assert.deepEqual(watch.stagesBetween(0, idle, 'cancelled'), ['slow']);
+    assert.ok(watch.events.some((e) => e.type === 'stage' && e.status === 'cancelled' && e.restarted), 'the cancel is marked as a restart');
     assert.deepEqual(watch.stagesBetween(0, idle, 'ran').sort(), ['other', 'slow']);
     assert.equal(watch.cyclesBetween(0, idle).length, 1);
     const summary = watch.events.find((e) => e.type === 'summary');

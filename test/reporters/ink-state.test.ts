@@ -57,6 +57,19 @@ test('finished sub-tasks disappear; a new watch cycle resets the counts', () => 
   assert.equal(state.finished.at(-1)?.kind, 'watch');
 });
 
+test('a stage restarted because its inputs changed is not counted as done', () => {
+  const state = reduceAll([
+    { type: 'run-start', time: 0, stages: ['slow', 'next'], jobs: 1 },
+    { type: 'stage-start', time: 0, stage: 'slow', reasons: [] },
+    { type: 'stage', time: 1200, stage: 'slow', status: 'cancelled', reason: [], durationMs: 1200, restarted: true },
+    { type: 'stage-start', time: 1300, stage: 'slow', reasons: [] },
+  ]);
+  assert.equal(state.counts.cancelled, 0);
+  assert.deepEqual(state.statuses, {});
+  assert.deepEqual(state.running.map((s) => s.name), ['slow']);
+  assert.deepEqual(state.finished, [{ kind: 'restarted', stage: 'slow', durationMs: 1200 }]);
+});
+
 /** A scheduler driven by a fake clock: nothing runs until the test advances time. */
 function fakeTimers() {
   let now = 0;

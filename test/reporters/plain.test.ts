@@ -90,6 +90,23 @@ test('watch cycles print a separator and diagnostics print each message', async 
   ]);
 });
 
+const restartedRun: DagEvent[] = [
+  { type: 'run-start', time: 0, stages: ['slow'], jobs: 1 },
+  { type: 'stage-start', time: 0, stage: 'slow', reasons: [{ kind: 'never-run' }] },
+  { type: 'stage', time: 1200, stage: 'slow', status: 'cancelled', reason: [], durationMs: 1200, restarted: true, logFile: '.dagmake/logs/slow.log' },
+  { type: 'stage-start', time: 1300, stage: 'slow', reasons: [{ kind: 'never-run' }] },
+];
+
+test('a stage restarted because its inputs changed says so, not that it was cancelled', async () => {
+  const lines = (await runPlain([...restartedRun, { type: 'stage', time: 3000, stage: 'slow', status: 'ran', reason: [], durationMs: 1700 }])).lines();
+  assert.deepEqual(lines.slice(1, 5), [
+    '▶ slow (never run)',
+    '↻ slow restarted after 1.2s: its inputs changed while it ran',
+    '▶ slow (never run)',
+    '✔ slow ran 1.7s',
+  ]);
+});
+
 test('colors only when asked', async () => {
   const event: DagEvent = { type: 'stage', time: 0, stage: 'a', status: 'ran', reason: [], durationMs: 1 };
   assert.match((await runPlain([event], {}, true)).text(), /\u001B\[32m✔/);

@@ -1,6 +1,7 @@
 // Anything printed once into the scrollback: stages, skips, warnings, watch cycles, summary.
 import { Box, Text } from 'ink';
 import { createPaint } from '../ansi.js';
+import { formatDuration } from '../describe-reason.js';
 import { describeSummary, describeWatchCycle } from '../plain.js';
 import type { FinishedItem } from './state.js';
 import { StageLine } from './StageLine.js';
@@ -12,6 +13,13 @@ export function FinishedEntry({ item }: { readonly item: FinishedItem }) {
   switch (item.kind) {
     case 'stage':
       return <StageLine item={item} />;
+    case 'restarted':
+      return (
+        <Line>
+          <Tinted color="yellow">↻</Tinted> {item.stage} restarted after {formatDuration(item.durationMs)}
+          <Tinted dim>: its inputs changed while it ran</Tinted>
+        </Line>
+      );
     case 'skipped':
       return <SkippedLines lines={item.lines} />;
     case 'warning':

@@ -41,6 +41,7 @@ export type FinishedItem =
       readonly logFile?: string;
       readonly metrics?: ReadonlyMap<string, number>;
     }
+  | { readonly kind: 'restarted'; readonly stage: string; readonly durationMs: number }
   | { readonly kind: 'skipped'; readonly lines: readonly string[] }
   | { readonly kind: 'warning'; readonly message: string; readonly stage?: string }
   | { readonly kind: 'summary'; readonly summary: Extract<DagEvent, { type: 'summary' }> }
@@ -145,6 +146,11 @@ function applyProgress(stage: RunningStage, event: Extract<DagEvent, { type: 'st
 }
 
 function finishStage(state: InkState, event: Extract<DagEvent, { type: 'stage' }>): InkState {
+  if (event.restarted) {
+    // Not done: it starts again at once, and is counted by how that run ends.
+    const next = { ...state, running: state.running.filter((s) => s.name !== event.stage) };
+    return append(next, { kind: 'restarted', stage: event.stage, durationMs: event.durationMs });
+  }
   const running = state.running.find((s) => s.name === event.stage);
   const next: InkState = {
     ...state,
