@@ -20,6 +20,7 @@ export async function openPathHasher(root: string): Promise<PathHasher> {
       }
     },
     readParams: (file, keys) => hasher.selectParams({ file, keys }),
+    forgetParams: () => hasher.forgetParams(),
     moduleFiles: (entry) => collectModuleFiles(entry, root, hasher),
     save: () => hasher.close(),
   };

@@ -18,6 +18,8 @@ export type PathState =
 export interface PathHasher {
   hashPath(relativePath: string): Promise<PathState>;
   readParams(file: string, keys: readonly string[] | undefined): Promise<Result<Record<string, unknown>, Diagnostic[]>>;
+  /** Params files may have changed since they were read: read them again from now on. */
+  forgetParams(): void;
   /** The module and every local module it imports, transitively (project-relative, sorted). */
   moduleFiles(entry: string): Promise<Result<string[], Diagnostic[]>>;
   save(): Promise<void>;

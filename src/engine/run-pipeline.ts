@@ -18,6 +18,7 @@ import { readLastFailures, writeLastFailures } from './last-failures.js';
 import type { EngineContext, RunOptions } from './engine-context.js';
 import { executeStage } from './execute-stage.js';
 import { openPathHasher } from './open-path-hasher.js';
+import type { PathHasher } from './path-hasher.js';
 import { prepareRun } from './prepare-run.js';
 import { listStageLogs } from './stage-logs.js';
 import { Scheduler } from './scheduler.js';
@@ -48,12 +49,16 @@ export interface RunHandle {
   readonly outcome: Promise<RunOutcome>;
   /** First call: stop scheduling and terminate running stages gracefully; second: kill them. */
   cancel(): void;
-  /** Terminates the named running stages and runs them again in this run; returns those restarted. */
+  /**
+   * Inputs changed: params files are read again from now on, and the named running stages are
+   * terminated and run again in this run. Returns those restarted.
+   */
   restart(stages: readonly string[]): string[];
 }
 
 export function runPipeline(request: RunRequest): RunHandle {
   let scheduler: Scheduler | undefined;
+  let pathHasher: PathHasher | undefined;
   let cancelRequested = 0;
   const waiting = new AbortController();
   const outcome = (async (): Promise<RunOutcome> => {
@@ -80,6 +85,7 @@ export function runPipeline(request: RunRequest): RunHandle {
         readLastFailures(root),
       ]);
       const [storeOpened, hasher, durations, earlierLogs, lastFailures] = opened;
+      pathHasher = hasher;
       let failuresChanged = false;
       if (!storeOpened.ok) return { kind: 'invalid', diagnostics: storeOpened.error };
       const store = storeOpened.value;
@@ -184,7 +190,11 @@ export function runPipeline(request: RunRequest): RunHandle {
       if (scheduler === undefined) waiting.abort();
       scheduler?.cancel();
     },
-    restart: (stages) => scheduler?.restart(stages) ?? [],
+    restart: (stages) => {
+      // Each params file is parsed once per run: a restarted stage, or one yet to start, must not get the old values.
+      pathHasher?.forgetParams();
+      return scheduler?.restart(stages) ?? [];
+    },
   };
 }
 

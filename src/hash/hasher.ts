@@ -177,6 +177,11 @@ export class Hasher {
     return this.paramsReader.select(spec);
   }
 
+  /** Params files may have changed since they were read: read them again from now on. */
+  forgetParams(): void {
+    this.paramsReader.forget();
+  }
+
   /** Persists the stat cache (atomically; skipped when nothing changed). */
   save(): Promise<void> {
     return this.cache.save();

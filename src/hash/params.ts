@@ -82,6 +82,11 @@ export class ParamsReader {
 
   constructor(private readonly root: string) {}
 
+  /** The files may have changed since (watch mode restarting a stage): read them again from now on. */
+  forget(): void {
+    this.files.clear();
+  }
+
   read(file: string, location?: SourceLocation): Promise<Result<unknown, Diagnostic[]>> {
     let pending = this.files.get(file);
     if (!pending) {

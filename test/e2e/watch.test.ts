@@ -5,7 +5,7 @@ import { after, afterEach, describe, test } from 'node:test';
 import type { ResultPromise } from 'execa';
 import type { DagEvent } from '../../src/events.js';
 import { acquireProjectMutex } from '../../src/project-mutex.js';
-import { spawnCli } from '../helpers/run-cli.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
 type Cycle = Extract<DagEvent, { type: 'watch-cycle' }>;
@@ -244,6 +244,23 @@ stages:
     assert.ok(summary?.type === 'summary' && summary.ran === 2 && summary.cancelled === 0, 'the restarted stage is counted once, as ran');
     assert.equal(await p.read('slow.out'), 'new\n');
     assert.equal(await watch.stop(), 130);
+  });
+
+  test('a stage restarted for a params edit gets the new values, and records them', async () => {
+    const p = await project({
+      'params.yaml': 'lr: 1\n',
+      'pipeline.yaml': `stages:
+  train: {cmd: sleep 1.5 && echo trained > model.txt, params: [{params.yaml: [lr]}], outs: [model.txt]}
+`,
+    });
+    const watch = new Watch(p.root);
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'train');
+    await p.write('params.yaml', 'lr: 2\n');
+    const idle = await watch.idle();
+    assert.ok(watch.events.some((e) => e.type === 'stage' && e.restarted), 'train was restarted');
+    assert.deepEqual(watch.stagesBetween(0, idle, 'ran'), ['train']);
+    assert.equal(await watch.stop(), 130);
+    assert.match((await runCli(p.root, ['status'])).stdout, /everything is up to date/);
   });
 
   test("restores from the cache and the engine's writes into a watched directory trigger nothing", async () => {
