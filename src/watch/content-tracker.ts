@@ -10,6 +10,8 @@ import type { Fingerprinter } from './file-fingerprint.js';
 export interface SyncResult {
   /** Files whose fingerprint changed (appeared, disappeared or differ). */
   readonly changed: string[];
+  /** The fingerprint each changed file had before (undefined: it did not exist). */
+  readonly previous: Map<string, string | undefined>;
   readonly problems: Diagnostic[];
 }
 
@@ -29,9 +31,13 @@ export class ContentTracker {
     return this.#known.size;
   }
 
+  fingerprintOf(rel: string): string | undefined {
+    return this.#known.get(rel);
+  }
+
   /** Looks at `rel` (a file, a directory, or gone) and everything known below it. */
   async sync(rel: string, excluded: (rel: string) => boolean): Promise<SyncResult> {
-    const result: SyncResult = { changed: [], problems: [] };
+    const result: SyncResult = { changed: [], previous: new Map(), problems: [] };
     if (excluded(rel)) return result;
     const present = await this.#listFiles(rel, excluded);
     // Only a directory (now or before) can have known files below it; a plain file skips the scan.
@@ -44,10 +50,11 @@ export class ContentTracker {
 
   /** Re-checks everything under the roots; for gaps while no watcher was running. */
   async syncAll(roots: readonly string[], excluded: (rel: string) => boolean): Promise<SyncResult> {
-    const result: SyncResult = { changed: [], problems: [] };
+    const result: SyncResult = { changed: [], previous: new Map(), problems: [] };
     for (const rel of roots) {
       const one = await this.sync(rel, excluded);
       result.changed.push(...one.changed.filter((c) => !result.changed.includes(c)));
+      for (const [file, before] of one.previous) if (!result.previous.has(file)) result.previous.set(file, before);
       result.problems.push(...one.problems);
     }
     return result;
@@ -70,6 +77,7 @@ export class ContentTracker {
     if (value === undefined) this.#known.delete(file);
     else this.#known.set(file, value);
     result.changed.push(file);
+    result.previous.set(file, before);
   }
 
   /** Regular files at or below `rel`, skipping excluded subtrees without reading them. */

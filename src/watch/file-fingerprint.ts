@@ -17,7 +17,7 @@ export type Fingerprint =
 
 export type Fingerprinter = (rel: string) => Promise<Fingerprint>;
 
-export function createFingerprinter(hasher: Hasher, paramsOnly: ReadonlyMap<string, readonly ParamSpec[]>): Fingerprinter {
+export function createFingerprinter(hasher: Hasher, paramsOnly: ReadonlyMap<string, ReadonlyMap<string, readonly ParamSpec[]>>): Fingerprinter {
   return async (rel) => {
     const specs = paramsOnly.get(rel);
     if (specs !== undefined) return paramsFingerprint(hasher.root, rel, specs);
@@ -36,7 +36,20 @@ export function createFingerprinter(hasher: Hasher, paramsOnly: ReadonlyMap<stri
   };
 }
 
-async function paramsFingerprint(root: string, rel: string, specs: readonly ParamSpec[]): Promise<Fingerprint> {
+/** Whether the values `stage` selects differ between two fingerprints of a params-only file. */
+export function selectedParamsChanged(before: string | undefined, after: string | undefined, stage: string): boolean {
+  if (before === undefined || after === undefined) return true;
+  try {
+    const selected = (fingerprint: string) => canonicalJson((JSON.parse(fingerprint) as Record<string, unknown>)[stage] ?? null);
+    return selected(before) !== selected(after);
+  } catch {
+    // Taken before the file was params-only: its bytes, not values.
+    return true;
+  }
+}
+
+/** The selected values per stage, so that a change can be traced to the stages whose keys it touched. */
+async function paramsFingerprint(root: string, rel: string, specsByStage: ReadonlyMap<string, readonly ParamSpec[]>): Promise<Fingerprint> {
   let text: string;
   try {
     text = await readFile(path.join(root, rel), 'utf8');
@@ -46,12 +59,15 @@ async function paramsFingerprint(root: string, rel: string, specs: readonly Para
   }
   const data = await parseParamsText(text, rel);
   if (!data.ok) return { kind: 'invalid', diagnostics: data.error };
-  const selected: unknown[] = [];
+  const selected: Record<string, unknown[]> = {};
   const problems: Diagnostic[] = [];
-  for (const spec of specs) {
-    const values = selectParams(data.value, rel, spec.keys, spec.location);
-    if (values.ok) selected.push(values.value);
-    else problems.push(...values.error);
+  for (const [stage, specs] of specsByStage) {
+    selected[stage] = [];
+    for (const spec of specs) {
+      const values = selectParams(data.value, rel, spec.keys, spec.location);
+      if (values.ok) selected[stage].push(values.value);
+      else problems.push(...values.error);
+    }
   }
   if (problems.length > 0) return { kind: 'invalid', diagnostics: problems };
   return { kind: 'present', value: canonicalJson(selected) };

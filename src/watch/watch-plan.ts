@@ -91,8 +91,15 @@ export function isOnWatchedPath(roots: readonly string[], outs: readonly string[
   return roots.some((root) => isWithin(rel, root) || isWithin(root, rel));
 }
 
-/** The selected stages that one of the changed paths feeds. */
-export function affectedStages(plan: WatchPlan, changed: readonly string[]): string[] {
+/**
+ * The selected stages that one of the changed paths feeds. `paramsChanged` says whether the
+ * values a stage selects from a changed params file differ (another stage's keys may be the edit).
+ */
+export function affectedStages(
+  plan: WatchPlan,
+  changed: readonly string[],
+  paramsChanged: (file: string, stage: string) => boolean = () => true,
+): string[] {
   if (changed.some((p) => plan.configFiles.includes(p))) return [...plan.stages];
   const touches = (p: string, input: string) => isWithin(p, input) || isWithin(input, p);
   return plan.stages.filter((name) => {
@@ -100,17 +107,21 @@ export function affectedStages(plan: WatchPlan, changed: readonly string[]): str
     return changed.some(
       (p) =>
         inputs.deps.some((dep) => touches(p, dep)) ||
-        inputs.params.some((spec) => spec.file === p) ||
+        (inputs.params.some((spec) => spec.file === p) && paramsChanged(p, name)) ||
         inputs.modules.includes(p),
     );
   });
 }
 
-/** Params files that are nothing else: only their selected values count, not their bytes. */
-export function paramsOnlyFiles(plan: WatchPlan): Map<string, ParamSpec[]> {
-  const specs = new Map<string, ParamSpec[]>();
-  for (const inputs of plan.inputs.values()) {
-    for (const spec of inputs.params) specs.set(spec.file, [...(specs.get(spec.file) ?? []), spec]);
+/** Params files that are nothing else, with the specs of each stage reading them: only their selected values count, not their bytes. */
+export function paramsOnlyFiles(plan: WatchPlan): Map<string, Map<string, ParamSpec[]>> {
+  const specs = new Map<string, Map<string, ParamSpec[]>>();
+  for (const [stage, inputs] of plan.inputs) {
+    for (const spec of inputs.params) {
+      const byStage = specs.get(spec.file) ?? new Map<string, ParamSpec[]>();
+      byStage.set(stage, [...(byStage.get(stage) ?? []), spec]);
+      specs.set(spec.file, byStage);
+    }
   }
   const other = new Set(plan.configFiles);
   for (const inputs of plan.inputs.values()) for (const p of [...inputs.deps, ...inputs.modules]) other.add(p);

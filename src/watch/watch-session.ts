@@ -6,9 +6,10 @@ import { formatDiagnostic, type Diagnostic } from '../errors.js';
 import type { RunRequest } from '../engine/run-pipeline.js';
 import { isWithin } from '../graph/build-graph.js';
 import { Hasher } from '../hash/hasher.js';
+import type { ParamSpec } from '../pipeline/types.js';
 import { ContentTracker } from './content-tracker.js';
 import { Debouncer } from './debouncer.js';
-import { createFingerprinter } from './file-fingerprint.js';
+import { createFingerprinter, selectedParamsChanged } from './file-fingerprint.js';
 import { startFsWatcher, type FsWatcher } from './fs-watcher.js';
 import { affectedStages, isOnWatchedPath, loadWatchPlan, paramsOnlyFiles, watchRoots, type WatchPlan } from './watch-plan.js';
 import { WatchCycleRun } from './watch-cycle-run.js';
@@ -41,6 +42,7 @@ class WatchSession {
   /** The pipeline file and its vars files, also those of a pipeline that failed to load. */
   #configFiles: readonly string[];
   #roots: string[];
+  #paramsOnly: ReadonlyMap<string, ReadonlyMap<string, readonly ParamSpec[]>> = new Map();
   #watchedRoots: string[] = [];
   #watcher: FsWatcher | undefined;
   #run: WatchCycleRun | undefined;
@@ -95,10 +97,12 @@ class WatchSession {
   async #onChanges(paths: readonly string[]): Promise<void> {
     if (this.#stopping) return;
     const changed = new Set<string>();
+    const previous = new Map<string, string | undefined>();
     const problems: Diagnostic[] = [];
     for (const p of paths) {
       const result = await this.#tracker.sync(p, this.#excluded);
       for (const c of result.changed) changed.add(c);
+      for (const [file, before] of result.previous) if (!previous.has(file)) previous.set(file, before);
       problems.push(...result.problems);
     }
     if (problems.length > 0) this.#emitDiagnostics(problems);
@@ -123,7 +127,10 @@ class WatchSession {
       return;
     }
     // During a run: restart what is stale now; anything already finished needs another cycle.
-    const followUp = configChanged || this.#run.inputsChanged(affectedStages(this.#plan!, [...changed]));
+    // A running stage is restarted only when its own keys of an edited params file changed.
+    const paramsChanged = (file: string, stage: string) =>
+      !this.#paramsOnly.has(file) || selectedParamsChanged(previous.get(file), this.#tracker.fingerprintOf(file), stage);
+    const followUp = configChanged || this.#run.inputsChanged(affectedStages(this.#plan!, [...changed], paramsChanged));
     if (!followUp) for (const c of changed) this.#pending.delete(c);
   }
 
@@ -142,7 +149,8 @@ class WatchSession {
     this.#planInvalid = false;
     this.#configFiles = plan.value.configFiles;
     this.#roots = watchRoots(plan.value);
-    this.#tracker.setFingerprinter(createFingerprinter(this.#hasher, paramsOnlyFiles(plan.value)));
+    this.#paramsOnly = paramsOnlyFiles(plan.value);
+    this.#tracker.setFingerprinter(createFingerprinter(this.#hasher, this.#paramsOnly));
     this.#tracker.retain(this.#roots);
   }
 

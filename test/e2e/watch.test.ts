@@ -263,6 +263,25 @@ stages:
     assert.match((await runCli(p.root, ['status'])).stdout, /everything is up to date/);
   });
 
+  test('a params edit during a run restarts only the running stages whose own keys changed', async () => {
+    const p = await project({
+      'params.yaml': 'lr: 1\nepochs: 3\n',
+      'pipeline.yaml': `stages:
+  train: {cmd: sleep 1.5 && echo trained > model.txt, params: [{params.yaml: [lr]}], outs: [model.txt]}
+  prep: {cmd: sleep 1.5 && echo prepped > prep.txt, params: [{params.yaml: [epochs]}], outs: [prep.txt]}
+`,
+    });
+    const watch = new Watch(p.root, ['-j', '2']);
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'train');
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'prep');
+    await p.write('params.yaml', 'lr: 2\nepochs: 3\n');
+    const idle = await watch.idle();
+    assert.deepEqual(watch.stagesBetween(0, idle, 'cancelled'), ['train']);
+    assert.deepEqual(watch.stagesBetween(0, idle, 'ran').sort(), ['prep', 'train']);
+    assert.equal(await watch.stop(), 130);
+    assert.match((await runCli(p.root, ['status'])).stdout, /everything is up to date/);
+  });
+
   test("restores from the cache and the engine's writes into a watched directory trigger nothing", async () => {
     const p = await project({
       'data/raw.txt': 'v1\n',
