@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { globalHelp, globalOptionSpecs, resolveGlobalOptions, type GlobalOptions } from './global-options.js';
 import { findUnknownOption } from './unknown-option.js';
@@ -27,9 +28,26 @@ export function parseCommandArgs<T>(
     });
     const values = parsed.values as T & { help?: boolean; directory?: string; file?: string };
     if (values.help) return { ok: false, help: `${usage}\n\n${globalHelp}\n` };
+    const directory = values.directory === undefined ? undefined : checkDirectory(values.directory);
+    if (directory) return { ok: false, ...directory };
     return { ok: true, values, positionals: parsed.positionals, global: resolveGlobalOptions(values) };
   } catch (error) {
     return { ok: false, message: (error as Error).message };
+  }
+}
+
+/**
+ * A -C that names no directory would otherwise look for the pipeline file above it, and run in
+ * whatever project it finds there (the parent of a file given by mistake).
+ */
+function checkDirectory(directory: string): { message: string; hint: string } | undefined {
+  const hint = 'give the project directory (the one holding pipeline.yaml), or -f for a pipeline file;';
+  try {
+    const stats = statSync(directory, { throwIfNoEntry: false });
+    if (stats?.isDirectory()) return undefined;
+    return { message: stats ? `-C "${directory}" is not a directory` : `directory "${directory}" given with -C does not exist`, hint };
+  } catch (error) {
+    return { message: `cannot use -C "${directory}": ${(error as Error).message}`, hint };
   }
 }
 

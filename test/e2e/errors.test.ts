@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
@@ -165,6 +166,21 @@ describe('the command line', () => {
       assert.equal(silent.stdout, '');
       assert.match(silent.stderr, /stage "quiet" printed no output in its last run/);
       assert.equal((await runCli(project.root, ['logs', 'prepare'])).stdout, 'prepared', 'execa drops the last newline');
+    } finally {
+      await project.dispose();
+    }
+  });
+
+  test('-C must name a directory: a file or a missing one is not taken for the project above it', async () => {
+    const project = await tempProject({ 'pipeline.yaml': pipeline, 'notes.txt': 'x\n' });
+    try {
+      const file = await runCli(project.root, ['-C', 'notes.txt', 'status']);
+      assert.equal(file.exitCode, 2);
+      assert.match(file.stderr, /^error: -C "notes\.txt" is not a directory\n {2}hint: give the project directory/);
+      const missing = await runCli(project.root, ['gc', '-C', 'nowhere']);
+      assert.equal(missing.exitCode, 2);
+      assert.match(missing.stderr, /^error: directory "nowhere" given with -C does not exist/);
+      assert.equal(existsSync(path.join(project.root, 'nowhere')), false);
     } finally {
       await project.dispose();
     }
