@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closestMatch } from '../text/suggest.js';
 import { globalHelp, globalOptionSpecs, resolveGlobalOptions, type GlobalOptions } from './global-options.js';
 import { findUnknownOption } from './unknown-option.js';
 
@@ -10,11 +11,16 @@ export type ParsedCommandArgs<T> = { ok: true; values: T; positionals: string[];
   help?: string;
 };
 
-/** node:util parseArgs with the global options mixed in; --help and bad flags become values. */
+/**
+ * node:util parseArgs with the global options mixed in; --help and bad flags become values. A
+ * command that takes no operands says so (`takesOperands: false`): an ignored word could be a
+ * mistyped option (`gc dry` would otherwise collect for real).
+ */
 export function parseCommandArgs<T>(
   args: readonly string[],
   options: NonNullable<ParseArgsConfig['options']>,
   usage: string,
+  { takesOperands = true }: { takesOperands?: boolean } = {},
 ): ParsedCommandArgs<T> {
   const allOptions = { ...globalOptionSpecs, ...options };
   const unknown = findUnknownOption(args, allOptions);
@@ -30,6 +36,11 @@ export function parseCommandArgs<T>(
     if (values.help) return { ok: false, help: `${usage}\n\n${globalHelp}\n` };
     const directory = values.directory === undefined ? undefined : checkDirectory(values.directory);
     if (directory) return { ok: false, ...directory };
+    const operand = takesOperands ? undefined : parsed.positionals[0];
+    if (operand !== undefined) {
+      const closest = closestMatch(operand.replace(/^-+/, ''), Object.keys(options));
+      return { ok: false, message: `unexpected argument "${operand}"`, ...(closest && { hint: `did you mean --${closest}?` }) };
+    }
     return { ok: true, values, positionals: parsed.positionals, global: resolveGlobalOptions(values) };
   } catch (error) {
     return { ok: false, message: (error as Error).message };

@@ -186,6 +186,22 @@ describe('the command line', () => {
     }
   });
 
+  test('gc and dag take no operands: a mistyped option is refused, not ignored', async () => {
+    const project = await tempProject({ 'pipeline.yaml': 'stages:\n  a:\n    cmd: echo a > a.txt\n    outs: [a.txt]\n' });
+    try {
+      assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
+      const gc = await runCli(project.root, ['gc', 'dry']);
+      assert.equal(gc.exitCode, 2);
+      assert.equal(gc.stdout, '');
+      assert.match(gc.stderr, /^error: unexpected argument "dry"\n {2}hint: did you mean --dry\? see "dagmake gc --help"$/);
+      const dag = await runCli(project.root, ['dag', 'a']);
+      assert.equal(dag.exitCode, 2);
+      assert.match(dag.stderr, /unexpected argument "a"/);
+    } finally {
+      await project.dispose();
+    }
+  });
+
   test('counts of one are singular', async () => {
     const result = await runWith('stages:\n  a:\n    cmd: "true"\n', {}, ['run', '-j', '1']);
     assert.match(result.stdout, /^dagmake: 1 stage, 1 job$/m);

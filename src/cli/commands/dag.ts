@@ -20,6 +20,7 @@ export const dagCommand: Command = {
       args,
       { mermaid: { type: 'boolean' }, dot: { type: 'boolean' } },
       usage,
+      { takesOperands: false },
     );
     if (!parsed.ok) return reportParseFailure(parsed, io, 'dag');
     const pipeline = await loadPipeline(parsed.global.file, { displayPath: parsed.global.displayPath });

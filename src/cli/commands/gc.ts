@@ -35,6 +35,7 @@ export const gcCommand: Command = {
       args,
       { 'keep-runs': { type: 'string' }, 'max-size': { type: 'string' }, dry: { type: 'boolean' } },
       usage,
+      { takesOperands: false },
     );
     if (!parsed.ok) return reportParseFailure(parsed, io, 'gc');
     const sizeText = parsed.values['max-size'];
