@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
@@ -197,6 +198,21 @@ describe('the command line', () => {
       const dag = await runCli(project.root, ['dag', 'a']);
       assert.equal(dag.exitCode, 2);
       assert.match(dag.stderr, /unexpected argument "a"/);
+    } finally {
+      await project.dispose();
+    }
+  });
+
+  test('gc and cache verify outside any project refuse, and leave nothing behind', async () => {
+    const project = await tempProject({ 'readme.txt': 'not a project\n' });
+    try {
+      await writeFile(path.join(project.root, '.git'), 'gitdir: elsewhere\n');
+      for (const args of [['gc'], ['gc', '--dry'], ['cache', 'verify']]) {
+        const result = await runCli(project.root, args);
+        assert.equal(result.exitCode, 2, args.join(' '));
+        assert.match(result.stderr, /pipeline file "pipeline\.yaml" not found, and no lock either: not a dagmake project/);
+      }
+      assert.deepEqual((await readdir(project.root)).sort(), ['.git', 'readme.txt']);
     } finally {
       await project.dispose();
     }

@@ -5,6 +5,7 @@ import { expectedInCache, readProjectOuts } from '../../engine/project-outs.js';
 import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { outsideProject } from '../outside-project.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 
@@ -27,6 +28,11 @@ export const cacheCommand: Command = {
     if (parsed.positionals[0] !== 'verify' || parsed.positionals.length !== 1) {
       const what = parsed.positionals.length === 0 ? 'missing cache subcommand' : `unknown cache subcommand "${parsed.positionals.join(' ')}"`;
       io.stderr.write(`error: ${what}\n  hint: dagmake cache verify\n`);
+      return ExitCode.usage;
+    }
+    const notProject = await outsideProject(parsed.global);
+    if (notProject) {
+      printDiagnostics(io.stderr, [notProject]);
       return ExitCode.usage;
     }
     const root = parsed.global.root;

@@ -6,6 +6,7 @@ import { acquireProjectMutex, isProjectBusy } from '../../project-mutex.js';
 import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { outsideProject } from '../outside-project.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { parseByteSize } from '../parse-byte-size.js';
@@ -47,6 +48,11 @@ export const gcCommand: Command = {
     const keepRuns = Number(parsed.values['keep-runs'] ?? (maxBytes === undefined ? 0 : Infinity));
     if (!(Number.isInteger(keepRuns) || keepRuns === Infinity) || keepRuns < 0) {
       io.stderr.write(`error: expected --keep-runs to be a whole number, got "${parsed.values['keep-runs']}"\n`);
+      return ExitCode.usage;
+    }
+    const notProject = await outsideProject(parsed.global);
+    if (notProject) {
+      printDiagnostics(io.stderr, [notProject]);
       return ExitCode.usage;
     }
     const root = parsed.global.root;
