@@ -31,6 +31,16 @@ export function buildStage(instance: StageInstance, source: YamlSource): { stage
       : typeof body.cmd === 'string'
         ? [text(body.cmd, ['cmd'])]
         : body.cmd.map((line, index) => text(line, ['cmd', index]));
+  // The shell runs an empty command and succeeds, so a stage whose command went missing (an empty
+  // string, or a variable that resolved to one) would seem to work.
+  for (const [index, line] of (cmd ?? []).entries()) {
+    if (line.trim() !== '') continue;
+    diagnostics.push({
+      message: `${typeof body.cmd === 'string' ? '"cmd"' : `command ${index + 1} in "cmd"`} of stage "${name}" is empty`,
+      location: at(typeof body.cmd === 'string' ? ['cmd'] : ['cmd', index]),
+      hint: 'write the shell command to run; a stage that is meant to do nothing can say "true"',
+    });
+  }
 
   const interpolatedWith = interpolateValue(body.with ?? {}, scope);
   for (const { message, hint, path } of interpolatedWith.problems) {

@@ -100,6 +100,18 @@ describe('pipeline diagnostics', () => {
     ]);
   });
 
+  test('an empty command is refused, also one a variable left empty', async () => {
+    const hint = '\n  hint: write the shell command to run; a stage that is meant to do nothing can say "true"';
+    assert.deepEqual(
+      await problems(lines('vars:', '  - none: ""', 'stages:', '  a:', '    cmd: ""', '  b:', '    cmd: [echo b, "  "]', '  c:', '    cmd: ${none}')),
+      [
+        `pipeline.yaml:5:10 error: "cmd" of stage "a" is empty${hint}`,
+        `pipeline.yaml:7:19 error: command 2 in "cmd" of stage "b" is empty${hint}`,
+        `pipeline.yaml:9:10 error: "cmd" of stage "c" is empty${hint}`,
+      ],
+    );
+  });
+
   test('foreach needs do, and the template goes inside it', async () => {
     assert.deepEqual(await problems(lines('stages:', '  a:', '    foreach: [x]', '    cmd: echo', '  b:', '    do: {cmd: x}')), [
       'pipeline.yaml:3:5 error: stage "a" has "foreach" but no "do"\n  hint: put the stage template (cmd, deps, outs, ...) under "do:"',
