@@ -222,6 +222,27 @@ stages:
     assert.equal(await watch.stop(), 130);
   });
 
+  test('a missing pipeline file or an unknown target exits 2 at once instead of watching', async () => {
+    const p = await project({ 'pipeline.yaml': 'stages:\n  hello: {cmd: echo one > hello.txt, outs: [hello.txt]}\n' });
+    const run = async (args: string[], cwd = p.root) => {
+      const child = spawnCli(cwd, args);
+      running.add(child);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      try {
+        return await child;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const unknown = await run(['watch', 'helo']);
+    assert.equal(unknown.exitCode, 2);
+    assert.match(String(unknown.stderr), /^error: unknown stage "helo"\n {2}hint: did you mean "hello"\?$/);
+    await p.write('elsewhere/.git', '');
+    const missing = await run(['watch'], path.join(p.root, 'elsewhere'));
+    assert.equal(missing.exitCode, 2);
+    assert.match(String(missing.stderr), /^error: pipeline file "pipeline\.yaml" not found/);
+  });
+
   test('a change during a run restarts only the stale stage; the unrelated running stage finishes', async () => {
     const p = await project({
       'slow.in': 'old\n',

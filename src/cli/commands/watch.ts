@@ -1,8 +1,15 @@
+import { existsSync } from 'node:fs';
+import { buildLinkedGraph } from '../../engine/prepare-run.js';
+import type { Diagnostic } from '../../errors.js';
+import { selectStages, type Selection } from '../../graph/select-stages.js';
+import { loadPipeline } from '../../pipeline/load-pipeline.js';
 import { startWatch, type WatchHandle } from '../../watch/watch-session.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkRunOptions, openReporter, runOptionSpecs, selectionOf, type RunOptionFlags } from '../run-options.js';
+import type { GlobalOptions } from '../global-options.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
+import { printDiagnostics } from '../print-diagnostics.js';
 import { listenForStopSignals } from '../stop-signals.js';
 
 const usage = `Usage: dagmake watch [TARGET...] [options]
@@ -45,13 +52,19 @@ export const watchCommand: Command = {
       io.stderr.write(`error: expected --debounce to be a whole number of milliseconds, got "${values.debounce}"\n`);
       return ExitCode.usage;
     }
+    const selection = selectionOf(values, positionals);
+    const mistakes = await commandLineMistakes(global, selection);
+    if (mistakes.length > 0) {
+      printDiagnostics(io.stderr, mistakes);
+      return ExitCode.usage;
+    }
 
     let handle: WatchHandle | undefined;
     const reporter = await openReporter(values, checked.reporter, io, () => handle?.stop());
     handle = startWatch({
       file: global.file,
       displayPath: global.displayPath,
-      selection: selectionOf(values, positionals),
+      selection,
       jobs: checked.jobs,
       keepGoing: values['keep-going'] ?? false,
       options: { force: false, verify: false, useRunCache: !values['no-run-cache'] },
@@ -73,3 +86,19 @@ export const watchCommand: Command = {
     }
   },
 };
+
+/**
+ * Watching waits for an invalid pipeline to be fixed, but not for a pipeline file that is not there
+ * or a target the pipeline does not have: those are mistakes on the command line, and it would wait
+ * for an edit nobody is making.
+ */
+async function commandLineMistakes(global: GlobalOptions, selection: Selection): Promise<Diagnostic[]> {
+  const missing = !existsSync(global.file);
+  if (!missing && selection.targets.length === 0) return [];
+  const pipeline = await loadPipeline(global.file, { displayPath: global.displayPath });
+  if (!pipeline.ok) return missing ? pipeline.error : [];
+  const graph = await buildLinkedGraph(pipeline.value);
+  if (!graph.ok) return [];
+  const stages = selectStages(graph.value, selection);
+  return stages.ok ? [] : stages.error;
+}
