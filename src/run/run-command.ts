@@ -92,7 +92,7 @@ async function runInShell(
   const signal = cancelled() ?? (result.kind === 'died' ? result.signal : signalOfStatus(result.code));
   const brief = briefCommand(command);
   if (signal !== undefined) return { message: `${label} was killed with ${signal}: ${brief}`, signal, tail: tail.lines };
-  if (result.kind === 'exited') return { message: `${label} failed with exit code ${result.code}: ${brief}`, exitCode: result.code, tail: tail.lines };
+  if (result.kind === 'exited') return { message: `${label} failed with exit code ${result.code}: ${brief}${exitCodeHint(result.code)}`, exitCode: result.code, tail: tail.lines };
   return { message: `the shell running ${label === 'command' ? 'the command' : label} exited unexpectedly (code ${result.code ?? 'unknown'}): ${brief}`, tail: tail.lines };
 }
 
@@ -130,11 +130,18 @@ async function runSeparately(
   const brief = briefCommand(command);
   if (signal !== undefined) return { message: `${label} was killed with ${signal}: ${brief}`, signal, tail: tail.lines };
   if (result.exitCode !== undefined) {
-    return { message: `${label} failed with exit code ${result.exitCode}: ${brief}`, exitCode: result.exitCode, tail: tail.lines };
+    return { message: `${label} failed with exit code ${result.exitCode}: ${brief}${exitCodeHint(result.exitCode)}`, exitCode: result.exitCode, tail: tail.lines };
   }
   // execa's own messages repeat the whole command; the underlying error does not.
   const reason = (result.originalMessage ?? briefCommand(result.shortMessage ?? 'unknown error')).replace(/\s*\n\s*/g, '; ');
   return { message: `${label} could not start: ${brief} (${reason})`, tail: tail.lines };
+}
+
+/** The two codes the shell itself sets when it cannot run a command: what they mean and what to do. */
+function exitCodeHint(code: number): string {
+  if (code === 127) return '; hint: the shell did not find a command it was to run: check its spelling, that it is installed and on PATH, or give its path';
+  if (code === 126) return '; hint: the shell found a command it was to run but could not execute it: make it executable (chmod +x), or run it through its interpreter (sh script.sh)';
+  return '';
 }
 
 /** Failure messages are one line: longer commands are cut; the pipeline file has them in full. */

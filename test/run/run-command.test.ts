@@ -92,6 +92,22 @@ describe('running commands', () => {
     }
   });
 
+  test('a command the shell cannot find or cannot execute says so, in the shell and in a script of its own', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dagmake-run-'));
+    try {
+      await writeFile(path.join(dir, 'script.sh'), 'echo hi\n');
+      const notFound = await run(['pythn-dagmake-missing train.py'], dir);
+      assert.equal(!notFound.exit.ok && notFound.exit.failure.exitCode, 127);
+      assert.match(!notFound.exit.ok ? notFound.exit.failure.message : '', /^command failed with exit code 127: pythn-dagmake-missing train\.py; hint: the shell did not find a command .*on PATH/);
+      const script = await run(['true', 'echo one\npythn-dagmake-missing'], dir);
+      assert.match(!script.exit.ok ? script.exit.failure.message : '', /exit code 127: echo one …; hint: the shell did not find/);
+      const notExecutable = await run(['./script.sh'], dir);
+      assert.match(!notExecutable.exit.ok ? notExecutable.exit.failure.message : '', /exit code 126: \.\/script\.sh; hint: .*chmod \+x/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('output of a process a job left in the background never reaches a later job', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'dagmake-run-'));
     try {
