@@ -3,7 +3,7 @@
 import type { BigIntStats } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../lock/atomic-write.js';
+import { isErrno, writeFileAtomic } from '../lock/atomic-write.js';
 
 export interface StatCacheEntry {
   readonly dev: string;
@@ -135,7 +135,11 @@ export class StatCache {
     this.dirty = true;
   }
 
-  /** Atomic (temp + rename); a no-op when nothing changed since load. */
+  /**
+   * Atomic (temp + rename); a no-op when nothing changed since load. A project that cannot be
+   * written (a read-only checkout, a full disk) keeps no cache: reading commands such as status
+   * still work, and a run reports the project it cannot write on its own.
+   */
   async save(): Promise<void> {
     if (!this.dirty) return;
     const stored: StoredCache = { version: VERSION, entries: {}, imports: {} };
@@ -146,8 +150,13 @@ export class StatCache {
     }
     // Import lists are keyed by content hash; keep only those some current file still has.
     for (const [hash, refs] of this.imports) if (liveHashes.has(hash)) stored.imports[hash] = refs;
-    await mkdir(path.dirname(this.file), { recursive: true });
-    await writeFileAtomic(this.file, JSON.stringify(stored));
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await writeFileAtomic(this.file, JSON.stringify(stored));
+    } catch (error) {
+      if (isErrno(error, 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT')) return;
+      throw error;
+    }
     this.dirty = false;
   }
 }

@@ -94,6 +94,28 @@ describe('a cache that refuses a write', () => {
   });
 });
 
+describe('a project that cannot be written', () => {
+  test('status, run --dry and explain still read it (as an unprivileged user)', async (t) => {
+    const as = await unprivileged(t);
+    if (as === undefined) return;
+    await inProject({ 'pipeline.yaml': COPY, 'in.txt': 'hi\n' }, async (project) => {
+      await as.own(project.root);
+      assert.equal((await as.run(project.root, ['run'])).exitCode, 0);
+      await project.write('in.txt', 'changed\n');
+      await as.readOnly(project.root);
+      try {
+        for (const args of [['status'], ['run', '--dry'], ['explain', 'b']]) {
+          const result = await as.run(project.root, args);
+          assert.equal(result.exitCode, 0, `${args.join(' ')}: ${result.stderr}`);
+          assert.match(result.stdout, /dep in\.txt changed/, args.join(' '));
+        }
+      } finally {
+        await chmodTree(project.root, 0o755);
+      }
+    });
+  });
+});
+
 describe('an out the file system will not let go of', () => {
   test('an existing out in a read-only directory (as an unprivileged user)', async (t) => {
     const as = await unprivileged(t);
