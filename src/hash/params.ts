@@ -5,12 +5,16 @@ import type { Diagnostic, Result, SourceLocation } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import type { ParamSpec } from '../pipeline/types.js';
 import { canonicalize } from './canonical-json.js';
+import { decodeUtf8 } from '../text/strict-utf8.js';
 import { closestMatch } from '../text/suggest.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** JSON by extension, else YAML; the YAML library is loaded on the first YAML params file. */
-export async function parseParamsText(text: string, file: string): Promise<Result<unknown, Diagnostic[]>> {
+export async function parseParamsText(bytes: Uint8Array, file: string): Promise<Result<unknown, Diagnostic[]>> {
+  const decoded = decodeUtf8(bytes, file, 'params file');
+  if (!decoded.ok) return decoded;
+  const text = decoded.value;
   if (file.endsWith('.json')) {
     try {
       return ok(JSON.parse(text));
@@ -90,8 +94,8 @@ export class ParamsReader {
   read(file: string, location?: SourceLocation): Promise<Result<unknown, Diagnostic[]>> {
     let pending = this.files.get(file);
     if (!pending) {
-      pending = readFile(path.join(this.root, file), 'utf8').then(
-        (text) => parseParamsText(text, file),
+      pending = readFile(path.join(this.root, file)).then(
+        (bytes) => parseParamsText(bytes, file),
         (error: unknown) =>
           fail([{ message: `cannot read params file ${file}: ${(error as Error).message}`, ...(location ? { location } : {}), hint: paramsFileHint(file) }]),
       );

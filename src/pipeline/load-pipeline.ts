@@ -12,6 +12,7 @@ import { pipelineTopSchema, stageEntrySchema, STAGE_NAME_PATTERN, varsSchema } f
 import { checkSchema, validPart } from './schema-issues.js';
 import type { Pipeline, StageDef } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
+import { decodeUtf8 } from '../text/strict-utf8.js';
 
 export { pipelineJsonSchema } from './json-schema.js';
 
@@ -27,9 +28,9 @@ const STAGES_HINT = 'add a "stages:" map with one entry per stage, e.g. "stages:
 export async function loadPipeline(file: string, options: LoadPipelineOptions = {}): Promise<Result<Pipeline, Diagnostic[]>> {
   const displayPath = options.displayPath ?? (path.relative(process.cwd(), file) || file);
   const root = path.dirname(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     return fail([
@@ -39,8 +40,10 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
       },
     ]);
   }
+  const text = decodeUtf8(bytes, displayPath, 'pipeline file');
+  if (!text.ok) return text;
 
-  const parsed = parseYamlSource(text, displayPath);
+  const parsed = parseYamlSource(text.value, displayPath);
   const source = parsed.source;
   if (!source) return fail(parsed.errors);
   if (source.value === undefined || source.value === null) {

@@ -7,6 +7,7 @@ import type { RawVars } from './pipeline-schema.js';
 import { describeValue } from './pipeline-schema.js';
 import { normalizeProjectPath } from './project-path.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from './yaml-source.js';
+import { decodeUtf8 } from '../text/strict-utf8.js';
 
 export interface LoadedVars {
   readonly scope: Scope;
@@ -33,9 +34,9 @@ export async function loadVars(entries: RawVars, basePath: YamlPath, root: strin
     }
     files.push(checked.path);
     const absolute = path.join(root, checked.path);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(absolute, 'utf8');
+      bytes = await readFile(absolute);
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       diagnostics.push({
@@ -45,7 +46,13 @@ export async function loadVars(entries: RawVars, basePath: YamlPath, root: strin
       });
       continue;
     }
-    const parsed = parseYamlSource(text, path.relative(process.cwd(), absolute) || checked.path);
+    const displayPath = path.relative(process.cwd(), absolute) || checked.path;
+    const text = decodeUtf8(bytes, displayPath, 'vars file');
+    if (!text.ok) {
+      diagnostics.push(...text.error);
+      continue;
+    }
+    const parsed = parseYamlSource(text.value, displayPath);
     diagnostics.push(...parsed.errors);
     if (!parsed.source) continue;
     const value = parsed.source.value;

@@ -50,14 +50,14 @@ export function selectedParamsChanged(before: string | undefined, after: string 
 
 /** The selected values per stage, so that a change can be traced to the stages whose keys it touched. */
 async function paramsFingerprint(root: string, rel: string, specsByStage: ReadonlyMap<string, readonly ParamSpec[]>): Promise<Fingerprint> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path.join(root, rel), 'utf8');
+    bytes = await readFile(path.join(root, rel));
   } catch (error) {
     if (isErrno(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return { kind: 'missing' };
     return { kind: 'invalid', diagnostics: [{ message: `cannot read ${rel}: ${(error as Error).message}` }] };
   }
-  const data = await parseParamsText(text, rel);
+  const data = await parseParamsText(bytes, rel);
   if (!data.ok) return { kind: 'invalid', diagnostics: data.error };
   const selected: Record<string, unknown[]> = {};
   const problems: Diagnostic[] = [];

@@ -24,6 +24,21 @@ after(async () => {
 });
 
 describe('params', () => {
+  it('a params file that is not UTF-8 is refused at its first bad byte: values differing there would hash alike', async () => {
+    await writeFile(path.join(root, 'config/latin1.yaml'), Buffer.from('name: caf\u00e9\n', 'latin1'));
+    await writeFile(path.join(root, 'config/latin1.json'), Buffer.from('{\n  "name": "\u00e9"}', 'latin1'));
+    const reader = new ParamsReader(root);
+    const hint = 'save it as UTF-8 (the encoding setting of your editor, or iconv -f latin1 -t utf-8)';
+    assert.deepEqual(await reader.select({ file: 'config/latin1.yaml', keys: ['name'] }), {
+      ok: false,
+      error: [{ message: 'params file config/latin1.yaml is not valid UTF-8 (byte 0xE9)', location: { file: 'config/latin1.yaml', line: 1, col: 10 }, hint }],
+    });
+    assert.deepEqual(await reader.select({ file: 'config/latin1.json' }), {
+      ok: false,
+      error: [{ message: 'params file config/latin1.json is not valid UTF-8 (byte 0xE9)', location: { file: 'config/latin1.json', line: 2, col: 12 }, hint }],
+    });
+  });
+
   it('selects dotted keys from YAML', async () => {
     const reader = new ParamsReader(root);
     assert.deepEqual(await reader.select({ file: 'config/data.yaml', keys: ['train.lr', 'split.seed', 'train.layers.1'] }), {

@@ -163,6 +163,24 @@ describe('pipeline diagnostics', () => {
     ]);
   });
 
+  test('a pipeline or vars file that is not UTF-8 is refused at its first bad byte, not read with U+FFFD', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dagmake-pipeline-'));
+    dirs.push(dir);
+    const hint = '\n  hint: save it as UTF-8 (the encoding setting of your editor, or iconv -f latin1 -t utf-8)';
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    await writeFile(path.join(dir, 'pipeline.yaml'), latin1('stages:\n  a:\n    cmd: echo caf\u00e9 \u00e9t\u00e9\n'));
+    const load = () => loadPipeline(path.join(dir, 'pipeline.yaml'), { displayPath: 'pipeline.yaml' });
+    const bad = await load();
+    assert.deepEqual(bad.ok ? [] : bad.error.map(formatDiagnostic), [`pipeline.yaml:3:18 error: pipeline file pipeline.yaml is not valid UTF-8 (byte 0xE9)${hint}`]);
+    await writeFile(path.join(dir, 'pipeline.yaml'), 'vars: [v.yaml]\nstages:\n  a:\n    cmd: echo caf\u00e9 ${x}\n');
+    await writeFile(path.join(dir, 'v.yaml'), Buffer.concat([Buffer.from('x: 1\ny: "\u00e9'), latin1('\u00e9"\n')]));
+    const vars = await load();
+    assert.match(vars.ok ? '' : vars.error.map(formatDiagnostic).join('\n'), /v\.yaml:2:6 error: vars file .*v\.yaml is not valid UTF-8 \(byte 0xE9\)/);
+    await writeFile(path.join(dir, 'v.yaml'), 'x: 1\n');
+    const good = await load();
+    assert.deepEqual(good.ok && good.value.stages[0]!.cmd, ['echo caf\u00e9 1']);
+  });
+
   test('vars files: missing, and not a map', async () => {
     assert.deepEqual(await problems(lines('vars: [config/none.yaml, ../up.yaml]', 'stages: {}')), [
       'pipeline.yaml:1:8 error: vars file "config/none.yaml" not found\n' +
