@@ -2,6 +2,7 @@
 // dep (a file inside an out directory), or lies inside its dep (a directory holding an out).
 import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
+import { formatLocation } from '../pipeline/format-location.js';
 import type { Pipeline, StageDef } from '../pipeline/types.js';
 import { overlappingPaths } from './overlapping-paths.js';
 
@@ -73,17 +74,36 @@ export function buildGraph(pipeline: Pipeline): Result<StageGraph, Diagnostic[]>
   if (selfDeps.length > 0) return fail(selfDeps);
   const graph: StageGraph = { pipeline, stages, upstream, downstream, producers, order };
   const cycle = findCycle(graph);
-  if (cycle) {
-    const first = stages.get(cycle[0]!)!;
-    return fail([
-      {
-        message: `dependency cycle: ${cycle.join(' → ')}`,
-        location: first.location,
-        hint: 'a stage cannot depend, directly or through others, on its own outputs; remove one of these deps',
-      },
-    ]);
-  }
+  if (cycle) return fail([cycleDiagnostic(cycle, stages, byOut, outsSorted)]);
   return ok(graph);
+}
+
+/**
+ * Names the dep (or params file) behind each edge of the cycle, with its place: one of them is the
+ * mistake, and the stage names alone do not say which lines to look at.
+ */
+function cycleDiagnostic(
+  cycle: readonly string[],
+  stages: ReadonlyMap<string, StageDef>,
+  byOut: ReadonlyMap<string, string>,
+  outsSorted: readonly string[],
+): Diagnostic {
+  const links = cycle.slice(1).map((reader, index) => {
+    const writer = cycle[index]!;
+    const stage = stages.get(reader)!;
+    const inputs = [...stage.deps.map((d) => ({ path: d.path, location: d.location })), ...stage.params.map((p) => ({ path: p.file, location: p.location }))];
+    const input = inputs.find((i) => findProducers(i.path, byOut, outsSorted).includes(writer));
+    return { reader, writer, input };
+  });
+  const first = links.find((link) => link.input?.location !== undefined);
+  const described = links.map(({ reader, writer, input }) =>
+    input ? `${reader} reads "${input.path}" (${formatLocation(input.location)}), written by ${writer}` : `${reader} needs ${writer}`,
+  );
+  return {
+    message: `dependency cycle: ${cycle.join(' → ')}`,
+    location: first?.input?.location ?? stages.get(cycle[0]!)!.location,
+    hint: `${described.join('; ')}. A stage cannot depend, directly or through others, on its own outputs; remove one of these deps`,
+  };
 }
 
 /** Iterative DFS (pipelines can be thousands of stages deep); returns the cycle path or undefined. */

@@ -38,6 +38,19 @@ describe('bad input exits 2 with a located message', () => {
     assert.match(result.stderr, /dependency cycle: (a → b → a|b → a → b)/);
   });
 
+  test('a cycle names the dep or params file behind each of its edges, with its place', async () => {
+    const result = await runWith(
+      'stages:\n  search:\n    cmd: cp m.json best.yaml\n    deps: [m.json]\n    outs: [best.yaml]\n  train:\n    cmd: echo {} > m.json\n    params: [best.yaml]\n    outs: [m.json]\n',
+    );
+    assert.equal(result.exitCode, 2);
+    assert.equal(
+      result.stderr,
+      'pipeline.yaml:4:12 error: dependency cycle: train → search → train\n' +
+        '  hint: search reads "m.json" (pipeline.yaml:4:12), written by train; train reads "best.yaml" (pipeline.yaml:8:14), written by search. ' +
+        'A stage cannot depend, directly or through others, on its own outputs; remove one of these deps',
+    );
+  });
+
   test('a dep that nothing produces and does not exist names the stage', async () => {
     const result = await runWith('stages:\n  a:\n    cmd: cat missing.txt\n    deps: [missing.txt]\n');
     assert.equal(result.exitCode, 2);
