@@ -1,6 +1,6 @@
 // A parsed YAML file that remembers where every node came from, so that problems found in the
 // plain JS value can be reported at file:line:col.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../errors.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -87,6 +87,11 @@ function syntaxDiagnostics(doc: Document, text: string, at: (offset: number) => 
     // One parse error derails the parser for the rest of the line; the first one is the cause.
     if (seenLines.has(location.line)) continue;
     seenLines.add(location.line);
+    const duplicate = error.code === 'DUPLICATE_KEY' ? duplicateKey(doc, error.pos[0], at) : undefined;
+    if (duplicate) {
+      diagnostics.push({ ...duplicate, location });
+      continue;
+    }
     const line = text.split(/\r?\n/)[location.line - 1] ?? '';
     const hint = /[[{]/.test(line) && line.includes('${')
       ? 'inside [...] or {...} a "${var}" must be quoted, e.g. ["config/${name}.yaml"]'
@@ -99,4 +104,29 @@ function syntaxDiagnostics(doc: Document, text: string, at: (offset: number) => 
 function firstSentence(message: string): string {
   const head = message.split(/ at line \d+, column \d+/)[0] ?? message;
   return head.split('\n')[0]!.trim();
+}
+
+/**
+ * The parser says only "Map keys must be unique": name the key and where it was first given. In
+ * the stages map it is a stage defined twice, mostly a copied stage left with its old name.
+ */
+function duplicateKey(doc: Document, offset: number, at: (offset: number) => SourceLocation): Omit<Diagnostic, 'location'> | undefined {
+  let found: Omit<Diagnostic, 'location'> | undefined;
+  visit(doc, {
+    Pair(_, pair, ancestors) {
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+      const map = ancestors[ancestors.length - 1];
+      const name = keyText(pair.key)!;
+      const first = isMap(map) ? map.items.find((p) => isPair(p) && keyText(p.key) === name) : undefined;
+      const firstAt = first && isScalar(first.key) ? at(first.key.range?.[0] ?? 0) : undefined;
+      const where = firstAt ? `${firstAt.file}:${firstAt.line}:${firstAt.col}` : 'earlier in the same map';
+      const owner = ancestors[ancestors.length - 2];
+      const isStage = isPair(owner) && keyText(owner.key) === 'stages' && ancestors[ancestors.length - 3] === doc.contents;
+      found = isStage
+        ? { message: `stage "${name}" is defined twice`, hint: `the first definition is at ${where}; rename one of them (stage names are unique)` }
+        : { message: `key "${name}" is given twice in the same map`, hint: `the first is at ${where}; keep one of them` };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }

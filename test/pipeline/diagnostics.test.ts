@@ -45,8 +45,13 @@ describe('pipeline diagnostics', () => {
       'pipeline.yaml:4:20 error: invalid YAML: Missing , or : between flow sequence items\n' +
         '  hint: inside [...] or {...} a "${var}" must be quoted, e.g. ["config/${name}.yaml"]',
     ]);
-    assert.deepEqual(await problems(lines('stages:', '  a:', '    cmd: x', '    cmd: y')), [
-      'pipeline.yaml:4:5 error: invalid YAML: Map keys must be unique\n  hint: check the indentation and quoting around this position',
+  });
+
+  test('a key given twice is named with the place of the first; a stage defined twice says so', async () => {
+    assert.deepEqual(await problems(lines('stages:', '  a:', '    cmd: x', '    cmd: y', '  b:', '    cmd: z', '  "a":', '    cmd: w')), [
+      'pipeline.yaml:4:5 error: key "cmd" is given twice in the same map\n  hint: the first is at pipeline.yaml:3:5; keep one of them',
+      'pipeline.yaml:7:3 error: stage "a" is defined twice\n' +
+        '  hint: the first definition is at pipeline.yaml:2:3; rename one of them (stage names are unique)',
     ]);
   });
 
