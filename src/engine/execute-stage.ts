@@ -1,6 +1,6 @@
 // One stage, top to bottom: fingerprint → fresh? → seen before (restore)? → run → commit.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { asCacheWriteError, CacheWriteError } from '../cache/cache-write-error.js';
 import type { Diagnostic } from '../errors.js';
@@ -311,8 +311,22 @@ async function startProcess(
       sink,
     });
   }
+  const cwd = path.join(context.root, stage.wdir);
+  const missingWdir = stage.wdir === '.' ? undefined : await wdirProblem(cwd, stage.wdir);
+  if (missingWdir !== undefined) return { done: Promise.resolve({ ok: false, failure: { message: missingWdir } }), terminate: () => undefined };
   const { runCommands } = await import('../run/run-command.js');
-  return runCommands({ commands: stage.cmd ?? [], cwd: path.join(context.root, stage.wdir), cwdIsRoot: stage.wdir === '.', env, sink });
+  return runCommands({ commands: stage.cmd ?? [], cwd, cwdIsRoot: stage.wdir === '.', env, sink });
+}
+
+/**
+ * A wdir that is not a directory when the stage starts: the shell's own "can't cd" names neither
+ * the wdir nor what to do, and reads like a failure of the command.
+ */
+async function wdirProblem(cwd: string, wdir: string): Promise<string | undefined> {
+  const stats = await stat(cwd).catch(() => undefined);
+  if (stats?.isDirectory()) return undefined;
+  const what = stats ? 'is not a directory' : 'does not exist';
+  return `its working directory "${wdir}" (wdir) ${what}; hint: wdir is relative to the project root; create the directory, or let a stage that runs before this one write it`;
 }
 
 let baseEnv: Record<string, string> | undefined;

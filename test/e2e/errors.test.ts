@@ -82,6 +82,15 @@ describe('bad input exits 2 with a located message', () => {
     assert.match(result.stdout + result.stderr, /did not produce declared out "out\.txt" \(but "sub\/out\.txt" exists: outs are relative to the project root, not to wdir "sub"\)/);
   });
 
+  test('a wdir that is missing or a file fails its stage naming the wdir, not with the shell\'s "can\'t cd"', async () => {
+    const result = await runWith('stages:\n  w:\n    cmd: echo w > w.txt\n    wdir: nowhere\n  f:\n    cmd: echo f > f.txt\n    wdir: file.txt\n', { 'file.txt': '' }, ['run', '-k']);
+    assert.equal(result.exitCode, 1);
+    const output = result.stdout + result.stderr;
+    assert.match(output, /w failed: its working directory "nowhere" \(wdir\) does not exist; hint: wdir is relative to the project root/);
+    assert.match(output, /f failed: its working directory "file\.txt" \(wdir\) is not a directory; hint:/);
+    assert.doesNotMatch(output, /can't cd/);
+  });
+
   test("an out holding a vars file or the stage's own params file or module is refused", async () => {
     const result = await runWith(
       'vars:\n  - conf/v.yaml\nstages:\n  s:\n    cmd: "true"\n    params:\n      - own/p.yaml: [a]\n    outs: [conf, own]\n  m:\n    uses: mod/s.ts\n    outs: [mod]\n',
