@@ -94,9 +94,7 @@ function lookup(rawName: string, scope: Scope): Lookup {
       const parent = segments.slice(0, index).join('.');
       const hint =
         index === 0
-          ? keys.length > 0
-            ? suggestionHint(segment, keys, 'known variables')
-            : 'no variables are defined; add them under "vars:"'
+          ? unknownVariableHint(segment, keys)
           : keys.length > 0
             ? `"${parent}" has ${Array.isArray(container) ? 'indexes' : 'keys'}: ${quoteList(keys)}`
             : `"${parent}" is ${describeValue(container)}, not a map or list`;
@@ -105,6 +103,17 @@ function lookup(rawName: string, scope: Scope): Lookup {
     current = (container as Record<string, unknown>)[segment];
   }
   return { ok: true, value: current };
+}
+
+/** `item` and `key` are set by expansion: where they are missing, "did you mean" would mislead. */
+function unknownVariableHint(name: string, known: readonly string[]): string {
+  if (name === 'item') return '"${item}" is defined only in a stage with "foreach" or "matrix"';
+  if (name === 'key') {
+    return known.includes('item')
+      ? '"${key}" is defined only by a "foreach" over a map; this stage expands over a list or a matrix'
+      : '"${key}" is defined only in a stage with "foreach" over a map';
+  }
+  return known.length > 0 ? suggestionHint(name, known, 'known variables') : 'no variables are defined; add them under "vars:"';
 }
 
 function childKeys(value: unknown): string[] {

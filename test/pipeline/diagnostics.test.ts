@@ -150,13 +150,18 @@ describe('pipeline diagnostics', () => {
           '  b:',
           '    uses: b.ts',
           '    with: {n: {deep: "${item}"}}',
+          '  c:',
+          '    foreach: [x]',
+          '    do: {cmd: "echo ${key}"}',
         ),
       ),
       [
         'pipeline.yaml:6:10 error: unknown variable "sed"\n  hint: did you mean "seed"?',
         'pipeline.yaml:7:12 error: unknown variable "model.size"\n  hint: "model" has keys: "name"',
         'pipeline.yaml:8:14 error: unknown variable "nothing_like_it"\n  hint: known variables: "seed", "model"',
-        'pipeline.yaml:11:22 error: unknown variable "item"\n  hint: known variables: "seed", "model"',
+        'pipeline.yaml:11:22 error: unknown variable "item"\n  hint: "${item}" is defined only in a stage with "foreach" or "matrix"',
+        'pipeline.yaml:14:15 error: unknown variable "key"\n' +
+          '  hint: "${key}" is defined only by a "foreach" over a map; this stage expands over a list or a matrix',
       ],
     );
   });
