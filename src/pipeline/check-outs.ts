@@ -11,6 +11,10 @@ interface Owner {
   readonly out: OutSpec;
 }
 
+/** Two expansions of one template: "first declared at" would point at the very same place. */
+const sameTemplateLine = (a: OutSpec, b: OutSpec): boolean =>
+  a.location !== undefined && formatLocation(a.location) === formatLocation(b.location);
+
 export function checkOuts(stages: readonly StageDef[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const owners = new Map<string, Owner>();
@@ -24,7 +28,9 @@ export function checkOuts(stages: readonly StageDef[]): Diagnostic[] {
               ? `output "${out.path}" is declared twice in stage "${stage.name}"`
               : `output "${out.path}" of stage "${stage.name}" is already an output of stage "${first.stage}"`,
           location: out.location,
-          hint: `first declared at ${formatLocation(first.out.location)}; every path has exactly one producing stage`,
+          hint: sameTemplateLine(first.out, out)
+            ? 'both come from this line of one foreach or matrix stage: each expanded stage needs outs of its own, so put "${item}" (or "${item.NAME}") in the path'
+            : `first declared at ${formatLocation(first.out.location)}; every path has exactly one producing stage`,
         });
         continue;
       }

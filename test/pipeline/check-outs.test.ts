@@ -32,6 +32,13 @@ describe('checkOuts', () => {
     ]);
   });
 
+  test('the same output from two expansions of one template asks for ${item} in the path', () => {
+    assert.deepEqual(checkOuts([stage('train@a', [['model.bin', 6]]), stage('train@b', [['model.bin', 6]])]).map(formatDiagnostic), [
+      'pipeline.yaml:6:12 error: output "model.bin" of stage "train@b" is already an output of stage "train@a"\n' +
+        '  hint: both come from this line of one foreach or matrix stage: each expanded stage needs outs of its own, so put "${item}" (or "${item.NAME}") in the path',
+    ]);
+  });
+
   test('the same output twice in one stage', () => {
     assert.deepEqual(checkOuts([stage('a', [['x', 3], ['x', 4]])]).map(formatDiagnostic), [
       'pipeline.yaml:4:12 error: output "x" is declared twice in stage "a"\n' +
