@@ -53,7 +53,9 @@ export function selectParams(
   const selected: Record<string, unknown> = {};
   const problems: Diagnostic[] = [];
   for (const key of [...(keys ?? Object.keys(data))].sort()) {
-    const found = lookupDotted(data, key);
+    // A key that is itself a top-level key (every key of a whole-file selection is) is taken as
+    // written, also when it holds a dot ("model.name": x); only other keys are walked as a path.
+    const found = Object.hasOwn(data, key) ? ok(data[key]) : lookupDotted(data, key);
     if (found.ok) selected[key] = canonicalize(found.value);
     else problems.push({ message: `params key '${key}' not found in ${file}`, ...at, hint: found.error });
   }

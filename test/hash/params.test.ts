@@ -24,6 +24,16 @@ after(async () => {
 });
 
 describe('params', () => {
+  it('a top-level key holding a dot is taken as written, in a whole-file selection and when named', async () => {
+    await writeFile(path.join(root, 'config/dotted.yaml'), '"model.name": bert\nmodel:\n  layers: 2\n');
+    const reader = new ParamsReader(root);
+    assert.deepEqual(await reader.select({ file: 'config/dotted.yaml' }), { ok: true, value: { model: { layers: 2 }, 'model.name': 'bert' } });
+    assert.deepEqual(await reader.select({ file: 'config/dotted.yaml', keys: ['model.name', 'model.layers'] }), {
+      ok: true,
+      value: { 'model.layers': 2, 'model.name': 'bert' },
+    });
+  });
+
   it('a params file that is not UTF-8 is refused at its first bad byte: values differing there would hash alike', async () => {
     await writeFile(path.join(root, 'config/latin1.yaml'), Buffer.from('name: caf\u00e9\n', 'latin1'));
     await writeFile(path.join(root, 'config/latin1.json'), Buffer.from('{\n  "name": "\u00e9"}', 'latin1'));
