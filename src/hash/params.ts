@@ -19,7 +19,8 @@ export async function parseParamsText(bytes: Uint8Array, file: string): Promise<
     try {
       return ok(JSON.parse(text));
     } catch (error) {
-      return fail([{ message: `invalid JSON in params file ${file}: ${(error as Error).message}`, location: { file, line: 1, col: 1 }, hint: 'fix the JSON syntax' }]);
+      const message = (error as Error).message;
+      return fail([{ message: `invalid JSON in params file ${file}: ${message}`, location: { file, ...jsonErrorPosition(text, message) }, hint: 'fix the JSON syntax' }]);
     }
   }
   const { LineCounter, parseDocument } = await import('yaml');
@@ -80,6 +81,14 @@ function lookupDotted(data: Record<string, unknown>, key: string): Result<unknow
     node = (node as Record<string, unknown>)[part];
   }
   return ok(node);
+}
+
+/** JSON.parse says "at position N" (an offset) or nothing (the input ended): the place as line and column. */
+function jsonErrorPosition(text: string, message: string): { line: number; col: number } {
+  const match = / at position (\d+)/.exec(message);
+  const offset = match ? Math.min(Number(match[1]), text.length) : text.trimEnd().length;
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, col: before[before.length - 1]!.length + 1 };
 }
 
 /** Memoizes each file's parse for one run. */

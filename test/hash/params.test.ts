@@ -24,6 +24,16 @@ after(async () => {
 });
 
 describe('params', () => {
+  it('invalid JSON is reported at its line and column, not at 1:1', async () => {
+    await writeFile(path.join(root, 'config/broken.json'), '{\n  "a": 1,\n  b: 2}\n');
+    await writeFile(path.join(root, 'config/cut.json'), '{\n  "a": \n');
+    const reader = new ParamsReader(root);
+    const broken = await reader.select({ file: 'config/broken.json' });
+    assert.deepEqual(broken.ok ? undefined : broken.error[0]!.location, { file: 'config/broken.json', line: 3, col: 3 });
+    const cut = await reader.select({ file: 'config/cut.json' });
+    assert.deepEqual(cut.ok ? undefined : cut.error[0]!.location, { file: 'config/cut.json', line: 2, col: 7 });
+  });
+
   it('a top-level key holding a dot is taken as written, in a whole-file selection and when named', async () => {
     await writeFile(path.join(root, 'config/dotted.yaml'), '"model.name": bert\nmodel:\n  layers: 2\n');
     const reader = new ParamsReader(root);
