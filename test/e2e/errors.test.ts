@@ -240,6 +240,15 @@ describe('the command line', () => {
     }
   });
 
+  test('logs of a foreach or matrix stage by its template name lists the expansions', async () => {
+    const result = await runWith('stages:\n  train:\n    matrix: {m: [a, b]}\n    cmd: echo ${item.m}\n', {}, ['logs', 'train']);
+    assert.equal(result.exitCode, 2);
+    assert.equal(
+      result.stderr,
+      'error: stage "train" does not exist in pipeline.yaml\n  hint: "train" is expanded by foreach or matrix; each expansion has its own log: "train@a", "train@b"',
+    );
+  });
+
   test('counts of one are singular', async () => {
     const result = await runWith('stages:\n  a:\n    cmd: "true"\n', {}, ['run', '-j', '1']);
     assert.match(result.stdout, /^dagmake: 1 stage, 1 job$/m);
