@@ -25,6 +25,23 @@ export interface LoadPipelineOptions {
 
 const STAGES_HINT = 'add a "stages:" map with one entry per stage, e.g. "stages: {prepare: {cmd: python prep.py}}"';
 
+function unreadablePipeline(error: unknown, displayPath: string): Diagnostic {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    return {
+      message: `pipeline file "${displayPath}" not found`,
+      hint: 'run inside the project (pipeline.yaml is looked for here and in the directories above), or give a pipeline file with -f',
+    };
+  }
+  if (code === 'EISDIR') {
+    return {
+      message: `pipeline file "${displayPath}" is a directory`,
+      hint: `give the file itself (-f ${path.posix.join(displayPath, 'pipeline.yaml')}), or run in that directory with -C`,
+    };
+  }
+  return { message: `cannot read pipeline file "${displayPath}": ${(error as Error).message}` };
+}
+
 export async function loadPipeline(file: string, options: LoadPipelineOptions = {}): Promise<Result<Pipeline, Diagnostic[]>> {
   const displayPath = options.displayPath ?? (path.relative(process.cwd(), file) || file);
   const root = path.dirname(file);
@@ -32,13 +49,7 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
   try {
     bytes = await readFile(file);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return fail([
-      {
-        message: missing ? `pipeline file "${displayPath}" not found` : `cannot read pipeline file "${displayPath}": ${(error as Error).message}`,
-        hint: missing ? 'run inside the project (pipeline.yaml is looked for here and in the directories above), or give a pipeline file with -f' : undefined,
-      },
-    ]);
+    return fail([unreadablePipeline(error, displayPath)]);
   }
   const text = decodeUtf8(bytes, displayPath, 'pipeline file');
   if (!text.ok) return text;

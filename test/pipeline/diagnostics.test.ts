@@ -33,6 +33,16 @@ describe('pipeline diagnostics', () => {
     ]);
   });
 
+  test('a pipeline file that is a directory says so and how to name the file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dagmake-pipeline-'));
+    dirs.push(dir);
+    await mkdir(path.join(dir, 'sub'));
+    const result = await loadPipeline(path.join(dir, 'sub'), { displayPath: 'sub' });
+    assert.deepEqual(result.ok ? [] : result.error.map(formatDiagnostic), [
+      'error: pipeline file "sub" is a directory\n  hint: give the file itself (-f sub/pipeline.yaml), or run in that directory with -C',
+    ]);
+  });
+
   test('an empty file and a file without stages', async () => {
     const hint = '\n  hint: add a "stages:" map with one entry per stage, e.g. "stages: {prepare: {cmd: python prep.py}}"';
     assert.deepEqual(await problems('# nothing yet\n'), [`pipeline.yaml:1:1 error: pipeline file is empty${hint}`]);
