@@ -128,7 +128,11 @@ function checkDuplicateNames(stages: readonly StageDef[]): Diagnostic[] {
     diagnostics.push({
       message: `stage "${stage.name}" is defined twice`,
       location: stage.location,
-      hint: `the other definition is at ${formatLocation(first.location)}; matrix and foreach values must give distinct names`,
+      // Expansions of one template share its place: pointing there again says nothing.
+      hint:
+        formatLocation(first.location) === formatLocation(stage.location)
+          ? 'two of its foreach or matrix values give this name; matrix and foreach values must give distinct names'
+          : `the other definition is at ${formatLocation(first.location)}; matrix and foreach values must give distinct names`,
     });
   }
   return diagnostics;

@@ -236,7 +236,7 @@ describe('pipeline diagnostics', () => {
         'pipeline.yaml:7:14 error: value "x y" cannot be part of a stage name (expanding stage "b")\n' +
           '  hint: values used in names may contain only letters, digits, "_", "." and "-"; a list of maps is named by index instead',
         'pipeline.yaml:9:3 error: stage "c@1" is defined twice\n' +
-          '  hint: the other definition is at pipeline.yaml:9:3; matrix and foreach values must give distinct names',
+          '  hint: two of its foreach or matrix values give this name; matrix and foreach values must give distinct names',
       ],
     );
   });
