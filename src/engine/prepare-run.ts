@@ -60,6 +60,16 @@ async function followLinks(graph: StageGraph): Promise<Result<StageGraph, Diagno
   return addLinkedProducers(graph, links);
 }
 
+/** Deps are paths taken as written; a pattern, `~` or `$VAR` (a shell habit) is never expanded. */
+function shellSyntaxHint(dep: string): string | undefined {
+  if (/[*?[]/.test(dep)) {
+    const dir = path.posix.dirname(dep.slice(0, dep.search(/[*?[]/)) + 'x');
+    return `deps are paths, not patterns: "${dep}" is not expanded; depend on the directory ${dir === '.' ? 'holding the files' : `"${dir}/"`} instead`;
+  }
+  if (dep.startsWith('~') || dep.includes('$')) return 'deps are paths relative to the project root, taken as written: "~" and "$VAR" are not expanded (a "${var}" from vars: is)';
+  return undefined;
+}
+
 /** One `existsSync` per dep, synchronous: microseconds each, where a thread-pool round trip per dep added up. */
 function findUnproducedMissingDeps(graph: StageGraph, stages: readonly string[]): Diagnostic[] {
   const problems: Diagnostic[] = [];
@@ -71,7 +81,7 @@ function findUnproducedMissingDeps(graph: StageGraph, stages: readonly string[])
         problems.push({
           message: `dep "${dep.path}" of stage "${name}" does not exist and no stage produces it`,
           location: dep.location,
-          hint: 'create the file, fix the path, or add the stage that writes it to its outs',
+          hint: shellSyntaxHint(dep.path) ?? 'create the file, fix the path, or add the stage that writes it to its outs',
         });
       }
     }

@@ -57,6 +57,14 @@ describe('bad input exits 2 with a located message', () => {
     assert.match(result.stderr, /pipeline\.yaml:4:\d+ error: dep "missing.txt" of stage "a" does not exist/);
   });
 
+  test('a dep written as a shell pattern, with ~ or $VAR, is told that deps are not expanded', async () => {
+    const result = await runWith('stages:\n  a:\n    cmd: cat data/*.csv\n    deps: ["data/*.csv", "~/x.txt", "$HOME/y"]\n', { 'data/a.csv': '1\n' });
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /4:12 error: dep "data\/\*\.csv" of stage "a" does not exist and no stage produces it\n {2}hint: deps are paths, not patterns: "data\/\*\.csv" is not expanded; depend on the directory "data\/" instead/);
+    assert.match(result.stderr, /4:26 error: dep "~\/x\.txt" .*\n {2}hint: deps are paths relative to the project root, taken as written: "~" and "\$VAR" are not expanded/);
+    assert.match(result.stderr, /4:37 error: dep "\$HOME\/y" .*\n {2}hint: deps are paths relative to the project root, taken as written/);
+  });
+
   test("an out that is the pipeline file, the lock or the engine's own state is refused", async () => {
     const result = await runWith('stages:\n  a:\n    cmd: "true"\n    outs: [pipeline.yaml, dagmake.lock, cache/objects]\n', { 'keep.txt': 'kept\n' });
     assert.equal(result.exitCode, 2);
