@@ -20,6 +20,31 @@ export function checkSchema<T>(
   return { diagnostics };
 }
 
+/** Names other build tools use for a stage's keys: too far from ours for "did you mean" to find them. */
+const SYNONYMS: ReadonlyMap<string, string> = new Map([
+  ['command', 'cmd'],
+  ['commands', 'cmd'],
+  ['shell', 'cmd'],
+  ['script', 'cmd'],
+  ['run', 'cmd'],
+  ['input', 'deps'],
+  ['inputs', 'deps'],
+  ['dependencies', 'deps'],
+  ['depends', 'deps'],
+  ['output', 'outs'],
+  ['outputs', 'outs'],
+  ['parameters', 'params'],
+  ['description', 'desc'],
+  ['environment', 'env'],
+  ['workdir', 'wdir'],
+  ['cwd', 'wdir'],
+]);
+
+function synonymHint(key: string, known: readonly string[]): string | undefined {
+  const ours = SYNONYMS.get(key.toLowerCase());
+  return ours !== undefined && known.includes(ours) ? `dagmake calls it "${ours}"` : undefined;
+}
+
 function report(
   issue: Issue,
   basePath: YamlPath,
@@ -37,7 +62,7 @@ function report(
         out.push({
           message: `unknown key "${key}" ${contextOf(path)}`,
           location: source.locate([...path, key], 'key'),
-          hint: suggestionHint(key, known, 'known keys'),
+          hint: synonymHint(key, known) ?? suggestionHint(key, known, 'known keys'),
         });
       }
       return;

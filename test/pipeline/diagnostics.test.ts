@@ -81,6 +81,15 @@ describe('pipeline diagnostics', () => {
     ]);
   });
 
+  test("another tool's name for a key names ours", async () => {
+    assert.deepEqual(await problems(lines('stages:', '  a:', '    command: python prep.py', '    inputs: [x]', '    outputs: [y]')), [
+      'pipeline.yaml:2:3 error: stage "a" has neither "cmd" nor "uses"\n  hint: add "cmd: <shell command>" or "uses: <stage module>.ts"',
+      'pipeline.yaml:3:5 error: unknown key "command" in stage "a"\n  hint: dagmake calls it "cmd"',
+      'pipeline.yaml:4:5 error: unknown key "inputs" in stage "a"\n  hint: dagmake calls it "deps"',
+      'pipeline.yaml:5:5 error: unknown key "outputs" in stage "a"\n  hint: dagmake calls it "outs"',
+    ]);
+  });
+
   test('a wrong type points at the value', async () => {
     assert.deepEqual(
       await problems(
