@@ -123,7 +123,7 @@ function badLabels(items: readonly Item[], path: YamlPath, stage: string, source
     .map(({ label }) => ({
       message: `value "${label}" cannot be part of a stage name (expanding stage "${stage}")`,
       location: source.locate(path),
-      hint: 'values used in names may contain only letters, digits, "_", "." and "-"; a list of maps is named by index instead',
+      hint: 'values used in names may contain only ASCII letters, digits, "_", "." and "-"; a list of maps is named by index instead',
     }));
 }
 

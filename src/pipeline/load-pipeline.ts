@@ -80,7 +80,7 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
       diagnostics.push({
         message: `invalid stage name "${key}"`,
         location: source.locate(['stages', key], 'key'),
-        hint: 'stage names may contain letters, digits, "_", "." and "-" ("@" is reserved for matrix and foreach expansions)',
+        hint: 'stage names are made of ASCII letters, digits, "_", "." and "-", and start with a letter, a digit or "_" ("@" is reserved for matrix and foreach expansions)',
       });
       continue;
     }

@@ -82,7 +82,7 @@ function report(
         message: isStageName ? `invalid stage name "${name}"` : `invalid key "${name}"`,
         location: source.locate(path, 'key'),
         hint: isStageName
-          ? 'stage names may contain letters, digits, "_", "." and "-" ("@" is reserved for matrix and foreach expansions)'
+          ? 'stage names are made of ASCII letters, digits, "_", "." and "-", and start with a letter, a digit or "_" ("@" is reserved for matrix and foreach expansions)'
           : undefined,
       });
       return;

@@ -146,11 +146,13 @@ describe('pipeline diagnostics', () => {
   });
 
   test('stage names are checked before expansion', async () => {
-    assert.deepEqual(await problems(lines('stages:', '  train@x:', '    cmd: x', '  "-bad":', '    cmd: x')), [
+    assert.deepEqual(await problems(lines('stages:', '  train@x:', '    cmd: x', '  "-bad":', '    cmd: x', '  modèle:', '    cmd: x')), [
       'pipeline.yaml:2:3 error: invalid stage name "train@x"\n' +
-        '  hint: stage names may contain letters, digits, "_", "." and "-" ("@" is reserved for matrix and foreach expansions)',
+        '  hint: stage names are made of ASCII letters, digits, "_", "." and "-", and start with a letter, a digit or "_" ("@" is reserved for matrix and foreach expansions)',
       'pipeline.yaml:4:3 error: invalid stage name "-bad"\n' +
-        '  hint: stage names may contain letters, digits, "_", "." and "-" ("@" is reserved for matrix and foreach expansions)',
+        '  hint: stage names are made of ASCII letters, digits, "_", "." and "-", and start with a letter, a digit or "_" ("@" is reserved for matrix and foreach expansions)',
+      'pipeline.yaml:6:3 error: invalid stage name "modèle"\n' +
+        '  hint: stage names are made of ASCII letters, digits, "_", "." and "-", and start with a letter, a digit or "_" ("@" is reserved for matrix and foreach expansions)',
     ]);
   });
 
@@ -243,7 +245,7 @@ describe('pipeline diagnostics', () => {
         'pipeline.yaml:5:17 error: matrix "k" of stage "a" must be a list, got the number 3',
         'pipeline.yaml:5:28 error: matrix "e" of stage "a" is empty\n  hint: give it at least one value, or remove it',
         'pipeline.yaml:7:14 error: value "x y" cannot be part of a stage name (expanding stage "b")\n' +
-          '  hint: values used in names may contain only letters, digits, "_", "." and "-"; a list of maps is named by index instead',
+          '  hint: values used in names may contain only ASCII letters, digits, "_", "." and "-"; a list of maps is named by index instead',
         'pipeline.yaml:9:3 error: stage "c@1" is defined twice\n' +
           '  hint: two of its foreach or matrix values give this name; matrix and foreach values must give distinct names',
       ],
