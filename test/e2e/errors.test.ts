@@ -217,7 +217,7 @@ describe('the command line', () => {
     }
   });
 
-  test('gc and dag take no operands: a mistyped option is refused, not ignored', async () => {
+  test('gc and dag take no operands, and dag one format: a mistyped option is refused, not ignored', async () => {
     const project = await tempProject({ 'pipeline.yaml': 'stages:\n  a:\n    cmd: echo a > a.txt\n    outs: [a.txt]\n' });
     try {
       assert.equal((await runCli(project.root, ['run'])).exitCode, 0);
@@ -228,6 +228,9 @@ describe('the command line', () => {
       const dag = await runCli(project.root, ['dag', 'a']);
       assert.equal(dag.exitCode, 2);
       assert.match(dag.stderr, /unexpected argument "a"/);
+      const both = await runCli(project.root, ['dag', '--mermaid', '--dot']);
+      assert.equal(both.exitCode, 2);
+      assert.match(both.stderr, /^error: --mermaid and --dot exclude each other; give one of them\n/);
     } finally {
       await project.dispose();
     }

@@ -23,6 +23,7 @@ export const dagCommand: Command = {
       { takesOperands: false },
     );
     if (!parsed.ok) return reportParseFailure(parsed, io, 'dag');
+    if (parsed.values.mermaid && parsed.values.dot) return reportParseFailure({ message: '--mermaid and --dot exclude each other; give one of them' }, io, 'dag');
     const pipeline = await loadPipeline(parsed.global.file, { displayPath: parsed.global.displayPath });
     if (!pipeline.ok) {
       printDiagnostics(io.stderr, pipeline.error);
