@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMemo } from '../cache/memo.js';
 import { ObjectStore } from '../cache/object-store.js';
-import type { StageContext, StageFunction, StageProgress } from '../stage-api.js';
+import { StageInputError, type StageContext, type StageFunction, type StageProgress } from '../stage-api.js';
 import type { ModuleStageInit, ModuleStageMessage } from './module-messages.js';
 
 const PROGRESS_INTERVAL_MS = 50;
@@ -90,21 +90,42 @@ async function main(): Promise<void> {
         'write `export default defineStage(async (ctx) => { ... })`',
     );
   }
+  // The IPC channel would keep this process alive for ever: a stage awaiting a promise that
+  // nothing can settle any more must fail, as a plain Node script exits, instead of hanging the run.
+  process.channel?.unref();
   await (module.default as StageFunction)(context);
+}
+
+let settled = false;
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  void fail(
+    new StageInputError(
+      'the stage function never finished: it was awaiting a promise when nothing was left to run that could settle it ' +
+        '(a promise that is never resolved, or an event that never comes)',
+    ),
+  );
+});
+
+async function fail(error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  // A user's input problem is said by its message alone; anything else is a bug worth its stack.
+  const inputProblem = (error as { stageInputError?: unknown } | null)?.stageInputError === true;
+  if (error instanceof Error && error.stack && !inputProblem) console.error(error.stack);
+  await Promise.all(pending);
+  await sendMessage({ type: 'failed', message } satisfies ModuleStageMessage).catch(() => undefined);
+  process.exit(1);
 }
 
 main().then(
   async () => {
+    settled = true;
     await Promise.all(pending);
     process.exit(0);
   },
-  async (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    // A user's input problem is said by its message alone; anything else is a bug worth its stack.
-    const inputProblem = (error as { stageInputError?: unknown } | null)?.stageInputError === true;
-    if (error instanceof Error && error.stack && !inputProblem) console.error(error.stack);
-    await Promise.all(pending);
-    await sendMessage({ type: 'failed', message } satisfies ModuleStageMessage).catch(() => undefined);
-    process.exit(1);
+  (error: unknown) => {
+    settled = true;
+    return fail(error);
   },
 );

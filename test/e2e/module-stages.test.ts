@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli, stagesWithStatus } from '../helpers/run-cli.js';
+import { parseEvents, runCli, spawnCli, stagesWithStatus } from '../helpers/run-cli.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
 const stageApi = path.resolve(process.cwd(), 'src/stage-api.ts');
@@ -273,6 +273,33 @@ export default defineStage(async (ctx) => {
     const result = await runCli(project.root, ['run', '--json', '-j', '1']);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.deepEqual(result.events.flatMap((e) => (e.type === 'stage-log' && e.stage === 'units' ? [e.line] : [])), ['peak 1']);
+  } finally {
+    await project.dispose();
+  }
+});
+
+test('a stage awaiting a promise that can never settle fails instead of hanging the run', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  stuck: {uses: stages/stuck.ts, outs: [o/partial.txt]}\n',
+    'stages/stuck.ts': `
+import { mkdir, writeFile } from 'node:fs/promises';
+import { defineStage } from ${JSON.stringify(stageApi)};
+export default defineStage(async (ctx) => {
+  await mkdir(ctx.resolve('o'), { recursive: true });
+  await writeFile(ctx.resolve('o/partial.txt'), 'half');
+  await new Promise(() => {});
+});
+`,
+  });
+  try {
+    const run = spawnCli(project.root, ['run', '--json']);
+    const timer = setTimeout(() => run.kill('SIGKILL'), 60_000);
+    const result = await run.finally(() => clearTimeout(timer));
+    assert.equal(result.exitCode, 1, 'the run ended on its own, with the stage failed');
+    const stuck = parseEvents(String(result.stdout)).find((e) => e.type === 'stage' && e.stage === 'stuck');
+    assert.equal(stuck?.type === 'stage' && stuck.status, 'failed');
+    assert.match(stuck?.type === 'stage' ? stuck.failure?.message ?? '' : '', /never finished: it was awaiting a promise/);
+    assert.equal(await readFile(path.join(project.root, '.dagmake/failed/stuck/o/partial.txt'), 'utf8'), 'half');
   } finally {
     await project.dispose();
   }
