@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { Hasher, normalizeRelPath } from './hasher.js';
+import { ImportAliases } from './import-aliases.js';
 
 const isLocal = (specifier: string): boolean =>
   specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../');
@@ -37,17 +38,25 @@ async function isFile(abs: string): Promise<boolean> {
   );
 }
 
-async function resolveLocal(root: string, fromFile: string, specifier: string): Promise<string | undefined> {
-  const base = path.posix.join(path.posix.dirname(fromFile), specifier);
+async function resolveFile(root: string, base: string): Promise<string | undefined> {
   for (const candidate of resolutionCandidates(base)) {
     if (await isFile(path.join(root, candidate))) return candidate;
   }
   return undefined;
 }
 
+async function resolveAlias(root: string, aliases: ImportAliases, fromFile: string, specifier: string): Promise<string | undefined> {
+  for (const base of await aliases.targets(fromFile, specifier)) {
+    const resolved = await resolveFile(root, base);
+    if (resolved !== undefined) return resolved.split('/').includes('node_modules') ? undefined : resolved;
+  }
+  return undefined;
+}
+
 /**
- * Sorted project-relative paths of the module and its local imports. Package and `node:`
- * imports are not followed. Pass the run's Hasher to share its stat cache.
+ * Sorted project-relative paths of the module and its local imports, also those named through
+ * package.json `imports` or tsconfig `paths`. Package and `node:` imports are not followed.
+ * Pass the run's Hasher to share its stat cache.
  */
 export async function collectModuleFiles(entryRelPath: string, root: string, hasher?: Hasher): Promise<Result<string[], Diagnostic[]>> {
   const own = hasher ? undefined : await Hasher.open(root);
@@ -61,6 +70,7 @@ export async function collectModuleFiles(entryRelPath: string, root: string, has
 
 async function collect(entry: string, root: string, hasher: Hasher): Promise<Result<string[], Diagnostic[]>> {
   const seen = new Set<string>([entry]);
+  const aliases = new ImportAliases(root);
   const problems: Diagnostic[] = [];
   let frontier = [entry];
   while (frontier.length > 0) {
@@ -73,8 +83,16 @@ async function collect(entry: string, root: string, hasher: Hasher): Promise<Res
           return;
         }
         for (const [specifier, line, col] of await hasher.moduleImports(file, hashed.hash)) {
-          if (!isLocal(specifier)) continue;
-          const resolved = await resolveLocal(root, file, specifier);
+          if (!isLocal(specifier)) {
+            // An alias of a project file is as much the stage's code as a relative import.
+            const aliased = await resolveAlias(root, aliases, file, specifier);
+            if (aliased !== undefined && !seen.has(aliased)) {
+              seen.add(aliased);
+              next.push(aliased);
+            }
+            continue;
+          }
+          const resolved = await resolveFile(root, path.posix.join(path.posix.dirname(file), specifier));
           if (resolved === undefined) {
             problems.push({
               message: `cannot resolve import '${specifier}' in ${file}`,

@@ -7,7 +7,7 @@ type TypeScript = typeof import('typescript');
 let typescript: Promise<TypeScript> | undefined;
 
 /** Loaded on first parse only: the no-op path (every module cached) never pays for it. */
-function loadTypeScript(): Promise<TypeScript> {
+export function loadTypeScript(): Promise<TypeScript> {
   typescript ??= import('typescript').then((m) => ((m as { default?: TypeScript }).default ?? m) as TypeScript);
   return typescript;
 }

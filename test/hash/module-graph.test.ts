@@ -95,6 +95,37 @@ describe('collectModuleFiles', () => {
     ]);
   });
 
+  it('follows package.json imports and tsconfig paths that name project files', async () => {
+    const root = await project({
+      'package.json': JSON.stringify({
+        name: 'p',
+        imports: { '#config': { types: './lib/types.ts', import: './lib/config.ts' }, '#lib/*': './lib/*', '#dep': 'zod' },
+      }),
+      'tsconfig.json': '{\n  // stages import helpers by alias\n  "compilerOptions": {"baseUrl": "src", "paths": {"@h/*": ["helpers/*", "fallback/*"], "@v/*": ["../node_modules/*"],},},\n}\n',
+      'stages/s.ts': [
+        "import { c } from '#config';",
+        "import { u } from '#lib/util.js';",
+        "import z from '#dep';",
+        "import { h } from '@h/one.js';",
+        "import { g } from '@h/two';",
+        "import { p } from '@v/zod';",
+        "import { y } from 'yaml';",
+      ].join('\n'),
+      'lib/config.ts': 'export const c = 1;',
+      'lib/types.ts': 'export interface T {}',
+      'lib/util.ts': 'export const u = 1;',
+      'src/helpers/one.ts': "import { w } from '#lib/deep.js';\nexport const h = 1;",
+      'lib/deep.ts': 'export const w = 1;',
+      'src/fallback/two.ts': 'export const g = 1;',
+      'node_modules/zod/index.js': '',
+    });
+    const result = await collectModuleFiles('stages/s.ts', root);
+    assert.deepEqual(result, {
+      ok: true,
+      value: ['lib/config.ts', 'lib/deep.ts', 'lib/util.ts', 'src/fallback/two.ts', 'src/helpers/one.ts', 'stages/s.ts'],
+    });
+  });
+
   it('reports a missing entry module', async () => {
     const root = await project({});
     const result = await collectModuleFiles('stages/none.ts', root);
