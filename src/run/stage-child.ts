@@ -96,6 +96,10 @@ async function main(): Promise<void> {
   await (module.default as StageFunction)(context);
 }
 
+/** process.exit drops what is still queued for a pipe: a loud stage's last lines, or its stack trace. */
+const flushOutput = (): Promise<unknown> =>
+  Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+
 let settled = false;
 process.on('beforeExit', () => {
   if (settled) return;
@@ -115,6 +119,7 @@ async function fail(error: unknown): Promise<void> {
   if (error instanceof Error && error.stack && !inputProblem) console.error(error.stack);
   await Promise.all(pending);
   await sendMessage({ type: 'failed', message } satisfies ModuleStageMessage).catch(() => undefined);
+  await flushOutput();
   process.exit(1);
 }
 
@@ -122,6 +127,7 @@ main().then(
   async () => {
     settled = true;
     await Promise.all(pending);
+    await flushOutput();
     process.exit(0);
   },
   (error: unknown) => {

@@ -304,3 +304,27 @@ export default defineStage(async (ctx) => {
     await project.dispose();
   }
 });
+
+test('every line a module stage prints reaches its log, up to its last one and its stack trace', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  loud: {uses: stages/loud.ts, outs: [o.txt]}\n',
+    'stages/loud.ts': `
+import { defineStage } from ${JSON.stringify(stageApi)};
+export default defineStage(async () => {
+  for (let i = 0; i < 40000; i++) console.log(\`line \${i} \${'x'.repeat(60)}\`);
+  console.error('last words');
+  throw new Error('loud failure');
+});
+`,
+  });
+  try {
+    const result = await runCli(project.root, ['run']);
+    assert.equal(result.exitCode, 1);
+    const log = (await project.read('.dagmake/logs/loud.log')).split('\n');
+    assert.equal(log.filter((line) => line.startsWith('line ')).length, 40000);
+    assert.ok(log.includes('last words'));
+    assert.ok(log.some((line) => /^\s+at .*loud\.ts/.test(line)), 'the stack trace is in the log');
+  } finally {
+    await project.dispose();
+  }
+});
