@@ -1,6 +1,7 @@
 // Entry point of a `uses:` stage's child process: receives its context over IPC, imports the
 // module and calls its default export with a StageContext.
 import { getOneMessage, sendMessage } from 'execa';
+import { writeSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -110,6 +111,14 @@ process.on('beforeExit', () => {
         '(a promise that is never resolved, or an event that never comes)',
     ),
   );
+});
+
+// A stage (or a library it calls) ending the process before its function returned has not
+// finished its outputs: they must not be committed as a success.
+process.on('exit', (code) => {
+  if (settled || code !== 0) return;
+  writeSync(2, 'error: process.exit(0) was called before the stage function finished; return from it instead\n');
+  process.exitCode = 1;
 });
 
 async function fail(error: unknown): Promise<void> {

@@ -328,3 +328,29 @@ export default defineStage(async () => {
     await project.dispose();
   }
 });
+
+test('a stage that calls process.exit(0) before its function returns fails and its outputs are moved aside', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  early: {uses: stages/early.ts, outs: [o/half.txt]}\n',
+    'stages/early.ts': `
+import { mkdir, writeFile } from 'node:fs/promises';
+import { defineStage } from ${JSON.stringify(stageApi)};
+export default defineStage(async (ctx) => {
+  await mkdir(ctx.resolve('o'), { recursive: true });
+  await writeFile(ctx.resolve('o/half.txt'), 'half');
+  process.exit(0);
+});
+`,
+  });
+  try {
+    const result = await runCli(project.root, ['run', '--json']);
+    assert.equal(result.exitCode, 1);
+    const early = result.events.find((e) => e.type === 'stage' && e.stage === 'early');
+    assert.equal(early?.type === 'stage' && early.status, 'failed');
+    assert.ok(early?.type === 'stage' && (early.failure?.tail ?? []).some((line) => /process\.exit\(0\) was called before the stage function finished/.test(line)));
+    assert.equal(await project.read('.dagmake/failed/early/o/half.txt'), 'half');
+    assert.equal((await runCli(project.root, ['status', '--exit-code'])).exitCode, 1, 'nothing was recorded as done');
+  } finally {
+    await project.dispose();
+  }
+});
