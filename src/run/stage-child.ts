@@ -113,6 +113,14 @@ process.on('beforeExit', () => {
   );
 });
 
+// An error thrown in a callback, or a rejection nobody awaits, fails the stage like a thrown one:
+// by its message, with the output so far kept (Node's own handler exits without flushing it).
+process.on('uncaughtException', (error) => {
+  if (settled) return;
+  settled = true;
+  void fail(error);
+});
+
 // A stage (or a library it calls) ending the process before its function returned has not
 // finished its outputs: they must not be committed as a success.
 process.on('exit', (code) => {
@@ -132,14 +140,17 @@ async function fail(error: unknown): Promise<void> {
   process.exit(1);
 }
 
+// The first outcome decides: a stage that already failed in a callback never exits as a success.
 main().then(
   async () => {
+    if (settled) return;
     settled = true;
     await Promise.all(pending);
     await flushOutput();
     process.exit(0);
   },
   (error: unknown) => {
+    if (settled) return;
     settled = true;
     return fail(error);
   },

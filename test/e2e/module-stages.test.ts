@@ -354,3 +354,27 @@ export default defineStage(async (ctx) => {
     await project.dispose();
   }
 });
+
+test('a rejection nobody awaits fails the stage by its message, even when the stage function then returns', async () => {
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  floating: {uses: stages/floating.ts, outs: [o.txt]}\n',
+    'stages/floating.ts': `
+import { writeFile } from 'node:fs/promises';
+import { defineStage } from ${JSON.stringify(stageApi)};
+export default defineStage(async (ctx) => {
+  void Promise.reject(new Error('upload failed in the background'));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await writeFile(ctx.resolve('o.txt'), 'x');
+});
+`,
+  });
+  try {
+    const result = await runCli(project.root, ['run', '--json']);
+    assert.equal(result.exitCode, 1);
+    const floating = result.events.find((e) => e.type === 'stage' && e.stage === 'floating');
+    assert.equal(floating?.type === 'stage' && floating.status, 'failed');
+    assert.equal(floating?.type === 'stage' && floating.failure?.message, 'upload failed in the background');
+  } finally {
+    await project.dispose();
+  }
+});
