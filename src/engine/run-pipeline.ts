@@ -156,11 +156,18 @@ export function runPipeline(request: RunRequest): RunHandle {
       const result = await scheduler.run();
       // Separate files, each written atomically on its own: no reason to wait for one another.
       // Durations change only when a stage ran; a no-op leaves the file alone.
+      // Only the lock must be written; the rest speeds up or annotates later runs, so a full disk
+      // there costs a warning, not the end of a run whose stages are done.
+      const optional = (write: Promise<void>, what: string) =>
+        write.catch((error: unknown) => {
+          if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+          emit({ type: 'warning', time: Date.now(), message: `could not save ${what} (${(error as Error).message.split(',')[0]})` });
+        });
       const [folded] = await Promise.all([
         session.value.close(),
-        hasher.save(),
-        counts.ran > 0 ? writeDurations(root, durations) : undefined,
-        failuresChanged ? writeLastFailures(root, lastFailures) : undefined,
+        optional(hasher.save(), 'the stat cache'),
+        counts.ran > 0 ? optional(writeDurations(root, durations), 'stage durations') : undefined,
+        failuresChanged ? optional(writeLastFailures(root, lastFailures), 'the failures of this run') : undefined,
         noted,
       ]);
       if (counts.failed === 0 && !result.cancelled) await snapshotRunMetrics(root, graph.pipeline.stages);

@@ -3,8 +3,8 @@
 // the rewrite also drops the entries of stages that pipeline no longer has.
 import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
-import { ok } from '../errors.js';
-import { JournalWriter, foldJournal, replaceJournalWithLock } from './journal.js';
+import { fail, ok } from '../errors.js';
+import { JournalWriter, foldJournal, journalPath, replaceJournalWithLock } from './journal.js';
 import { normalizeStage, writeLock } from './lock-file.js';
 import { lockFileFor } from './lock-location.js';
 import type { LockOwner } from './pipeline-lock.js';
@@ -89,9 +89,28 @@ export class LockSession {
     const folded = this.lost ? await foldJournal(this.root, this.lockFile) : ok(this.snapshot());
     if (!folded.ok) return folded;
     const lock = this.withoutRemovedStages(folded.value);
-    if (journaled && !this.lost) await replaceJournalWithLock(this.root, lock, this.lockFile);
-    else if (lock !== folded.value) await writeLock(this.root, lock, this.lockFile);
+    try {
+      if (journaled && !this.lost) await replaceJournalWithLock(this.root, lock, this.lockFile);
+      else if (lock !== folded.value) await writeLock(this.root, lock, this.lockFile);
+    } catch (error) {
+      return fail([this.unwritten(error)]);
+    }
     return ok(lock);
+  }
+
+  /**
+   * The lock could not be replaced (a full disk, a read-only project): the old lock and the
+   * journal are still whole, so nothing finished is lost, and the user only has to make room.
+   */
+  private unwritten(error: unknown): Diagnostic {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw error;
+    const reason = (error as Error).message.split(',')[0]!;
+    const journal = path.relative(this.root, journalPath(this.root, this.lockFile));
+    return {
+      message: `cannot write ${this.lockFile} (${reason})`,
+      hint: `free disk space or make the project writable, then run again: the stages this run finished are kept in ${journal}, and the next run records them in ${this.lockFile}`,
+    };
   }
 
   /** `lock` itself when it has no entry to drop. */

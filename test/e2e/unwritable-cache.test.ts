@@ -7,7 +7,7 @@ import { chmod, chown, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { execa } from 'execa';
-import { cliPath, runCli, type CliResult } from '../helpers/run-cli.js';
+import { cliPath, runCli, stagesWithStatus, type CliResult } from '../helpers/run-cli.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
 const COPY = 'stages:\n  b: {cmd: cp in.txt b.txt, deps: [in.txt], outs: [b.txt]}\n';
@@ -221,3 +221,26 @@ async function chownTree(dir: string, uid: number): Promise<void> {
   await chown(dir, uid, uid);
   for (const entry of await readdir(dir, { recursive: true })) await chown(path.join(dir, entry), uid, uid);
 }
+
+test('a lock that cannot be written ends the run with what to do, and the next run keeps what finished', async () => {
+  // The stage puts a directory where the lock goes, as a full disk or a read-only project would
+  // refuse the write: only the lock's rewrite at the end of the run fails.
+  const project = await tempProject({
+    'pipeline.yaml': 'stages:\n  b: {cmd: cp in.txt b.txt && mkdir dagmake.lock, deps: [in.txt], outs: [b.txt]}\n',
+    'in.txt': 'hi\n',
+  });
+  try {
+    const failed = await runCli(project.root, ['run']);
+    assert.equal(failed.exitCode, 2, failed.stdout + failed.stderr);
+    assert.doesNotMatch(failed.stderr, /Internal error/);
+    assert.match(failed.stderr, /error: cannot write dagmake\.lock \(EISDIR: illegal operation on a directory\)/);
+    assert.match(failed.stderr, /hint: free disk space or make the project writable, then run again: the stages this run finished are kept in \.dagmake\/journal\.ndjson/);
+    await rm(path.join(project.root, 'dagmake.lock'), { recursive: true });
+    const again = await runCli(project.root, ['run', '--json']);
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.deepEqual(stagesWithStatus(again.events, 'ran'), []);
+    assert.match(await project.read('dagmake.lock'), /b\.txt/);
+  } finally {
+    await project.dispose();
+  }
+});
