@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { chmod, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -125,6 +126,27 @@ test('verify finds corrupt objects, evicts them and the run entries that referen
 
   const again = await verify(s.store);
   assert.deepEqual([again.checked, again.corrupt], [11, []]);
+});
+
+test('verify counts an object removed after it was listed (gc in another process) as gone, not corrupt', async () => {
+  const s = await populate();
+  // The entries are read between the listing and the hashing: gc removes the orphan right then.
+  let removed = false;
+  const layout = new Proxy(s.store.layout, {
+    get(target, property, receiver) {
+      if (property === 'runsDir' && !removed) {
+        removed = true;
+        rmSync(target.objectPath(s.orphan.hash), { force: true });
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+  const store = Object.create(s.store, { layout: { value: layout } }) as ObjectStore;
+  const report = await verify(store);
+  assert.ok(removed);
+  assert.deepEqual(report.corrupt, []);
+  assert.equal(report.checked, 12);
+  assert.equal(report.removedRunEntries, 0);
 });
 
 test('gc with a size limit keeps the newest runs that fit, never an older one in place of a newer', async () => {
