@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { chmod, readdir, writeFile } from 'node:fs/promises';
+import { rmSync, statSync } from 'node:fs';
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gc } from '../../src/cache/gc.js';
@@ -147,6 +147,19 @@ test('verify counts an object removed after it was listed (gc in another process
   assert.deepEqual(report.corrupt, []);
   assert.equal(report.checked, 12);
   assert.equal(report.removedRunEntries, 0);
+});
+
+test('verify with nothing corrupt leaves the run logs alone, so an entry a run appends meanwhile is never lost', async () => {
+  // verify holds no project lock: rewriting a log (a read, then a rename over it) would drop
+  // whatever a run appended in between.
+  const s = await populate();
+  await s.runCache.touch(key(1), 'run-4'); // a superseded line, which a rewrite would drop
+  const log = s.store.layout.runLogPath(key(1));
+  const before = { text: await readFile(log, 'utf8'), inode: statSync(log).ino };
+  const report = await verify(s.store);
+  assert.deepEqual(report.corrupt, []);
+  assert.deepEqual({ text: await readFile(log, 'utf8'), inode: statSync(log).ino }, before);
+  assert.equal(before.text.trim().split('\n').length, 2);
 });
 
 test('gc with a size limit keeps the newest runs that fit, never an older one in place of a newer', async () => {
