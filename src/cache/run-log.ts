@@ -60,8 +60,15 @@ export class RunLogWriter {
     try {
       const line = `${JSON.stringify({ key, ...entry })}\n`;
       const start = this.checked.has(path) || endsWithNewline(fd) ? '' : '\n';
+      const bytes = Buffer.from(start + line);
+      try {
+        // A full disk can take part of a line without an error: the rest then fails with the reason.
+        for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+      } catch (error) {
+        this.checked.delete(path); // the log may end in a torn line now
+        throw error;
+      }
       this.checked.add(path);
-      writeSync(fd, start + line);
     } finally {
       closeSync(fd);
     }

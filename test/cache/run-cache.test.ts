@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFile, chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -106,4 +107,21 @@ test('remove rewrites a log with one line per remaining key and removes a log le
   assert.deepEqual(lines.map((line) => JSON.parse(line)), [{ key: keep, ...entry, runId: 'run-2', usedAt: 5 }]);
   assert.deepEqual(await readdir(join(dir, 'cache', 'runs')), ['ab.jsonl']);
   assert.deepEqual(await runCache.list(), [{ key: keep, entry: { ...entry, runId: 'run-2', usedAt: 5 } }]);
+});
+
+test('an append the disk takes only part of fails with the reason instead of passing for written', async () => {
+  // A file size limit (bash counts it in KiB) cuts a write short the way a full disk does: part
+  // of the line, no error.
+  const { dir } = await setup();
+  const log = join(dir, 'cache', 'runs', 'ab.jsonl');
+  await mkdir(join(dir, 'cache', 'runs'), { recursive: true });
+  await writeFile(log, `${'x'.repeat(899)}\n`);
+  const module = new URL('../../src/cache/run-log.js', import.meta.url).href;
+  const script =
+    `const { RunLogWriter } = await import(${JSON.stringify(module)});` +
+    `try { new RunLogWriter().append(${JSON.stringify(log)}, ${JSON.stringify(KEY)}, { outs: [], pad: 'y'.repeat(200) }); console.log('written'); }` +
+    `catch (error) { console.log(error.code); }`;
+  const child = spawnSync('bash', ['-c', 'ulimit -f 1 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { encoding: 'utf8' });
+  assert.equal(child.stdout.trim(), 'EFBIG', child.stderr);
+  assert.equal((await readFile(log)).length, 1024, 'the disk took part of the line');
 });
