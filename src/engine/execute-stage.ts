@@ -1,6 +1,6 @@
 // One stage, top to bottom: fingerprint → fresh? → seen before (restore)? → run → commit.
 import { existsSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { asCacheWriteError, CacheWriteError } from '../cache/cache-write-error.js';
 import type { Diagnostic } from '../errors.js';
@@ -9,6 +9,7 @@ import type { StageDef } from '../pipeline/types.js';
 import type { StageOutputSink, StageProcess } from '../run/stage-process.js';
 import type { EngineContext } from './engine-context.js';
 import { fingerprintStage, runCacheKey, type StageFingerprint } from './fingerprint.js';
+import { wdirProblem } from './wdir-problem.js';
 import { missingRecordedOuts, NOT_CACHED, recordedOutsMissingBy, recordedOutsStillValid, restoreRecordedOuts, unrestorableFrozenMessage } from './recorded-outs.js';
 import { clearOuts, commitOuts, observeOuts, quarantineOuts, setAsideUnknownOuts } from './outputs.js';
 import { missingDepsMessage } from './missing-deps.js';
@@ -316,17 +317,6 @@ async function startProcess(
   if (missingWdir !== undefined) return { done: Promise.resolve({ ok: false, failure: { message: missingWdir } }), terminate: () => undefined };
   const { runCommands } = await import('../run/run-command.js');
   return runCommands({ commands: stage.cmd ?? [], cwd, cwdIsRoot: stage.wdir === '.', env, sink });
-}
-
-/**
- * A wdir that is not a directory when the stage starts: the shell's own "can't cd" names neither
- * the wdir nor what to do, and reads like a failure of the command.
- */
-async function wdirProblem(cwd: string, wdir: string): Promise<string | undefined> {
-  const stats = await stat(cwd).catch(() => undefined);
-  if (stats?.isDirectory()) return undefined;
-  const what = stats ? 'is not a directory' : 'does not exist';
-  return `its working directory "${wdir}" (wdir) ${what}; hint: wdir is relative to the project root; create the directory, or let a stage that runs before this one write it`;
 }
 
 let baseEnv: Record<string, string> | undefined;
