@@ -77,8 +77,9 @@ describe('a run lock whose pid now belongs to another process', { skip: !linux &
   });
 
   test('is taken over when its holder was killed and is left unreaped (a zombie)', async () => {
-    // The shell's background child exits at once, and the sleep the shell became never reaps it.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The shell's background child exits after the shell has become a sleep, which never reaps it.
+    // (A child that exits at once can be reaped by the shell itself before its exec.)
+    const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(parent);
     const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
     while (!/^\S+ \(.*\) Z /.test(await readFile(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((resolve) => setTimeout(resolve, 10));
