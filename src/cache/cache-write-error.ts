@@ -2,8 +2,13 @@
 // could not be written, why, and what the user can do, instead of a bare errno message.
 import path from 'node:path';
 
+const UNWRITABLE_HINT = 'make cache/ writable (it may be a link to a writable directory elsewhere), or mark the out "cache: false"';
+const FULL_HINT =
+  'free space on the disk that holds cache/ ("dagmake gc --max-size SIZE" drops the outputs of older runs), ' +
+  'or set DAGMAKE_CACHE_DIR to a directory on a bigger disk';
+
 export class CacheWriteError extends Error {
-  readonly hint = 'make cache/ writable (it may be a link to a writable directory elsewhere), or mark the out "cache: false"';
+  readonly hint: string;
 
   constructor(
     /** What could not be written, relative to the directory holding the cache (`cache/tmp/…`). */
@@ -14,6 +19,8 @@ export class CacheWriteError extends Error {
   ) {
     super(`cannot write ${target} (${reason})`, options);
     this.name = 'CacheWriteError';
+    // A full disk or quota is not fixed by permissions.
+    this.hint = /^(ENOSPC|EDQUOT|EFBIG)\b/.test(reason) ? FULL_HINT : UNWRITABLE_HINT;
   }
 }
 
