@@ -60,7 +60,7 @@ export async function gc(store: ObjectStore, options: GcOptions): Promise<GcRepo
   const memoEntries = await listMemoEntries(store);
   const present = await listObjects(store.layout.objectsDir);
   const sizes = new Map(present.map((object) => [object.hash, object.size]));
-  const bytesOf = (hashes: ReadonlySet<string>): number => [...hashes].reduce((sum, hash) => sum + (sizes.get(hash) ?? 0), 0);
+  const bytesOf = (hashes: Iterable<string>): number => [...hashes].reduce((sum, hash) => sum + (sizes.get(hash) ?? 0), 0);
 
   const reachable = new Set<string>();
   for (const hash of options.keepHashes) await addReachableUnknownKind(store, hash, reachable);
@@ -75,7 +75,7 @@ export async function gc(store: ObjectStore, options: GcOptions): Promise<GcRepo
     const needed = new Set<string>();
     for (const ref of [...(runOuts.get(runId) ?? []), ...(memoTrees.get(runId) ?? [])]) await addReachable(store, ref.hash, ref.kind, needed);
     const added = [...needed].filter((hash) => !reachable.has(hash));
-    const addedBytes = added.reduce((sum, hash) => sum + (sizes.get(hash) ?? 0), 0);
+    const addedBytes = bytesOf(added);
     if (options.maxBytes !== undefined && keptBytes + addedBytes > options.maxBytes) break;
     for (const hash of added) reachable.add(hash);
     keptBytes += addedBytes;
@@ -101,7 +101,7 @@ export async function gc(store: ObjectStore, options: GcOptions): Promise<GcRepo
     removedRunEntries: staleRuns.length,
     removedMemoEntries: staleMemos.length,
     keptObjects: present.length - garbage.length,
-    keptBytes: present.reduce((sum, object) => sum + object.size, 0) - garbage.reduce((sum, object) => sum + object.size, 0),
+    keptBytes,
     keptRuns: keptRuns.size,
     lockBytes,
     missingOuts: await missingOuts(store, options.recordedOuts ?? [], presentHashes),
