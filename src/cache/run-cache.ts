@@ -71,7 +71,7 @@ export class RunCache {
    * also drops the lines that later appends superseded.
    */
   async remove(keys: ReadonlySet<string>): Promise<void> {
-    for (const key of keys) await rm(this.store.layout.runEntryPath(key), { force: true });
+    for (const key of keys) if (this.hasOldShard(key.slice(0, 2))) await rm(this.store.layout.runEntryPath(key), { force: true });
     for (const path of await this.logPaths()) {
       const log = readRunLog(path);
       const kept = new Map([...log.records].filter(([key]) => !keys.has(key)));
