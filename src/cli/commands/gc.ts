@@ -45,8 +45,10 @@ export const gcCommand: Command = {
       io.stderr.write(`error: expected --max-size to be a size such as 500M or 10G, got "${sizeText}"\n  hint: units are B, K, M, G and T (powers of 1024)\n`);
       return ExitCode.usage;
     }
-    const keepRuns = Number(parsed.values['keep-runs'] ?? (maxBytes === undefined ? 0 : Infinity));
-    if (!(Number.isInteger(keepRuns) || keepRuns === Infinity) || keepRuns < 0) {
+    const keepRunsText = parsed.values['keep-runs'];
+    // Without --keep-runs, a size limit alone decides how many runs stay.
+    const keepRuns = keepRunsText === undefined ? (maxBytes === undefined ? 0 : Infinity) : Number(keepRunsText);
+    if (keepRunsText !== undefined && (!Number.isInteger(keepRuns) || keepRuns < 0)) {
       io.stderr.write(`error: expected --keep-runs to be a whole number, got "${parsed.values['keep-runs']}"\n`);
       return ExitCode.usage;
     }
