@@ -12,7 +12,7 @@ import { positionalArgs } from './positional-args.js';
 const args = positionalArgs('Usage: node dist/bench/watch-latency.js [saves=20] [debounceMs=100]', [{ name: 'saves' }, { name: 'debounceMs' }]);
 const saves = Number(args.get('saves') ?? 20);
 const debounceMs = Number(args.get('debounceMs') ?? 100);
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.js');
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/cli.js');
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'dagmake-watch-bench-'));
 writeFileSync(path.join(root, 'in.txt'), 'v0\n');

@@ -17,8 +17,8 @@ export interface Tool {
 
 export const JOBS = 2;
 
-/** dist/bench/engine/tools.js → dist/src/cli.js */
-export const DAGMAKE_CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli.js');
+/** dist/bench/engine/tools.js → dist/bin/cli.js, the bundled CLI users run */
+export const DAGMAKE_CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'cli.js');
 
 function wipe(root: string, paths: readonly string[]): void {
   for (const p of paths) rmSync(path.join(root, p), { recursive: true, force: true });

@@ -23,7 +23,8 @@ export async function parseParamsText(bytes: Uint8Array, file: string): Promise<
       return fail([{ message: `invalid JSON in params file ${file}: ${message}`, location: { file, ...jsonErrorPosition(text, message) }, hint: 'fix the JSON syntax' }]);
     }
   }
-  const { LineCounter, parseDocument } = await import('yaml');
+  // The CommonJS module itself (`default`): a bundle's lazily loaded chunk has no named exports.
+  const { LineCounter, parseDocument } = (await import('yaml')).default;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -43,7 +43,8 @@ export async function parseMetricsText(text: string, file: string): Promise<Metr
     }
     return readingOf(document);
   }
-  const { parseDocument } = await import('yaml');
+  // The CommonJS module itself (`default`): a bundle's lazily loaded chunk has no named exports.
+  const { parseDocument } = (await import('yaml')).default;
   const document = parseDocument(text, { prettyErrors: false });
   const first = document.errors[0];
   if (first) return { kind: 'unreadable', reason: `invalid YAML: ${first.message.split('\n')[0]}` };

@@ -1,10 +1,10 @@
 import { execaNode } from 'execa';
-import { fileURLToPath } from 'node:url';
 import type { ModuleStageInit, ModuleStageMessage } from './module-messages.js';
 import { pipeLines } from './pipe-lines.js';
 import type { StageExit, StageOutputSink, StageProcess } from './stage-process.js';
 import { OutputTail, signalGroup } from './stage-process.js';
 import { forgetGroup, watchGroup } from './orphan-guard.js';
+import { stageChildPath } from './stage-child-path.js';
 
 export interface ModuleStageOptions {
   readonly init: Omit<ModuleStageInit, 'type'>;
@@ -12,7 +12,7 @@ export interface ModuleStageOptions {
   readonly sink: StageOutputSink;
 }
 
-const childScript = fileURLToPath(new URL('./stage-child.js', import.meta.url));
+let childScript: string | undefined;
 // Stage modules are TypeScript source: the child loads them through tsx, so no build step is needed.
 const tsxLoader = import.meta.resolve('tsx');
 
@@ -21,6 +21,7 @@ export function runModule(options: ModuleStageOptions): StageProcess {
   const tail = new OutputTail();
   let cancelled: NodeJS.Signals | undefined;
   let reportedFailure: string | undefined;
+  childScript ??= stageChildPath();
   const subprocess = execaNode(childScript, [], {
     nodeOptions: ['--import', tsxLoader, '--enable-source-maps'],
     cwd: options.init.root,

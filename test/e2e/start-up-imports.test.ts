@@ -34,8 +34,15 @@ test('a no-op run loads neither yaml nor zod; a run with a corrupt lock still re
     const noop = await runCli(project.root, ['run'], withHook);
     assert.equal(noop.exitCode, 0, noop.stderr);
     const loaded = (await readFile(log, 'utf8')).split('\n');
-    assert.ok(loaded.some((url) => url.includes('/dist/src/cli.js')), 'the hook saw the CLI load');
+    assert.ok(loaded.some((url) => url.endsWith('/dist/bin/cli.js')), 'the hook saw the bundled CLI load');
     assert.deepEqual(loaded.filter((url) => /node_modules\/(yaml|zod)\//.test(url)), []);
+    // The bundle marks where each module's code begins with a "// node_modules/…" comment.
+    const bundled = loaded.filter((url) => url.startsWith('file:') && url.includes('/dist/bin/'));
+    const withLibraries: string[] = [];
+    for (const url of bundled) {
+      if (/^\/\/ node_modules\/(yaml|zod)\//m.test(await readFile(new URL(url), 'utf8'))) withLibraries.push(url);
+    }
+    assert.deepEqual(withLibraries, []);
 
     // The lazy paths still work: a lock the parse memo does not know is parsed and validated.
     await project.write('dagmake.lock', 'schema: 1\nstages:\n  make_a: {definition: nothex, deps: [], params: {}, outs: []}\n');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DagEvent } from '../../src/events.js';
 
 /** The built CLI: tests exercise what users run. */
-export const cliPath = path.resolve(process.cwd(), 'dist/src/cli.js');
+export const cliPath = path.resolve(process.cwd(), 'dist/bin/cli.js');
 
 export interface CliResult {
   readonly exitCode: number;
