@@ -85,16 +85,17 @@ export class ObjectStore {
    * Stores a file. With `knownHash` the content is trusted to have that hash (the caller just
    * hashed it), and `knownSize` spares a stat.
    */
-  async addFile(absPath: string, knownHash?: string, knownSize?: number): Promise<{ hash: string; size: number }> {
+  /** `content`: the file's bytes as hashed to `knownHash`, written instead of reading the file again. */
+  async addFile(absPath: string, knownHash?: string, knownSize?: number, content?: Buffer): Promise<{ hash: string; size: number }> {
     try {
-      return await this.storeFile(absPath, knownHash, knownSize);
+      return await this.storeFile(absPath, knownHash, knownSize, content);
     } catch (error) {
       // A file gone since it was hashed is no fault of the cache.
       throw existsSync(absPath) ? this.writeError(error) : error;
     }
   }
 
-  private async storeFile(absPath: string, knownHash?: string, knownSize?: number): Promise<{ hash: string; size: number }> {
+  private async storeFile(absPath: string, knownHash?: string, knownSize?: number, content?: Buffer): Promise<{ hash: string; size: number }> {
     if (knownHash !== undefined) {
       const size = knownSize ?? statSync(absPath).size;
       if (this.hasSync(knownHash, size)) return { hash: knownHash, size };
@@ -104,7 +105,7 @@ export class ObjectStore {
           if (size <= COPY_THROUGH_MEMORY_BYTES) {
             // Read and written back with its final mode: a third fewer system calls than
             // copyFile + chmod (no clone attempt, no fchmod, no chmod), where a clone saves nothing.
-            writeFileSync(temp, readFileSync(absPath), { mode: 0o444, flag: 'wx' });
+            writeFileSync(temp, content?.length === size ? content : readFileSync(absPath), { mode: 0o444, flag: 'wx' });
           } else {
             copyFileSync(absPath, temp, constants.COPYFILE_FICLONE);
             chmodSync(temp, 0o444);

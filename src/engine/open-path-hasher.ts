@@ -6,11 +6,11 @@ import type { PathHasher, PathState } from './path-hasher.js';
 export async function openPathHasher(root: string): Promise<PathHasher> {
   const hasher = await Hasher.open(root);
   return {
-    async hashPath(relativePath): Promise<PathState> {
-      const hashed = await hasher.hashPath(relativePath);
+    async hashPath(relativePath, options): Promise<PathState> {
+      const hashed = await hasher.hashPath(relativePath, options);
       switch (hashed.kind) {
         case 'file':
-          return { kind: 'file', hash: hashed.hash, size: hashed.size, executable: hashed.executable };
+          return { kind: 'file', hash: hashed.hash, size: hashed.size, executable: hashed.executable, ...(hashed.content !== undefined && { content: hashed.content }) };
         case 'dir':
           return { kind: 'dir', hash: hashed.digest.hash, size: hashed.digest.size, nfiles: hashed.digest.nfiles, digest: hashed.digest };
         case 'missing':

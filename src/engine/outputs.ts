@@ -175,7 +175,9 @@ export async function commitOuts(
   let uncached: { message: string; hint: string } | undefined;
   let allCached = true;
   for (const out of outs) {
-    const state = await hasher.hashPath(out.path);
+    // A small out is stored from the very bytes that were hashed: read once, and an object can
+    // never hold other content than its name says, even if something still writes the file.
+    const state = await hasher.hashPath(out.path, { keepContent: out.cache });
     if (state.kind === 'missing') {
       missing.push(out.path);
       continue;
@@ -197,7 +199,7 @@ export async function commitOuts(
     if (uncached !== undefined) continue;
     const absolute = path.join(root, out.path);
     try {
-      if (state.kind === 'file') await store.addFile(absolute, state.hash, state.size);
+      if (state.kind === 'file') await store.addFile(absolute, state.hash, state.size, state.content);
       else await store.addTree(absolute, state.digest);
     } catch (error) {
       if (!(error instanceof CacheWriteError)) throw error;

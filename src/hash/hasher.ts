@@ -18,7 +18,14 @@ import type { ImportRef } from './stat-cache.js';
 import { StatCache } from './stat-cache.js';
 
 export type HashedPath =
-  | { readonly kind: 'file'; readonly hash: string; readonly size: number; readonly executable: boolean }
+  | {
+      readonly kind: 'file';
+      readonly hash: string;
+      readonly size: number;
+      readonly executable: boolean;
+      /** The bytes that were hashed, when asked for, read this time and at most KEEP_CONTENT_MAX_BYTES. */
+      readonly content?: Buffer;
+    }
   | { readonly kind: 'dir'; readonly digest: DirectoryDigest }
   | { readonly kind: 'missing' }
   /** The path exists but cannot be hashed (dangling symlink inside a directory, fifo, unreadable file). */
@@ -31,6 +38,14 @@ export interface HasherOptions {
   readonly racyMarginNs?: bigint;
   /** Worker threads for large batches (default: available cores, at most 8). */
   readonly workers?: number;
+}
+
+/** A file kept in memory after hashing, for the cache to store exactly the bytes that were hashed. */
+export const KEEP_CONTENT_MAX_BYTES = 64 << 10;
+
+export interface HashPathOptions {
+  /** Return the content of a small file read this time (not of one found in the stat cache). */
+  readonly keepContent?: boolean;
 }
 
 /** Below this, hashing on the main thread beats starting workers. */
@@ -80,7 +95,7 @@ export class Hasher {
     return new Hasher(root, await StatCache.load(root, options.racyMarginNs), options);
   }
 
-  async hashPath(relPath: string): Promise<HashedPath> {
+  async hashPath(relPath: string, options: HashPathOptions = {}): Promise<HashedPath> {
     const key = normalizeRelPath(relPath);
     const abs = path.join(this.root, key);
     const startedNs = this.now();
@@ -96,8 +111,12 @@ export class Hasher {
     }
     if (s.isDirectory()) return this.hashDirectory(key, abs, startedNs);
     if (!s.isFile()) return invalid(`${key} is not a regular file or directory`);
-    const [outcome] = await this.hashFiles([{ key, abs, stat: s }], startedNs);
-    if (outcome && 'hash' in outcome) return { kind: 'file', hash: outcome.hash, size: outcome.size, executable: isExecutable(s) };
+    const contents = options.keepContent === true ? new Map<number, Buffer>() : undefined;
+    const [outcome] = await this.hashFiles([{ key, abs, stat: s }], startedNs, contents);
+    if (outcome && 'hash' in outcome) {
+      const content = contents?.get(0);
+      return { kind: 'file', hash: outcome.hash, size: outcome.size, executable: isExecutable(s), ...(content !== undefined && { content }) };
+    }
     if (outcome?.code === 'ENOENT') return { kind: 'missing' };
     return invalid(`cannot read ${key}: ${outcome?.error}`);
   }
@@ -123,8 +142,11 @@ export class Hasher {
     return { kind: 'dir', digest: digestManifest(entries) };
   }
 
-  /** Cached hashes where the stat still matches; the rest are read (inline or on workers). */
-  private async hashFiles(files: readonly PendingFile[], startedNs: bigint): Promise<FileHashOutcome[]> {
+  /**
+   * Cached hashes where the stat still matches; the rest are read (inline or on workers). With
+   * `contents`, small files read inline leave their bytes there, by index.
+   */
+  private async hashFiles(files: readonly PendingFile[], startedNs: bigint, contents?: Map<number, Buffer>): Promise<FileHashOutcome[]> {
     const outcomes: FileHashOutcome[] = new Array<FileHashOutcome>(files.length);
     const toRead: number[] = [];
     let bytes = 0;
@@ -140,8 +162,15 @@ export class Hasher {
     const paths = toRead.map((i) => files[i]!.abs);
     let fresh: FileHashOutcome[];
     if (bytes <= INLINE_MAX_BYTES && toRead.length <= INLINE_MAX_FILES) {
-      this.inlineBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
-      fresh = paths.map((p) => hashFileSync(p, this.inlineBuffer!));
+      const buffer = (this.inlineBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
+      fresh = paths.map((p, j) => {
+        const outcome = hashFileSync(p, buffer);
+        // A file this small was read whole into the start of the buffer by one read.
+        if (contents !== undefined && 'hash' in outcome && outcome.size <= KEEP_CONTENT_MAX_BYTES) {
+          contents.set(toRead[j]!, Buffer.from(buffer.subarray(0, outcome.size)));
+        }
+        return outcome;
+      });
     } else {
       this.pool ??= new HashPool(this.options.workers);
       fresh = await this.pool.hashFiles(

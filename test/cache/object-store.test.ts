@@ -27,6 +27,17 @@ test('addFile stores content under its SHA-256, read-only, once', async () => {
   assert.deepEqual(await readdir(join(dir, 'cache', 'tmp')), []);
 });
 
+test('addFile with the hashed bytes stores those bytes, even when the file changed since', async () => {
+  const dir = await makeTempDir();
+  const store = await ObjectStore.open(join(dir, 'cache'));
+  const hashed = Buffer.from('as hashed\n');
+  // Something (a process the stage left behind) appended after the file was hashed.
+  await writeFile(join(dir, 'out.txt'), 'as hashed\nand more\n');
+  const added = await store.addFile(join(dir, 'out.txt'), sha256(hashed), hashed.length, hashed);
+  assert.deepEqual(added, { hash: sha256(hashed), size: hashed.length });
+  assert.equal(await readFile(store.objectPath(added.hash), 'utf8'), 'as hashed\n');
+});
+
 test('addTree stores every file and the manifest bytes as the tree object', async () => {
   const dir = await makeTempDir();
   const store = await ObjectStore.open(join(dir, 'cache'));

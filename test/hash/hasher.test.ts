@@ -41,6 +41,27 @@ describe('Hasher.hashPath', () => {
     await hasher.close();
   });
 
+  it('returns the bytes it hashed when asked, for small files it read this time only', async () => {
+    const big = Buffer.alloc((64 << 10) + 1, 7);
+    const root = await project({ 'small.txt': 'small\n', 'big.bin': big });
+    const hasher = await Hasher.open(root, { now: settledClock });
+    const small = await hasher.hashPath('small.txt', { keepContent: true });
+    assert.equal(small.kind === 'file' && small.content?.toString(), 'small\n');
+    const plain = await hasher.hashPath('small.txt');
+    assert.equal(plain.kind === 'file' && plain.content, undefined);
+    const large = await hasher.hashPath('big.bin', { keepContent: true });
+    assert.equal(large.kind === 'file' && large.hash, sha(big));
+    assert.equal(large.kind === 'file' && large.content, undefined, 'a large file is not kept in memory');
+    await hasher.close();
+    // Found in the stat cache: nothing is read, so there are no bytes to give.
+    const again = await Hasher.open(root, { now: settledClock });
+    const cached = await again.hashPath('small.txt', { keepContent: true });
+    assert.equal(cached.kind === 'file' && cached.hash, sha('small\n'));
+    assert.equal(cached.kind === 'file' && cached.content, undefined);
+    assert.equal(again.counters.filesRead, 0);
+    await again.close();
+  });
+
   it('hashes a directory as the manifest of every file below it', async () => {
     const root = await project({ 'd/x.txt': 'x', 'd/sub/y.txt': 'yy', 'd/.hidden': 'h', 'd/run.sh': '#!/bin/sh\n' });
     await chmod(path.join(root, 'd/run.sh'), 0o755);
