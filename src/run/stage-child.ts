@@ -101,25 +101,29 @@ async function main(): Promise<void> {
 const flushOutput = (): Promise<unknown> =>
   Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
 
+// The first outcome decides: a stage that already failed in a callback never exits as a success,
+// and one that finished is not failed by what happens after.
 let settled = false;
-process.on('beforeExit', () => {
+function settle(outcome: () => Promise<void>): void {
   if (settled) return;
   settled = true;
-  void fail(
-    new StageInputError(
-      'the stage function never finished: it was awaiting a promise when nothing was left to run that could settle it ' +
-        '(a promise that is never resolved, or an event that never comes)',
+  void outcome();
+}
+
+process.on('beforeExit', () =>
+  settle(() =>
+    fail(
+      new StageInputError(
+        'the stage function never finished: it was awaiting a promise when nothing was left to run that could settle it ' +
+          '(a promise that is never resolved, or an event that never comes)',
+      ),
     ),
-  );
-});
+  ),
+);
 
 // An error thrown in a callback, or a rejection nobody awaits, fails the stage like a thrown one:
 // by its message, with the output so far kept (Node's own handler exits without flushing it).
-process.on('uncaughtException', (error) => {
-  if (settled) return;
-  settled = true;
-  void fail(error);
-});
+process.on('uncaughtException', (error) => settle(() => fail(error)));
 
 // A stage (or a library it calls) ending the process before its function returned has not
 // finished its outputs: they must not be committed as a success.
@@ -140,18 +144,13 @@ async function fail(error: unknown): Promise<void> {
   process.exit(1);
 }
 
-// The first outcome decides: a stage that already failed in a callback never exits as a success.
 main().then(
-  async () => {
-    if (settled) return;
-    settled = true;
-    await Promise.all(pending);
-    await flushOutput();
-    process.exit(0);
-  },
-  (error: unknown) => {
-    if (settled) return;
-    settled = true;
-    return fail(error);
-  },
+  () => settle(succeed),
+  (error: unknown) => settle(() => fail(error)),
 );
+
+async function succeed(): Promise<void> {
+  await Promise.all(pending);
+  await flushOutput();
+  process.exit(0);
+}
