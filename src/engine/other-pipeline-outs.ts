@@ -2,10 +2,11 @@
 // in one file shows what another writes, so two of them could declare the same out and overwrite
 // each other's output on every run. Before a run, the outs the other locks record are compared
 // with this pipeline's: only projects with more than one lock pay for reading them.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { overlappingPaths } from '../graph/overlapping-paths.js';
-import { DEFAULT_PIPELINE_FILE, lockFileFor, pipelineFilesOf, pipelineStemOf } from '../lock/lock-location.js';
+import { lockFileFor, pipelineFilesOf } from '../lock/lock-location.js';
 import { readProjectLocks } from '../lock/project-locks.js';
 import type { OutSpec, Pipeline } from '../pipeline/types.js';
 
@@ -33,7 +34,7 @@ export async function outsOfOtherPipelines(pipeline: Pipeline): Promise<Diagnost
       const overlapping = overlappingPaths(out.path, recorded, sorted);
       const clash = overlapping.find((r) => !(r.stage === stage.name && r.path === out.path));
       if (clash !== undefined) {
-        problems.push(overlapProblem(stage.name, out, clash));
+        problems.push(overlapProblem(stage.name, out, clash, otherPipelineOf(pipeline.root, clash.lockFile)));
         continue;
       }
       // The same stage with the same out was moved here (or its entry copied from dagmake.lock),
@@ -69,13 +70,13 @@ async function stagesOfPipelineFiles(root: string, names: readonly string[]): Pr
   return fileOf;
 }
 
-function otherPipelineOf(lockFile: string): string {
-  const stem = pipelineStemOf(lockFile);
-  return stem === undefined ? DEFAULT_PIPELINE_FILE : `${stem}.yaml`;
+/** The pipeline file a lock belongs to, as the project names it (NAME.yaml or NAME.yml). */
+function otherPipelineOf(root: string, lockFile: string): string {
+  const names = pipelineFilesOf(lockFile);
+  return names.find((name) => existsSync(path.join(root, name))) ?? names[0]!;
 }
 
-function overlapProblem(stage: string, out: OutSpec, clash: RecordedOut): Diagnostic {
-  const otherPipeline = otherPipelineOf(clash.lockFile);
+function overlapProblem(stage: string, out: OutSpec, clash: RecordedOut, otherPipeline: string): Diagnostic {
   return {
     message:
       `out "${out.path}" of stage "${stage}" overlaps out "${clash.path}" of stage "${clash.stage}", which ${clash.lockFile} records for another ` +

@@ -21,6 +21,21 @@ test('a pipeline whose out another pipeline records is refused before anything r
     );
     assert.equal(await project.read('x.txt'), 'a\n', 'nothing ran');
 
+    // The other pipeline file is named as the project names it, .yml included.
+    await project.write('other.yml', await project.read('other.yaml'));
+    await project.remove('other.yaml');
+    assert.equal((await runCli(project.root, ['-f', 'other.yml', 'run', 'fine'])).exitCode, 2);
+    await project.write('other.yml', 'stages:\n  fine: {cmd: echo c > y.txt, outs: [y.txt]}\n');
+    assert.equal((await runCli(project.root, ['-f', 'other.yml', 'run'])).exitCode, 0);
+    await project.write('pipeline.yaml', 'stages:\n  make: {cmd: echo a > x.txt, outs: [x.txt]}\n  late: {cmd: echo d > y.txt, outs: [y.txt]}\n');
+    const fromYaml = await runCli(project.root, ['run']);
+    assert.equal(fromYaml.exitCode, 2, fromYaml.stdout + fromYaml.stderr);
+    assert.match(fromYaml.stderr, /which other\.dagmake\.lock records for another pipeline file \(other\.yml\)/);
+    assert.match(fromYaml.stderr, /dagmake -f other\.yml run/);
+    await project.write('pipeline.yaml', 'stages:\n  make: {cmd: echo a > x.txt, outs: [x.txt]}\n');
+    await project.write('other.yaml', 'stages:\n  other:\n    cmd: echo b > x.txt\n    outs: [x.txt]\n  fine:\n    cmd: echo c > y.txt\n    outs: [y.txt]\n');
+    await project.remove('other.yml');
+
     // The stage moves to other.yaml under its own name: no clash, and pipeline.yaml's next run drops it.
     await project.write('other.yaml', 'stages:\n  make: {cmd: echo a > x.txt, outs: [x.txt]}\n');
     await project.write('pipeline.yaml', 'stages:\n  fine: {cmd: echo c > y.txt, outs: [y.txt]}\n');
