@@ -6,7 +6,13 @@ export type StaleReason =
   | { readonly kind: 'never-run' }
   | { readonly kind: 'forced' }
   | { readonly kind: 'always-changed' }
-  | { readonly kind: 'definition-changed'; readonly old: string; readonly new: string }
+  | {
+      readonly kind: 'definition-changed';
+      readonly old: string;
+      readonly new: string;
+      /** What changed, in words, when the earlier definition's parts are known (see definition-store.ts). */
+      readonly changes?: readonly string[];
+    }
   | {
       readonly kind: 'dep-changed';
       readonly path: string;

@@ -9,6 +9,7 @@ import type { Selection } from '../graph/select-stages.js';
 import { type PipelineLock, readPipelineLock } from '../lock/pipeline-lock.js';
 import type { LockedStage } from '../lock/types.js';
 import type { StageDef } from '../pipeline/types.js';
+import { DefinitionStore, withDefinitionChanges } from './definition-store.js';
 import { fingerprintStage, type StageFingerprint } from './fingerprint.js';
 import { openPathHasher } from './open-path-hasher.js';
 import { observeOuts } from './outputs.js';
@@ -43,6 +44,7 @@ export async function computeStatus(
   if (!lock.ok) return lock;
   const stagesLock = lock.value.lock.stages;
   const hasher = await openPathHasher(root);
+  const definitions = new DefinitionStore(root);
   const problems: Diagnostic[] = [];
   const reports = await Promise.all(
     stages.map(async (name): Promise<StageStatusReport | undefined> => {
@@ -58,7 +60,7 @@ export async function computeStatus(
         return undefined;
       }
       const outs = await observeOuts(stage.outs, hasher);
-      const reasons = staleReasons(stage, fingerprint.value, locked, outs);
+      const reasons = await withDefinitionChanges(staleReasons(stage, fingerprint.value, locked, outs), fingerprint.value.parts, definitions);
       const state = reasons.length > 0 ? 'stale' : 'up-to-date';
       return { stage: name, state, reasons, upstreamStale: [], locked, fingerprint: fingerprint.value, outs };
     }),

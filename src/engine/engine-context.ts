@@ -1,3 +1,4 @@
+import type { DefinitionStore } from './definition-store.js';
 import type { ObjectStore } from '../cache/object-store.js';
 import type { RunCache } from '../cache/run-cache.js';
 import type { DagEvent } from '../events.js';
@@ -33,6 +34,8 @@ export interface EngineContext {
   readonly ensuredDirs: Set<string>;
   /** Stages with a log from an earlier run (listed once per run), which a silent run must remove. */
   readonly earlierLogs: Set<string>;
+  /** The parts of definitions recorded by runs, to say what changed in a stage's definition. */
+  readonly definitions: DefinitionStore;
   /** Durably records a finished stage (journal); survives a kill -9 of the engine. */
   record(stage: string, locked: LockedStage): Promise<void>;
   emit(event: DagEvent): void;

@@ -17,6 +17,7 @@ import { restoreOuts } from './restore-outs.js';
 import { restorable } from './run-cache-rules.js';
 import { type AcquireSlots, NOT_STARTED, type ScheduledWork, type StageOutcome } from './scheduler.js';
 import { type ObservedOut, staleReasons } from './staleness.js';
+import { withDefinitionChanges } from './definition-store.js';
 import { startStageProcess } from './start-stage-process.js';
 import { resumeDir, StageLog } from './stage-logs.js';
 
@@ -90,7 +91,9 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
     ]);
   }
   const outs = await observeOuts(stage.outs, context.hasher);
-  const reasons: StaleReason[] = context.options.force ? [{ kind: 'forced' }] : staleReasons(stage, fingerprint, locked, outs);
+  const reasons: StaleReason[] = context.options.force
+    ? [{ kind: 'forced' }]
+    : await withDefinitionChanges(staleReasons(stage, fingerprint, locked, outs), fingerprint.parts, context.definitions);
   if (reasons.length === 0) {
     if (locked) await refillCache(stage, locked, context, () => runCacheKey(fingerprint));
     finish('up-to-date', [], { savedMs: context.durations.get(stage.name) });
@@ -134,6 +137,7 @@ async function runStage(stage: StageDef, context: EngineContext, control: Contro
       if (restored.ok) {
         await context.runCache.touch(key, context.runId).catch(() => undefined);
         await context.record(stage.name, { ...lockEntry(fingerprint), outs: restored.locked });
+        context.definitions.note(fingerprint.definition, fingerprint.parts);
         await dropResumeState(context, stage);
         finish('restored', reasons, { savedMs: entry.durationMs });
         return 'ok';
@@ -254,6 +258,7 @@ async function runInSlots(stage: StageDef, context: EngineContext, control: Cont
       .catch((error: unknown) => warnUnwrittenRunCache(context, stage.name, error));
   }
   await context.record(stage.name, { ...lockEntry(plan.fingerprint), outs: committed.locked });
+  context.definitions.note(plan.fingerprint.definition, plan.fingerprint.parts);
   await dropResumeState(context, stage);
   plan.finish('ran', plan.reasons, { ...(logFile !== undefined && { logFile }) });
   return 'ok';

@@ -9,6 +9,8 @@ import type { PathHasher } from './path-hasher.js';
 
 export interface StageFingerprint {
   readonly definition: string;
+  /** What `definition` is the hash of. */
+  readonly parts: DefinitionParts;
   readonly deps: readonly LockedPath[];
   readonly missingDeps: readonly string[];
   readonly params: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -16,25 +18,41 @@ export interface StageFingerprint {
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** Everything the definition hash covers, kept so that a changed definition can say what changed. */
+export interface DefinitionParts {
+  readonly cmd: readonly string[] | null;
+  readonly uses: string | null;
+  readonly modules: readonly { readonly path: string; readonly hash: string }[];
+  readonly with: unknown;
+  readonly env: Readonly<Record<string, string>>;
+  readonly wdir: string;
+  readonly outs: readonly { readonly path: string; readonly kind: string; readonly cache: boolean; readonly persist: boolean }[];
+  readonly resume?: true;
+}
+
 /**
  * The definition covers everything about a stage except its deps and params (hashed by content
  * on their own): the command, or the module with every local module it imports; `with`, declared
  * `env`, `wdir`, and the declared outs. `desc` and resources don't change results and are left out.
  */
+export function definitionParts(stage: StageDef, modules: readonly { path: string; hash: string }[]): DefinitionParts {
+  return {
+    cmd: stage.cmd ?? null,
+    uses: stage.uses ?? null,
+    modules,
+    with: stage.with,
+    env: stage.env,
+    wdir: stage.wdir,
+    outs: stage.outs.map((o) => ({ path: o.path, kind: o.kind, cache: o.cache, persist: o.persist })),
+    // Only when set, so that the definitions of every other stage stay as they were.
+    ...(stage.resume && { resume: true as const }),
+  };
+}
+
+export const hashDefinition = (parts: DefinitionParts): string => sha256(canonicalJson(parts));
+
 export function definitionHash(stage: StageDef, modules: readonly { path: string; hash: string }[]): string {
-  return sha256(
-    canonicalJson({
-      cmd: stage.cmd ?? null,
-      uses: stage.uses ?? null,
-      modules,
-      with: stage.with,
-      env: stage.env,
-      wdir: stage.wdir,
-      outs: stage.outs.map((o) => ({ path: o.path, kind: o.kind, cache: o.cache, persist: o.persist })),
-      // Only when set, so that the definitions of every other stage stay as they were.
-      ...(stage.resume && { resume: true }),
-    }),
-  );
+  return hashDefinition(definitionParts(stage, modules));
 }
 
 export async function fingerprintStage(
@@ -74,7 +92,8 @@ export async function fingerprintStage(
   }
   if (problems.length > 0) return { ok: false, error: problems };
   deps.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { ok: true, value: { definition: definitionHash(stage, modules), deps, missingDeps, params } };
+  const parts = definitionParts(stage, modules);
+  return { ok: true, value: { definition: hashDefinition(parts), parts, deps, missingDeps, params } };
 }
 
 /**

@@ -118,7 +118,12 @@ async function predictStage(
   }
   if (known.options.force) return { prediction: { stage: name, action: 'run', reasons: [{ kind: 'forced' }], upstream: [] } };
 
-  const reasons = [...staleReasons(stage, upcoming.fingerprint, report.locked, outs), ...upcoming.reasons];
+  // The status report already says what changed in a changed definition.
+  const detailed = report.reasons.find((r) => r.kind === 'definition-changed');
+  const reasons = [
+    ...staleReasons(stage, upcoming.fingerprint, report.locked, outs).map((r) => (r.kind === 'definition-changed' && detailed ? detailed : r)),
+    ...upcoming.reasons,
+  ];
   const upstream = [...upcoming.unknownFrom];
   if (reasons.length === 0) return { prediction: { stage: name, action: upstream.length > 0 ? 'may-run' : 'up-to-date', reasons, upstream } };
   if (known.runCache === undefined || !restorable(stage)) return { prediction: { stage: name, action: 'run', reasons, upstream: [] } };

@@ -19,6 +19,7 @@ import type { EngineContext, RunOptions } from './engine-context.js';
 import { executeStage } from './execute-stage.js';
 import { openPathHasher } from './open-path-hasher.js';
 import type { PathHasher } from './path-hasher.js';
+import { DefinitionStore } from './definition-store.js';
 import { prepareRun } from './prepare-run.js';
 import { listStageLogs } from './stage-logs.js';
 import { Scheduler } from './scheduler.js';
@@ -124,6 +125,7 @@ export function runPipeline(request: RunRequest): RunHandle {
         durations,
         ensuredDirs: new Set(),
         earlierLogs,
+        definitions: new DefinitionStore(root),
         record: (stage, locked) => session.value.record(stage, locked),
         emit,
       };
@@ -170,6 +172,10 @@ export function runPipeline(request: RunRequest): RunHandle {
         failuresChanged ? optional(writeLastFailures(root, lastFailures), 'the failures of this run') : undefined,
         noted,
       ]);
+      if (folded.ok) {
+        const referenced = new Set(Object.values(folded.value.stages).map((s) => s.definition));
+        await optional(context.definitions.save(referenced), 'what the recorded definitions consist of');
+      }
       if (counts.failed === 0 && !result.cancelled) await snapshotRunMetrics(root, graph.pipeline.stages);
       emit({
         type: 'summary',

@@ -12,7 +12,7 @@ export function describeReason(reason: StaleReason): string {
     case 'always-changed':
       return 'always changed';
     case 'definition-changed':
-      return 'definition changed';
+      return reason.changes?.length ? `definition changed: ${reason.changes.join('; ')}` : 'definition changed';
     case 'dep-changed':
       return `dep ${reason.path} changed${describeFiles(reason.files)}`;
     case 'dep-missing':

@@ -56,6 +56,8 @@ export default defineStage(async (ctx) => {
     assert.equal(await project.read('out/greeting.txt'), 'hello world!!');
     const start = result.events.find((e) => e.type === 'stage-start');
     assert.equal(start?.type === 'stage-start' && start.reasons[0]?.kind, 'definition-changed');
+    // The earlier run kept what its definition consisted of: the edited module is named.
+    assert.deepEqual(start?.type === 'stage-start' && start.reasons[0]?.kind === 'definition-changed' && start.reasons[0].changes, ['stages/lib/shout.ts edited']);
   });
 
   test('a thrown error fails the stage with its message and leaves no output', async () => {

@@ -8,7 +8,9 @@ import { printDiagnostics } from '../print-diagnostics.js';
 
 const usage = `Usage: dagmake explain STAGE
 
-Every reason STAGE is stale: params with old → new values, deps and outs with old → new hashes.`;
+Every reason STAGE is stale: params with old → new values, deps and outs with old → new hashes,
+and what changed in its definition (command, with, env, imported code, outs) when an earlier run
+of this project recorded it.`;
 
 const short = (hash: string | undefined) => (hash === undefined ? 'none' : hash.slice(0, 12));
 
@@ -19,8 +21,9 @@ function detail(reason: StaleReason): string {
         reason.files?.length ? `\n    files: ${reason.files.join(', ')}` : ''
       }`;
     case 'out-changed':
-    case 'definition-changed':
       return `${describeReason(reason)}\n    ${short(reason.old)} → ${short(reason.new)}`;
+    case 'definition-changed':
+      return `definition changed${(reason.changes ?? []).map((change) => `\n    ${change}`).join('')}\n    ${short(reason.old)} → ${short(reason.new)}`;
     default:
       return describeReason(reason);
   }
