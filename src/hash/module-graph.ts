@@ -1,6 +1,6 @@
 // The files a TypeScript stage module depends on: itself and every local module it imports,
 // transitively, so editing a helper it imports makes the stage stale.
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
@@ -53,6 +53,36 @@ async function resolveAlias(root: string, aliases: ImportAliases, fromFile: stri
   return undefined;
 }
 
+const JS_FOR_TS: Readonly<Record<string, string>> = { '.ts': '.js', '.tsx': '.js', '.mts': '.mjs', '.cts': '.cjs' };
+
+/**
+ * The modules a computed import can load: the files below the directory its literal start names
+ * whose path begins with the rest of that start and ends with its literal end (a `.js` end also
+ * matches the `.ts` file it is compiled from). Undefined when the directory does not exist.
+ */
+async function computedImportTargets(root: string, start: string, suffix: string): Promise<string[] | undefined> {
+  const slash = start.lastIndexOf('/');
+  const dir = path.posix.normalize(start.slice(0, slash + 1) || '.');
+  const namePrefix = start.slice(slash + 1);
+  let names: string[];
+  try {
+    names = await readdir(path.join(root, dir), { recursive: true });
+  } catch {
+    return undefined;
+  }
+  return names
+    .map((name) => name.split(path.sep).join('/'))
+    .filter((name) => !name.split('/').includes('node_modules') && name.startsWith(namePrefix))
+    .filter((name) => {
+      const ext = path.posix.extname(name);
+      if (!EXTENSIONS.includes(ext) || name.endsWith('.d.ts')) return false;
+      const asImported = JS_FOR_TS[ext] === undefined ? name : name.slice(0, -ext.length) + JS_FOR_TS[ext];
+      return name.endsWith(suffix) || asImported.endsWith(suffix);
+    })
+    .map((name) => normalizeRelPath(path.posix.join(dir, name)))
+    .sort();
+}
+
 /**
  * Sorted project-relative paths of the module and its local imports, also those named through
  * package.json `imports` or tsconfig `paths`. Package and `node:` imports are not followed.
@@ -82,7 +112,23 @@ async function collect(entry: string, root: string, hasher: Hasher): Promise<Res
           if (file === entry) problems.push({ message: `stage module ${file} not found`, hint: 'check the `uses:` path' });
           return;
         }
-        for (const [specifier, line, col] of await hasher.moduleImports(file, hashed.hash)) {
+        for (const [specifier, line, col, suffix] of await hasher.moduleImports(file, hashed.hash)) {
+          if (suffix !== undefined) {
+            const reachable = await computedImportTargets(root, path.posix.join(path.posix.dirname(file), specifier), suffix);
+            if (reachable === undefined) {
+              problems.push({
+                message: `cannot resolve the computed import of '${specifier}…${suffix}' in ${file}: no such directory`,
+                location: { file, line, col },
+                hint: 'fix the path the import is computed from: every module it can load is part of the stage',
+              });
+            }
+            for (const target of reachable ?? []) {
+              if (seen.has(target)) continue;
+              seen.add(target);
+              next.push(target);
+            }
+            continue;
+          }
           if (!isLocal(specifier)) {
             // An alias of a project file is as much the stage's code as a relative import.
             const aliased = await resolveAlias(root, aliases, file, specifier);

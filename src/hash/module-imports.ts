@@ -1,6 +1,8 @@
 // The import specifiers of one TypeScript/JavaScript module, found by TypeScript's own
-// pre-processor (static and type-only imports, re-exports, literal dynamic imports, require).
+// pre-processor (static and type-only imports, re-exports, literal dynamic imports, require),
+// and the dynamic imports of computed local paths.
 import { readFile } from 'node:fs/promises';
+import { computedImports } from './computed-imports.js';
 import type { ImportRef } from './stat-cache.js';
 
 type TypeScript = typeof import('typescript');
@@ -15,7 +17,13 @@ export function loadTypeScript(): Promise<TypeScript> {
 export async function parseModuleImports(absPath: string): Promise<ImportRef[]> {
   const [ts, text] = await Promise.all([loadTypeScript(), readFile(absPath, 'utf8')]);
   const info = ts.preProcessFile(text, true, true);
-  return info.importedFiles.map((ref): ImportRef => [ref.fileName, ...lineAndColumn(text, ref.pos)]);
+  const computed = computedImports(ts, absPath, text);
+  // The pre-processor reads import('./dir/' + name) as an import of './dir/', placed where the
+  // argument starts; the computed import stands for it.
+  const literal = info.importedFiles
+    .filter((ref) => !computed.argumentStarts.has(ref.pos))
+    .map((ref): ImportRef => [ref.fileName, ...lineAndColumn(text, ref.pos)]);
+  return [...literal, ...computed.refs];
 }
 
 /** 1-based line and column of an offset (TypeScript's own helper for this is internal). */

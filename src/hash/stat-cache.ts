@@ -17,18 +17,25 @@ export interface StatCacheEntry {
 }
 
 /** A local import found in a module: specifier and its 1-based position. */
-export type ImportRef = readonly [specifier: string, line: number, col: number];
+/**
+ * An import at line:col. With a `suffix`, it is a computed path (see computed-imports.ts): the
+ * specifier is its literal start and the suffix its literal end.
+ */
+export type ImportRef = readonly [specifier: string, line: number, col: number, suffix?: string];
 
 /** Tuple form keeps the file small and quick to parse with 10,000+ entries. */
 type StoredEntry = [dev: string, ino: string, size: number, mtimeNs: string, ctimeNs: string, hash: string, hashedAtNs: string];
 
 interface StoredCache {
   version: number;
+  /** Imports found by an older parser are parsed again; the file entries stay valid. */
+  importsVersion?: number;
   entries: Record<string, StoredEntry>;
   imports: Record<string, ImportRef[]>;
 }
 
 const VERSION = 1;
+const IMPORTS_VERSION = 2;
 export const STAT_CACHE_FILE = path.join('.dagmake', 'stat-cache.json');
 
 /** Most filesystems stamp files with a clock that may lag wall time by a scheduler tick. */
@@ -81,7 +88,7 @@ export class StatCache {
         for (const [key, e] of Object.entries(stored.entries)) {
           entries.set(key, { dev: e[0], ino: e[1], size: e[2], mtimeNs: e[3], ctimeNs: e[4], hash: e[5], hashedAtNs: e[6] });
         }
-        for (const [hash, refs] of Object.entries(stored.imports)) imports.set(hash, refs);
+        if (stored.importsVersion === IMPORTS_VERSION) for (const [hash, refs] of Object.entries(stored.imports)) imports.set(hash, refs);
       }
     } catch {
       entries.clear();
@@ -142,7 +149,7 @@ export class StatCache {
    */
   async save(): Promise<void> {
     if (!this.dirty) return;
-    const stored: StoredCache = { version: VERSION, entries: {}, imports: {} };
+    const stored: StoredCache = { version: VERSION, importsVersion: IMPORTS_VERSION, entries: {}, imports: {} };
     const liveHashes = new Set<string>();
     for (const [key, e] of this.entries) {
       stored.entries[key] = [e.dev, e.ino, e.size, e.mtimeNs, e.ctimeNs, e.hash, e.hashedAtNs];

@@ -126,6 +126,44 @@ describe('collectModuleFiles', () => {
     });
   });
 
+  it('takes a computed dynamic import to reach every module its literal start and end can name', async () => {
+    const root = await project({
+      'stages/pick.ts': [
+        'export default async function run(name: string, kind: string) {',
+        '  const model = await import(`./models/${name}.js`);',
+        "  const loss = await import('../losses/' + kind + '-loss.js');",
+        '  const opaque = await import(name);',
+        "  const pkg = await import('@scope/' + name);",
+        '}',
+      ].join('\n'),
+      'stages/models/bilstm.ts': 'export const m = 1;',
+      'stages/models/deep/transformer.ts': "import { t } from '../../../shared/tokens.js';\nexport const m = t;",
+      'stages/models/notes.md': 'not code',
+      'stages/models/types.d.ts': 'export type X = 1;',
+      'shared/tokens.ts': 'export const t = 2;',
+      'losses/ce-loss.ts': 'export const l = 1;',
+      'losses/focal-loss.mts': 'export const l = 2;',
+      'losses/readme.ts': 'export const r = 0;',
+    });
+    const result = await collectModuleFiles('stages/pick.ts', root);
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.error));
+    assert.deepEqual(result.value, [
+      'losses/ce-loss.ts',
+      'stages/models/bilstm.ts',
+      'stages/models/deep/transformer.ts',
+      'shared/tokens.ts',
+      'stages/pick.ts',
+    ].sort());
+  });
+
+  it('reports a computed import from a directory that does not exist, at the import', async () => {
+    const root = await project({ 'stages/pick.ts': 'export default (n: string) => import(`./gone/${n}.js`);\n' });
+    const result = await collectModuleFiles('stages/pick.ts', root);
+    assert.ok(!result.ok);
+    assert.match(result.error[0]!.message, /cannot resolve the computed import of '\.\/gone\/…\.js' in stages\/pick\.ts: no such directory/);
+    assert.deepEqual(result.error[0]!.location, { file: 'stages/pick.ts', line: 1, col: 31 });
+  });
+
   it('reports a missing entry module', async () => {
     const root = await project({});
     const result = await collectModuleFiles('stages/none.ts', root);
