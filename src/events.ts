@@ -119,7 +119,10 @@ export type DagEvent =
        * on cancel, or after a failure it does not depend on (--keep-going would have run it).
        */
       readonly skippedAfterStop?: 'failure' | 'cancel';
-      /** Cancelled only to start over in this run (watch mode: its inputs changed while it ran); not a final state. */
+      /**
+       * Cancelled only to start over (watch mode: its inputs changed while it ran): in this run, or,
+       * when a stage it depends on must run again, in the next cycle's run. Not a final state.
+       */
       readonly restarted?: true;
       readonly logFile?: string;
     }

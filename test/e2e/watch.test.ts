@@ -267,6 +267,37 @@ stages:
     assert.equal(await watch.stop(), 130);
   });
 
+  test('an edit upstream stops the running downstream stage at once; the next cycle runs both on the new input', async () => {
+    const p = await project({
+      'delay.txt': '30\n',
+      'pipeline.yaml': `stages:
+  prep: {cmd: cp delay.txt prep.txt, deps: [delay.txt], outs: [prep.txt]}
+  train: {cmd: 'sleep $(cat prep.txt) && cp prep.txt model.txt', deps: [prep.txt], outs: [model.txt]}
+  report: {cmd: cp model.txt report.txt, deps: [model.txt], outs: [report.txt]}
+`,
+    });
+    const watch = new Watch(p.root);
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'train');
+    await p.write('delay.txt', '0.1\n');
+    // Long before train's 30 seconds are up.
+    const stopped = await watch.waitFor((e) => e.type === 'stage' && e.stage === 'train' && e.status === 'cancelled');
+    assert.equal((watch.events[stopped] as { restarted?: true }).restarted, true, 'reported as a restart, not a cancel');
+    const second = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start' && e.cycle === 2, stopped);
+    const firstEnd = watch.events.findIndex((e) => e.type === 'watch-cycle' && e.phase === 'end');
+    // The first cycle leaves train and what needs it to the second: nothing is skipped or counted as cancelled.
+    assert.deepEqual(watch.stagesBetween(0, firstEnd, 'ran'), ['prep']);
+    assert.deepEqual(watch.stagesBetween(0, firstEnd, 'skipped'), []);
+    const summary = watch.events.slice(0, firstEnd).find((e) => e.type === 'summary');
+    assert.ok(summary?.type === 'summary' && summary.cancelled === 0 && summary.ran === 1, JSON.stringify(summary));
+    assert.deepEqual((watch.events[second] as Cycle).changed, ['delay.txt']);
+    const idle = await watch.idle(second);
+    assert.deepEqual(watch.stagesBetween(second, idle, 'ran'), ['prep', 'train', 'report']);
+    assert.equal(watch.cyclesBetween(0, idle).length, 2);
+    assert.equal(await p.read('report.txt'), '0.1\n');
+    assert.equal(await watch.stop(), 130);
+    assert.match((await runCli(p.root, ['status'])).stdout, /everything is up to date/);
+  });
+
   test('a stage restarted for a params edit gets the new values, and records them', async () => {
     const p = await project({
       'params.yaml': 'lr: 1\n',
