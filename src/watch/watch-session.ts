@@ -13,10 +13,13 @@ import { createFingerprinter, selectedParamsChanged } from './file-fingerprint.j
 import { startFsWatcher, type FsWatcher } from './fs-watcher.js';
 import { affectedStages, isOnWatchedPath, loadWatchPlan, paramsOnlyFiles, watchRoots, type WatchPlan } from './watch-plan.js';
 import { WatchCycleRun } from './watch-cycle-run.js';
+import { waitForWritesToSettle } from './write-settle.js';
 
 /** A run request without the project-mutex options (watch holds no mutex between cycles), plus a debounce. */
 export interface WatchRequest extends Omit<RunRequest, 'wait' | 'onWaiting'> {
   readonly debounceMs: number;
+  /** How long a changed file must keep its size and modification time before it is read. */
+  readonly settleMs: number;
 }
 
 export interface WatchHandle {
@@ -95,6 +98,8 @@ class WatchSession {
   readonly #excluded = (rel: string): boolean => !isOnWatchedPath(this.#roots, this.#plan?.outs ?? [], rel);
 
   async #onChanges(paths: readonly string[]): Promise<void> {
+    if (this.#stopping) return;
+    await waitForWritesToSettle(this.#root, paths, this.request.settleMs, () => this.#stopping);
     if (this.#stopping) return;
     const changed = new Set<string>();
     const previous = new Map<string, string | undefined>();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { rename, utimes, writeFile } from 'node:fs/promises';
+import { open, rename, utimes, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
 import type { ResultPromise } from 'execa';
@@ -149,6 +150,38 @@ ${SENTINEL_STAGE}`,
     await watch.idle(start);
     assert.equal(await p.read('copy.txt'), 'renamed\n');
     assert.equal(await watch.stop(), 130);
+  });
+
+  test('a config written in pieces, with pauses longer than the debounce, is read once it is complete', async () => {
+    const p = await project({
+      'config.yaml': 'model:\n  lr: 0.1\n  layers: 2\n',
+      'pipeline.yaml': `stages:
+  train: {cmd: cp config.yaml model.txt, params: [{config.yaml: [model.lr, model.layers]}], outs: [model.txt]}
+`,
+    });
+    const watch = new Watch(p.root, ['--settle', '600']);
+    const first = await watch.idle();
+    // Rewritten in place, a line at a time: every piece but the last lacks a selected key.
+    const file = await open(path.join(p.root, 'config.yaml'), 'w');
+    for (const piece of ['model:\n', '  lr: 0.2\n', '  layers: 4\n']) {
+      await file.write(piece);
+      await file.sync();
+      await sleep(150);
+    }
+    await file.close();
+    const ran = await watch.waitFor((e) => e.type === 'stage' && e.stage === 'train' && e.status === 'ran', first + 1);
+    const idle = await watch.idle(ran);
+    assert.deepEqual(watch.cyclesBetween(first, idle).map((c) => c.changed), [['config.yaml']]);
+    assert.deepEqual(watch.events.slice(first, idle).filter((e) => e.type === 'diagnostics'), [], 'no half-written file was read');
+    assert.equal(await p.read('model.txt'), 'model:\n  lr: 0.2\n  layers: 4\n');
+    assert.equal(await watch.stop(), 130);
+  });
+
+  test('--settle takes a whole number of milliseconds', async () => {
+    const p = await project({ 'pipeline.yaml': 'stages:\n  a: {cmd: echo a > a.txt, outs: [a.txt]}\n' });
+    const result = await runCli(p.root, ['watch', '--settle', 'soon']);
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /--settle/);
   });
 
   test('a deleted dep is reported, and its stage reruns when it comes back', async () => {
