@@ -59,6 +59,8 @@ export interface RunHandle {
    * (running stages are terminated, reported as restarted) and is left to that run. Returns those terminated.
    */
   withdrawDownstream(stages: readonly string[]): string[];
+  /** The named stages and what depends on them stop now, left to a later run (their definitions changed). */
+  withdraw(stages: readonly string[]): string[];
 }
 
 export function runPipeline(request: RunRequest): RunHandle {
@@ -208,6 +210,7 @@ export function runPipeline(request: RunRequest): RunHandle {
       return scheduler?.restart(stages) ?? [];
     },
     withdrawDownstream: (stages) => scheduler?.withdrawDownstream(stages) ?? [],
+    withdraw: (stages) => scheduler?.withdraw(stages) ?? [],
   };
 }
 

@@ -59,7 +59,7 @@ export class Scheduler {
   readonly #heldMutexes = new Set<string>();
   /** Running stages to queue again once they stop (their inputs changed while they ran). */
   readonly #restarting = new Set<string>();
-  /** Stages taken out of this run by withdrawDownstream(): they run in a later one. */
+  /** Stages taken out of this run by withdraw(): they run in a later one. */
   readonly #withdrawn = new Set<string>();
   /** Skipped stages that needed a failed or cancelled stage, as opposed to held back by a stop. */
   readonly #skippedForUpstream = new Set<string>();
@@ -115,19 +115,25 @@ export class Scheduler {
 
   /**
    * Everything downstream of the named (finished) stages, which will run again in a later run:
-   * running stages are terminated, queued ones dropped, so that none of them goes on with
-   * outputs about to be replaced. Returns the stages it terminated.
+   * see withdraw(). Returns the stages it terminated.
    */
   withdrawDownstream(stages: readonly string[]): string[] {
+    return this.withdraw(stages.flatMap((stage) => [...(this.#options.graph.downstream.get(stage) ?? [])]));
+  }
+
+  /**
+   * Takes the named stages and everything downstream of them out of this run, to run in a later
+   * one: running stages are terminated, queued ones dropped, so that none of them goes on with
+   * inputs or a definition about to be replaced. Finished ones stay as they are. Returns the stages it terminated.
+   */
+  withdraw(stages: readonly string[]): string[] {
     if (this.#stopped) return [];
     const selected = new Set(this.#options.stages);
     const cone = new Set<string>();
     const visit = (stage: string) => {
-      for (const down of this.#options.graph.downstream.get(stage) ?? []) {
-        if (!selected.has(down) || cone.has(down)) continue;
-        cone.add(down);
-        visit(down);
-      }
+      if (!selected.has(stage) || cone.has(stage)) return;
+      cone.add(stage);
+      for (const down of this.#options.graph.downstream.get(stage) ?? []) visit(down);
     };
     stages.forEach(visit);
     // In place: run() holds this array.

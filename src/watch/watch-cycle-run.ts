@@ -39,6 +39,11 @@ export class WatchCycleRun {
     return rerun.length > 0;
   }
 
+  /** The pipeline file now defines `stages` differently: they and what needs them stop, for the next cycle. */
+  definitionsChanged(stages: readonly string[]): void {
+    for (const stage of this.#handle.withdraw(stages)) this.#restarting.add(stage);
+  }
+
   cancel(): void {
     this.#handle.cancel();
   }

@@ -11,7 +11,7 @@ import { ContentTracker } from './content-tracker.js';
 import { Debouncer } from './debouncer.js';
 import { createFingerprinter, selectedParamsChanged } from './file-fingerprint.js';
 import { startFsWatcher, type FsWatcher } from './fs-watcher.js';
-import { affectedStages, isOnWatchedPath, loadWatchPlan, paramsOnlyFiles, watchRoots, type WatchPlan } from './watch-plan.js';
+import { affectedStages, changedDefinitions, isOnWatchedPath, loadWatchPlan, paramsOnlyFiles, watchRoots, type WatchPlan } from './watch-plan.js';
 import { WatchCycleRun } from './watch-cycle-run.js';
 import { waitForWritesToSettle } from './write-settle.js';
 
@@ -116,7 +116,9 @@ class WatchSession {
       return;
     }
     const modules = [...(this.#plan?.inputs.values() ?? [])].flatMap((i) => i.modules);
-    const configChanged = [...changed].some((c) => this.#configFiles.includes(c));
+    const configFiles = this.#configFiles;
+    const configChanged = [...changed].some((c) => configFiles.includes(c));
+    const before = this.#plan;
     if (configChanged || [...changed].some((c) => modules.includes(c))) {
       await this.#reloadPlan();
       for (const c of await this.#refreshWatcher()) changed.add(c);
@@ -132,10 +134,13 @@ class WatchSession {
       return;
     }
     // During a run: restart what is stale now; anything already finished needs another cycle.
-    // A running stage is restarted only when its own keys of an edited params file changed.
+    // A running stage is restarted only when its own keys of an edited params file changed. One
+    // the pipeline file now defines differently can only run as newly defined in another cycle.
+    if (configChanged && before !== undefined) this.#run.definitionsChanged(changedDefinitions(before, this.#plan!));
     const paramsChanged = (file: string, stage: string) =>
       !this.#paramsOnly.has(file) || selectedParamsChanged(previous.get(file), this.#tracker.fingerprintOf(file), stage);
-    const followUp = configChanged || this.#run.inputsChanged(affectedStages(this.#plan!, [...changed], paramsChanged));
+    const inputs = [...changed].filter((c) => !configFiles.includes(c) && !this.#configFiles.includes(c));
+    const followUp = this.#run.inputsChanged(affectedStages(this.#plan!, inputs, paramsChanged)) || configChanged;
     if (!followUp) for (const c of changed) this.#pending.delete(c);
   }
 

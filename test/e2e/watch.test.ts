@@ -331,6 +331,28 @@ stages:
     assert.match((await runCli(p.root, ['status'])).stdout, /everything is up to date/);
   });
 
+  test('a pipeline edit stops the running stages it redefines or removes, and leaves the others running', async () => {
+    const slow = (seconds: number) => `  slow: {cmd: sleep ${seconds} && echo slow > slow.out, outs: [slow.out]}\n`;
+    const rest = `  other: {cmd: sleep 1.5 && echo other > other.out, outs: [other.out]}
+  after: {cmd: cp slow.out after.out, deps: [slow.out], outs: [after.out]}
+`;
+    const p = await project({ 'pipeline.yaml': `stages:\n${slow(30)}${rest}` });
+    const watch = new Watch(p.root, ['-j', '2']);
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'slow');
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'other');
+    // Also a new stage and a comment: neither concerns `other`.
+    await p.write('pipeline.yaml', `# edited\nstages:\n${slow(0.1)}${rest}  added: {cmd: echo added > added.out, outs: [added.out]}\n`);
+    const stopped = await watch.waitFor((e) => e.type === 'stage' && e.stage === 'slow' && e.status === 'cancelled');
+    assert.equal((watch.events[stopped] as { restarted?: true }).restarted, true);
+    const second = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start' && e.cycle === 2, stopped);
+    assert.deepEqual(watch.stagesBetween(0, second, 'ran'), ['other']);
+    const idle = await watch.idle(second);
+    assert.deepEqual(watch.stagesBetween(second, idle, 'ran').sort(), ['added', 'after', 'slow']);
+    assert.deepEqual(watch.stagesBetween(second, idle, 'up-to-date'), ['other']);
+    assert.equal(await watch.stop(), 130);
+    assert.match((await runCli(p.root, ['status'])).stdout, /everything is up to date/);
+  });
+
   test('a stage restarted for a params edit gets the new values, and records them', async () => {
     const p = await project({
       'params.yaml': 'lr: 1\n',

@@ -17,7 +17,8 @@ const usage = `Usage: dagmake watch [TARGET...] [options]
 Runs the stale stages (all, or TARGETs and what they need), then keeps them up to date: whenever
 an input of a selected stage changes — a dep, a selected param, a stage module or one of its local
 imports, the pipeline file or its vars files — the stages it affects run again. A stage whose
-inputs change while it runs is restarted. Ctrl-C stops.
+inputs change while it runs is restarted; one that depends on a stage that must run again, or that
+an edit of the pipeline file redefines, is stopped and runs in the next cycle. Ctrl-C stops.
 
 Options:
   -j, --jobs N        stages at once (default: number of cores)
