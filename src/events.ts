@@ -147,6 +147,7 @@ export type DagEvent =
       readonly cycle: number;
       /** Project-relative paths whose content changed and started this cycle. */
       readonly changed: readonly string[];
+      /** Files watched: those there now, and each watched path not there (yet) that a change would create. */
       readonly watchedFiles: number;
     }
   | {

@@ -230,7 +230,7 @@ class WatchSession {
   }
 
   #emitCycle(phase: 'start' | 'end' | 'idle', changed: readonly string[], cycle = this.#cycle): void {
-    this.request.emit({ type: 'watch-cycle', time: Date.now(), phase, cycle, changed, watchedFiles: this.#tracker.size });
+    this.request.emit({ type: 'watch-cycle', time: Date.now(), phase, cycle, changed, watchedFiles: this.#tracker.watchedCount(this.#roots) });
   }
 
   #emitDiagnostics(diagnostics: readonly Diagnostic[]): void {

@@ -198,6 +198,8 @@ ${SENTINEL_STAGE}`,
     const messages = (watch.events[diagnostics] as Extract<DagEvent, { type: 'diagnostics' }>).messages;
     assert.match(messages.join('\n'), /in\/a\.txt/);
     const idle = await watch.idle(diagnostics);
+    // Still watched: waiting for it to come back.
+    assert.equal((watch.events[idle] as Cycle).watchedFiles, (watch.events[first] as Cycle).watchedFiles);
     await p.write('in/a.txt', 'two\n');
     const ran = await watch.waitFor((e) => e.type === 'stage' && e.stage === 'copy' && e.status === 'ran', idle + 1);
     await watch.idle(ran);
