@@ -1,5 +1,5 @@
 // Watch latency: from saving a dep to the affected stage's `stage-start` event, median of N saves.
-// Usage: npm run build && node dist/bench/watch-latency.js [saves=20] [debounceMs=100]
+// Usage: npm run build && node dist/bench/watch-latency.js [saves=20] [debounceMs=100] [settleMs=200]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,9 +9,14 @@ import { fileURLToPath } from 'node:url';
 import type { DagEvent } from '../src/events.js';
 import { positionalArgs } from './positional-args.js';
 
-const args = positionalArgs('Usage: node dist/bench/watch-latency.js [saves=20] [debounceMs=100]', [{ name: 'saves' }, { name: 'debounceMs' }]);
+const args = positionalArgs('Usage: node dist/bench/watch-latency.js [saves=20] [debounceMs=100] [settleMs=200]', [
+  { name: 'saves' },
+  { name: 'debounceMs' },
+  { name: 'settleMs' },
+]);
 const saves = Number(args.get('saves') ?? 20);
 const debounceMs = Number(args.get('debounceMs') ?? 100);
+const settleMs = Number(args.get('settleMs') ?? 200);
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/cli.js');
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'dagmake-watch-bench-'));
@@ -25,7 +30,7 @@ writeFileSync(
 `,
 );
 
-const child = spawn('node', [cli, 'watch', '--json', '--debounce', String(debounceMs)], {
+const child = spawn('node', [cli, 'watch', '--json', '--debounce', String(debounceMs), '--settle', String(settleMs)], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, CI: 'true', NO_COLOR: '1' },
@@ -64,7 +69,7 @@ try {
   }
   latencies.sort((a, b) => a - b);
   const median = latencies[Math.floor(latencies.length / 2)]!;
-  console.log(`watch latency, save → stage-start, ${saves} saves, --debounce ${debounceMs}:`);
+  console.log(`watch latency, save → stage-start, ${saves} saves, --debounce ${debounceMs} --settle ${settleMs}:`);
   console.log(`  median ${median} ms · min ${latencies[0]} ms · max ${latencies[latencies.length - 1]} ms`);
 } finally {
   child.kill('SIGINT');

@@ -125,7 +125,10 @@ export type DagEvent =
        * on cancel, or after a failure it does not depend on (--keep-going would have run it).
        */
       readonly skippedAfterStop?: 'failure' | 'cancel';
-      /** Cancelled only to start over in this run (watch mode: its inputs changed while it ran); not a final state. */
+      /**
+       * Cancelled only to start over (watch mode: its inputs changed while it ran): in this run, or,
+       * when a stage it depends on must run again, in the next cycle's run. Not a final state.
+       */
       readonly restarted?: true;
       readonly logFile?: string;
     }
@@ -150,6 +153,7 @@ export type DagEvent =
       readonly cycle: number;
       /** Project-relative paths whose content changed and started this cycle. */
       readonly changed: readonly string[];
+      /** Files watched: those there now, and each watched path not there (yet) that a change would create. */
       readonly watchedFiles: number;
     }
   | {

@@ -55,6 +55,13 @@ export interface RunHandle {
    * terminated and run again in this run. Returns those restarted.
    */
   restart(stages: readonly string[]): string[];
+  /**
+   * The named stages finished but will run again in a later run: what depends on them stops now
+   * (running stages are terminated, reported as restarted) and is left to that run. Returns those terminated.
+   */
+  withdrawDownstream(stages: readonly string[]): string[];
+  /** The named stages and what depends on them stop now, left to a later run (their definitions changed). */
+  withdraw(stages: readonly string[]): string[];
 }
 
 export function runPipeline(request: RunRequest): RunHandle {
@@ -94,7 +101,7 @@ export function runPipeline(request: RunRequest): RunHandle {
       const counts: Record<StageStatus, number> = { ran: 0, restored: 0, 'up-to-date': 0, failed: 0, skipped: 0, cancelled: 0 };
       let savedMs = 0;
       const emit = (event: DagEvent) => {
-        // A stage cancelled to be restarted is counted once, by how its restarted run ends.
+        // A stage cancelled to be restarted (now or in the next run) is counted once, by how its restarted run ends.
         if (event.type === 'stage' && event.status === 'cancelled' && scheduler?.isRestarting(event.stage)) {
           request.emit({ ...event, restarted: true });
           return;
@@ -208,6 +215,8 @@ export function runPipeline(request: RunRequest): RunHandle {
       pathHasher?.forgetParams();
       return scheduler?.restart(stages) ?? [];
     },
+    withdrawDownstream: (stages) => scheduler?.withdrawDownstream(stages) ?? [],
+    withdraw: (stages) => scheduler?.withdraw(stages) ?? [],
   };
 }
 

@@ -59,6 +59,8 @@ export class Scheduler {
   readonly #heldMutexes = new Set<string>();
   /** Running stages to queue again once they stop (their inputs changed while they ran). */
   readonly #restarting = new Set<string>();
+  /** Stages taken out of this run by withdraw(): they run in a later one. */
+  readonly #withdrawn = new Set<string>();
   /** Skipped stages that needed a failed or cancelled stage, as opposed to held back by a stop. */
   readonly #skippedForUpstream = new Set<string>();
   #pending: string[] = [];
@@ -103,20 +105,62 @@ export class Scheduler {
     const restarted: string[] = [];
     for (const stage of stages) {
       const work = this.#running.get(stage);
-      if (work === undefined || this.#restarting.has(stage)) continue;
+      if (work === undefined || this.#restarting.has(stage) || this.#withdrawn.has(stage)) continue;
       this.#restarting.add(stage);
       restarted.push(stage);
-      work.cancel(false);
-      setTimeout(() => {
-        if (this.#running.get(stage) === work) work.cancel(true);
-      }, this.#options.graceMs).unref();
+      this.#terminate(stage, work);
     }
     return restarted;
   }
 
-  /** Whether the stage was terminated by restart() and will run again in this run. */
+  /**
+   * Everything downstream of the named (finished) stages, which will run again in a later run:
+   * see withdraw(). Returns the stages it terminated.
+   */
+  withdrawDownstream(stages: readonly string[]): string[] {
+    return this.withdraw(stages.flatMap((stage) => [...(this.#options.graph.downstream.get(stage) ?? [])]));
+  }
+
+  /**
+   * Takes the named stages and everything downstream of them out of this run, to run in a later
+   * one: running stages are terminated, queued ones dropped, so that none of them goes on with
+   * inputs or a definition about to be replaced. Finished ones stay as they are. Returns the stages it terminated.
+   */
+  withdraw(stages: readonly string[]): string[] {
+    if (this.#stopped) return [];
+    const selected = new Set(this.#options.stages);
+    const cone = new Set<string>();
+    const visit = (stage: string) => {
+      if (!selected.has(stage) || cone.has(stage)) return;
+      cone.add(stage);
+      for (const down of this.#options.graph.downstream.get(stage) ?? []) visit(down);
+    };
+    stages.forEach(visit);
+    // In place: run() holds this array.
+    for (let i = this.#pending.length - 1; i >= 0; i--) if (cone.has(this.#pending[i]!)) this.#pending.splice(i, 1);
+    const terminated: string[] = [];
+    for (const stage of cone) {
+      const work = this.#running.get(stage);
+      if (work === undefined || this.#withdrawn.has(stage)) continue;
+      this.#withdrawn.add(stage);
+      terminated.push(stage);
+      // Already terminated to restart: it must not be queued again when it stops.
+      if (!this.#restarting.delete(stage)) this.#terminate(stage, work);
+    }
+    this.#wake?.();
+    return terminated;
+  }
+
+  /** Whether the stage was terminated to run again, in this run (restart) or a later one (withdrawn). */
   isRestarting(stage: string): boolean {
-    return this.#restarting.has(stage) && !this.#stopped;
+    return (this.#restarting.has(stage) || this.#withdrawn.has(stage)) && !this.#stopped;
+  }
+
+  #terminate(stage: string, work: ScheduledWork): void {
+    work.cancel(false);
+    setTimeout(() => {
+      if (this.#running.get(stage) === work) work.cancel(true);
+    }, this.#options.graceMs).unref();
   }
 
   async run(): Promise<SchedulerResult> {
@@ -218,6 +262,10 @@ export class Scheduler {
       .then((outcome) => {
         this.#running.delete(stage);
         this.#launched--;
+        if (this.#withdrawn.has(stage) && !this.#stopped) {
+          this.#wake?.();
+          return;
+        }
         if (this.#restarting.delete(stage) && !this.#stopped) {
           this.#pending.unshift(stage);
           this.#wake?.();

@@ -31,6 +31,13 @@ export class ContentTracker {
     return this.#known.size;
   }
 
+  /** Files known now, plus each root with none: a path awaited (deleted, or not there yet) is watched too. */
+  watchedCount(roots: readonly string[]): number {
+    const missing = roots.filter((root) => !this.#known.has(root));
+    const files = missing.length > 0 ? [...this.#known.keys()] : [];
+    return this.#known.size + missing.filter((root) => !files.some((file) => isWithin(file, root))).length;
+  }
+
   fingerprintOf(rel: string): string | undefined {
     return this.#known.get(rel);
   }

@@ -1,6 +1,7 @@
 // One watch cycle: a normal run of the selected stages, plus what watch mode needs to know while
 // it runs — which stages already finished — so that a change during the run restarts only the
-// running stages it makes stale and leaves everything else alone.
+// running stages it makes stale (or, downstream of a finished one, stops them for the next cycle)
+// and leaves everything else alone.
 import type { DagEvent } from '../events.js';
 import { runPipeline, type RunOutcome, type RunRequest } from '../engine/run-pipeline.js';
 
@@ -25,14 +26,22 @@ export class WatchCycleRun {
 
   /**
    * The inputs of `stages` changed: running ones start over; those not started yet will read the
-   * new inputs anyway. Returns true when some already finished, so another cycle must follow.
+   * new inputs anyway. Returns true when some already finished, so another cycle must follow: what
+   * depends on those stops now and is left to that cycle, as it would only use outputs about to be replaced.
    */
   inputsChanged(stages: readonly string[]): boolean {
+    const rerun = stages.filter((s) => this.#finished.has(s));
+    for (const stage of this.#handle.withdrawDownstream(rerun)) this.#restarting.add(stage);
     for (const stage of this.#handle.restart(stages.filter((s) => !this.#restarting.has(s)))) {
       this.#finished.delete(stage);
       this.#restarting.add(stage);
     }
-    return stages.some((s) => this.#finished.has(s));
+    return rerun.length > 0;
+  }
+
+  /** The pipeline file now defines `stages` differently: they and what needs them stop, for the next cycle. */
+  definitionsChanged(stages: readonly string[]): void {
+    for (const stage of this.#handle.withdraw(stages)) this.#restarting.add(stage);
   }
 
   cancel(): void {

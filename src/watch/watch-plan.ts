@@ -12,7 +12,7 @@ import { collectModuleFiles } from '../hash/module-graph.js';
 import { isLockFileName } from '../lock/lock-location.js';
 import { ENGINE_PATHS } from '../pipeline/check-outs.js';
 import { loadPipeline } from '../pipeline/load-pipeline.js';
-import type { ParamSpec } from '../pipeline/types.js';
+import type { ParamSpec, StageDef } from '../pipeline/types.js';
 
 export interface StageInputs {
   /** Deps that no stage produces: files or directories, which may not exist yet. */
@@ -111,6 +111,16 @@ export function affectedStages(
         inputs.modules.includes(p),
     );
   });
+}
+
+/**
+ * Selected stages of `before` that `after` defines differently or not at all: what they run, read,
+ * write or need. Where a definition sits in the file, and its description, do not count.
+ */
+export function changedDefinitions(before: WatchPlan, after: WatchPlan): string[] {
+  const key = (stage: StageDef | undefined) =>
+    stage === undefined ? '' : JSON.stringify(stage, (name, value: unknown) => (name === 'location' || name === 'desc' ? undefined : value));
+  return before.stages.filter((name) => key(before.graph.stages.get(name)) !== key(after.graph.stages.get(name)));
 }
 
 /** Params files that are nothing else, with the specs of each stage reading them: only their selected values count, not their bytes. */

@@ -11,12 +11,15 @@ import { ContentTracker } from './content-tracker.js';
 import { Debouncer } from './debouncer.js';
 import { createFingerprinter, selectedParamsChanged } from './file-fingerprint.js';
 import { startFsWatcher, type FsWatcher } from './fs-watcher.js';
-import { affectedStages, isOnWatchedPath, loadWatchPlan, paramsOnlyFiles, watchRoots, type WatchPlan } from './watch-plan.js';
+import { affectedStages, changedDefinitions, isOnWatchedPath, loadWatchPlan, paramsOnlyFiles, watchRoots, type WatchPlan } from './watch-plan.js';
 import { WatchCycleRun } from './watch-cycle-run.js';
+import { waitForWritesToSettle } from './write-settle.js';
 
 /** A run request without the project-mutex options (watch holds no mutex between cycles), plus a debounce. */
 export interface WatchRequest extends Omit<RunRequest, 'wait' | 'onWaiting'> {
   readonly debounceMs: number;
+  /** How long a changed file must keep its size and modification time before it is read. */
+  readonly settleMs: number;
 }
 
 export interface WatchHandle {
@@ -96,6 +99,8 @@ class WatchSession {
 
   async #onChanges(paths: readonly string[]): Promise<void> {
     if (this.#stopping) return;
+    await waitForWritesToSettle(this.#root, paths, this.request.settleMs, () => this.#stopping);
+    if (this.#stopping) return;
     const changed = new Set<string>();
     const previous = new Map<string, string | undefined>();
     const problems: Diagnostic[] = [];
@@ -111,7 +116,9 @@ class WatchSession {
       return;
     }
     const modules = [...(this.#plan?.inputs.values() ?? [])].flatMap((i) => i.modules);
-    const configChanged = [...changed].some((c) => this.#configFiles.includes(c));
+    const configFiles = this.#configFiles;
+    const configChanged = [...changed].some((c) => configFiles.includes(c));
+    const before = this.#plan;
     if (configChanged || [...changed].some((c) => modules.includes(c))) {
       await this.#reloadPlan();
       for (const c of await this.#refreshWatcher()) changed.add(c);
@@ -127,10 +134,13 @@ class WatchSession {
       return;
     }
     // During a run: restart what is stale now; anything already finished needs another cycle.
-    // A running stage is restarted only when its own keys of an edited params file changed.
+    // A running stage is restarted only when its own keys of an edited params file changed. One
+    // the pipeline file now defines differently can only run as newly defined in another cycle.
+    if (configChanged && before !== undefined) this.#run.definitionsChanged(changedDefinitions(before, this.#plan!));
     const paramsChanged = (file: string, stage: string) =>
       !this.#paramsOnly.has(file) || selectedParamsChanged(previous.get(file), this.#tracker.fingerprintOf(file), stage);
-    const followUp = configChanged || this.#run.inputsChanged(affectedStages(this.#plan!, [...changed], paramsChanged));
+    const inputs = [...changed].filter((c) => !configFiles.includes(c) && !this.#configFiles.includes(c));
+    const followUp = this.#run.inputsChanged(affectedStages(this.#plan!, inputs, paramsChanged)) || configChanged;
     if (!followUp) for (const c of changed) this.#pending.delete(c);
   }
 
@@ -220,7 +230,7 @@ class WatchSession {
   }
 
   #emitCycle(phase: 'start' | 'end' | 'idle', changed: readonly string[], cycle = this.#cycle): void {
-    this.request.emit({ type: 'watch-cycle', time: Date.now(), phase, cycle, changed, watchedFiles: this.#tracker.size });
+    this.request.emit({ type: 'watch-cycle', time: Date.now(), phase, cycle, changed, watchedFiles: this.#tracker.watchedCount(this.#roots) });
   }
 
   #emitDiagnostics(diagnostics: readonly Diagnostic[]): void {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { rename, utimes, writeFile } from 'node:fs/promises';
+import { open, rename, utimes, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
 import type { ResultPromise } from 'execa';
@@ -151,6 +152,38 @@ ${SENTINEL_STAGE}`,
     assert.equal(await watch.stop(), 130);
   });
 
+  test('a config written in pieces, with pauses longer than the debounce, is read once it is complete', async () => {
+    const p = await project({
+      'config.yaml': 'model:\n  lr: 0.1\n  layers: 2\n',
+      'pipeline.yaml': `stages:
+  train: {cmd: cp config.yaml model.txt, params: [{config.yaml: [model.lr, model.layers]}], outs: [model.txt]}
+`,
+    });
+    const watch = new Watch(p.root, ['--settle', '600']);
+    const first = await watch.idle();
+    // Rewritten in place, a line at a time: every piece but the last lacks a selected key.
+    const file = await open(path.join(p.root, 'config.yaml'), 'w');
+    for (const piece of ['model:\n', '  lr: 0.2\n', '  layers: 4\n']) {
+      await file.write(piece);
+      await file.sync();
+      await sleep(150);
+    }
+    await file.close();
+    const ran = await watch.waitFor((e) => e.type === 'stage' && e.stage === 'train' && e.status === 'ran', first + 1);
+    const idle = await watch.idle(ran);
+    assert.deepEqual(watch.cyclesBetween(first, idle).map((c) => c.changed), [['config.yaml']]);
+    assert.deepEqual(watch.events.slice(first, idle).filter((e) => e.type === 'diagnostics'), [], 'no half-written file was read');
+    assert.equal(await p.read('model.txt'), 'model:\n  lr: 0.2\n  layers: 4\n');
+    assert.equal(await watch.stop(), 130);
+  });
+
+  test('--settle takes a whole number of milliseconds', async () => {
+    const p = await project({ 'pipeline.yaml': 'stages:\n  a: {cmd: echo a > a.txt, outs: [a.txt]}\n' });
+    const result = await runCli(p.root, ['watch', '--settle', 'soon']);
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /--settle/);
+  });
+
   test('a deleted dep is reported, and its stage reruns when it comes back', async () => {
     const p = await project({
       'in/a.txt': 'one\n',
@@ -165,6 +198,8 @@ ${SENTINEL_STAGE}`,
     const messages = (watch.events[diagnostics] as Extract<DagEvent, { type: 'diagnostics' }>).messages;
     assert.match(messages.join('\n'), /in\/a\.txt/);
     const idle = await watch.idle(diagnostics);
+    // Still watched: waiting for it to come back.
+    assert.equal((watch.events[idle] as Cycle).watchedFiles, (watch.events[first] as Cycle).watchedFiles);
     await p.write('in/a.txt', 'two\n');
     const ran = await watch.waitFor((e) => e.type === 'stage' && e.stage === 'copy' && e.status === 'ran', idle + 1);
     await watch.idle(ran);
@@ -265,6 +300,59 @@ stages:
     assert.ok(summary?.type === 'summary' && summary.ran === 2 && summary.cancelled === 0, 'the restarted stage is counted once, as ran');
     assert.equal(await p.read('slow.out'), 'new\n');
     assert.equal(await watch.stop(), 130);
+  });
+
+  test('an edit upstream stops the running downstream stage at once; the next cycle runs both on the new input', async () => {
+    const p = await project({
+      'delay.txt': '30\n',
+      'pipeline.yaml': `stages:
+  prep: {cmd: cp delay.txt prep.txt, deps: [delay.txt], outs: [prep.txt]}
+  train: {cmd: 'sleep $(cat prep.txt) && cp prep.txt model.txt', deps: [prep.txt], outs: [model.txt]}
+  report: {cmd: cp model.txt report.txt, deps: [model.txt], outs: [report.txt]}
+`,
+    });
+    const watch = new Watch(p.root);
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'train');
+    await p.write('delay.txt', '0.1\n');
+    // Long before train's 30 seconds are up.
+    const stopped = await watch.waitFor((e) => e.type === 'stage' && e.stage === 'train' && e.status === 'cancelled');
+    assert.equal((watch.events[stopped] as { restarted?: true }).restarted, true, 'reported as a restart, not a cancel');
+    const second = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start' && e.cycle === 2, stopped);
+    const firstEnd = watch.events.findIndex((e) => e.type === 'watch-cycle' && e.phase === 'end');
+    // The first cycle leaves train and what needs it to the second: nothing is skipped or counted as cancelled.
+    assert.deepEqual(watch.stagesBetween(0, firstEnd, 'ran'), ['prep']);
+    assert.deepEqual(watch.stagesBetween(0, firstEnd, 'skipped'), []);
+    const summary = watch.events.slice(0, firstEnd).find((e) => e.type === 'summary');
+    assert.ok(summary?.type === 'summary' && summary.cancelled === 0 && summary.ran === 1, JSON.stringify(summary));
+    assert.deepEqual((watch.events[second] as Cycle).changed, ['delay.txt']);
+    const idle = await watch.idle(second);
+    assert.deepEqual(watch.stagesBetween(second, idle, 'ran'), ['prep', 'train', 'report']);
+    assert.equal(watch.cyclesBetween(0, idle).length, 2);
+    assert.equal(await p.read('report.txt'), '0.1\n');
+    assert.equal(await watch.stop(), 130);
+    assert.match((await runCli(p.root, ['status'])).stdout, /everything is up to date/);
+  });
+
+  test('a pipeline edit stops the running stages it redefines or removes, and leaves the others running', async () => {
+    const slow = (seconds: number) => `  slow: {cmd: sleep ${seconds} && echo slow > slow.out, outs: [slow.out]}\n`;
+    const rest = `  other: {cmd: sleep 1.5 && echo other > other.out, outs: [other.out]}
+  after: {cmd: cp slow.out after.out, deps: [slow.out], outs: [after.out]}
+`;
+    const p = await project({ 'pipeline.yaml': `stages:\n${slow(30)}${rest}` });
+    const watch = new Watch(p.root, ['-j', '2']);
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'slow');
+    await watch.waitFor((e) => e.type === 'stage-start' && e.stage === 'other');
+    // Also a new stage and a comment: neither concerns `other`.
+    await p.write('pipeline.yaml', `# edited\nstages:\n${slow(0.1)}${rest}  added: {cmd: echo added > added.out, outs: [added.out]}\n`);
+    const stopped = await watch.waitFor((e) => e.type === 'stage' && e.stage === 'slow' && e.status === 'cancelled');
+    assert.equal((watch.events[stopped] as { restarted?: true }).restarted, true);
+    const second = await watch.waitFor((e) => e.type === 'watch-cycle' && e.phase === 'start' && e.cycle === 2, stopped);
+    assert.deepEqual(watch.stagesBetween(0, second, 'ran'), ['other']);
+    const idle = await watch.idle(second);
+    assert.deepEqual(watch.stagesBetween(second, idle, 'ran').sort(), ['added', 'after', 'slow']);
+    assert.deepEqual(watch.stagesBetween(second, idle, 'up-to-date'), ['other']);
+    assert.equal(await watch.stop(), 130);
+    assert.match((await runCli(p.root, ['status'])).stdout, /everything is up to date/);
   });
 
   test('a stage restarted for a params edit gets the new values, and records them', async () => {

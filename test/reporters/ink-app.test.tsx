@@ -164,3 +164,32 @@ test('the live area stays shorter than the terminal: fewer log lines first, then
   assert.deepEqual(small.frame().split('\n').slice(-2), ['  … 5 more running', '▸ 0/8 done · 0 ran · 7.0s  q cancel · l logs']);
   assert.equal(small.frame().split('\n').length, 5, small.frame());
 });
+
+test('a long watch session keeps only what is not yet printed, and prints every line once', async () => {
+  const { store, feed, frame } = await renderEvents([]);
+  const cycles = 300;
+  let mostKept = 0;
+  for (let cycle = 1; cycle <= cycles; cycle++) {
+    const t = cycle * 1000;
+    await feed([
+      { type: 'watch-cycle', time: t, phase: 'start', cycle, changed: [`data/${cycle}.csv`], watchedFiles: 3 },
+      { type: 'run-start', time: t, stages: ['prepare', 'train'], jobs: 1 },
+      { type: 'stage', time: t + 1, stage: 'prepare', status: 'up-to-date', reason: [], durationMs: 0 },
+      { type: 'stage-start', time: t + 2, stage: 'train', reasons: [] },
+      { type: 'stage-log', time: t + 3, stage: 'train', stream: 'stdout', line: `epoch of cycle ${cycle}` },
+      { type: 'stage', time: t + 4, stage: 'train', status: 'ran', reason: [], durationMs: 2 },
+      { type: 'summary', time: t + 5, ran: 1, restored: 0, upToDate: 1, failed: 0, skipped: 0, cancelled: 0, durationMs: 5, savedMs: 0 },
+      { type: 'watch-cycle', time: t + 6, phase: 'end', cycle, changed: [`data/${cycle}.csv`], watchedFiles: 3 },
+      { type: 'watch-cycle', time: t + 6, phase: 'idle', cycle, changed: [], watchedFiles: 3 },
+    ]);
+    mostKept = Math.max(mostKept, store.getSnapshot().finished.length);
+  }
+  // Each cycle appends five entries; none of them outlives the frame that printed it.
+  assert.ok(mostKept <= 5, `kept ${mostKept} finished entries`);
+  assert.equal(store.getSnapshot().written, cycles * 5);
+  const printed = frame().split('\n');
+  for (const cycle of [1, 2, cycles / 2, cycles]) {
+    assert.equal(printed.filter((line) => line.startsWith(`── cycle ${cycle} · `)).length, 1, `cycle ${cycle}`);
+  }
+  assert.equal(printed.filter((line) => line.startsWith('✔ train ran ')).length, cycles);
+});

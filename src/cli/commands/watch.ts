@@ -17,12 +17,15 @@ const usage = `Usage: dagmake watch [TARGET...] [options]
 Runs the stale stages (all, or TARGETs and what they need), then keeps them up to date: whenever
 an input of a selected stage changes — a dep, a selected param, a stage module or one of its local
 imports, the pipeline file or its vars files — the stages it affects run again. A stage whose
-inputs change while it runs is restarted. Ctrl-C stops.
+inputs change while it runs is restarted; one that depends on a stage that must run again, or that
+an edit of the pipeline file redefines, is stopped and runs in the next cycle. Ctrl-C stops.
 
 Options:
   -j, --jobs N        stages at once (default: number of cores)
   -k, --keep-going    after a failure, run everything that does not depend on it
       --debounce MS   wait for this many quiet milliseconds before acting on changes (default: 100)
+      --settle MS     read a changed file once its size and time stayed the same this long, so
+                      a file written in pieces or copied slowly is read complete (default: 200)
       --downstream    also run the stages that depend on the targets
   -s, --single        only the targets, not the stages they need
       --json          NDJSON events on stdout (same as --reporter json)
@@ -32,6 +35,7 @@ Options:
 
 interface WatchFlags extends RunOptionFlags {
   debounce?: string;
+  settle?: string;
 }
 
 export const watchCommand: Command = {
@@ -40,16 +44,18 @@ export const watchCommand: Command = {
   async run(args, io) {
     const parsed = parseCommandArgs<WatchFlags>(
       args,
-      { ...runOptionSpecs, debounce: { type: 'string' } },
+      { ...runOptionSpecs, debounce: { type: 'string' }, settle: { type: 'string' } },
       usage,
     );
     if (!parsed.ok) return reportParseFailure(parsed, io, 'watch');
     const { values, positionals, global } = parsed;
     const checked = checkRunOptions(values, io);
     if (!checked) return ExitCode.usage;
-    const debounceMs = values.debounce === undefined ? 100 : Number(values.debounce);
-    if (!Number.isInteger(debounceMs) || debounceMs < 0) {
-      io.stderr.write(`error: expected --debounce to be a whole number of milliseconds, got "${values.debounce}"\n`);
+    const debounceMs = milliseconds(values.debounce, 100);
+    const settleMs = milliseconds(values.settle, 200);
+    if (debounceMs === undefined || settleMs === undefined) {
+      const flag = debounceMs === undefined ? 'debounce' : 'settle';
+      io.stderr.write(`error: expected --${flag} to be a whole number of milliseconds, got "${values[flag]}"\n`);
       return ExitCode.usage;
     }
     const selection = selectionOf(values, positionals);
@@ -69,6 +75,7 @@ export const watchCommand: Command = {
       keepGoing: values['keep-going'] ?? false,
       options: { force: false, verify: false, useRunCache: !values['no-run-cache'] },
       debounceMs,
+      settleMs,
       graceMs: 5000,
       emit: (event) => reporter.onEvent(event),
     });
@@ -86,6 +93,12 @@ export const watchCommand: Command = {
     }
   },
 };
+
+/** A whole number of milliseconds, `fallback` when not given; undefined when it is not one. */
+function milliseconds(text: string | undefined, fallback: number): number | undefined {
+  const ms = text === undefined ? fallback : Number(text);
+  return Number.isInteger(ms) && ms >= 0 ? ms : undefined;
+}
 
 /**
  * Watching waits for an invalid pipeline to be fixed, but not for a pipeline file that is not there

@@ -35,6 +35,8 @@ export function App({ store, color = true, onCancel, columns, rows, clock = Date
   // A ref, not the state: two quick key presses can arrive before React re-renders.
   const cancelCount = useRef(0);
   const { isRawModeSupported } = useStdin();
+  // <Static> has written these by the time effects run (Ink prints it on commit): let them go.
+  useEffect(() => store.written(state.written + state.finished.length), [store, state]);
 
   useInput(
     (input, key) => {
@@ -55,7 +57,8 @@ export function App({ store, color = true, onCancel, columns, rows, clock = Date
   const live = fitLiveArea(state.running, showLogs, height - 1 - otherLines);
   return (
     <ColorContext.Provider value={color}>
-      <Static items={state.finished as FinishedItem[]}>
+      {/* A new key whenever written entries are dropped: <Static> counts what it printed by index. */}
+      <Static key={state.written} items={state.finished as FinishedItem[]}>
         {(item, index) => (
           <Box key={index} width={width} flexDirection="column">
             <FinishedEntry item={item} />

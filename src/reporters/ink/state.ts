@@ -1,5 +1,6 @@
 // The Ink reporter's view of a run: a pure (state, event) → state reducer. Finished things are
-// appended to `finished` (rendered once into <Static>); running stages are redrawn.
+// appended to `finished` until the view has written them into the scrollback (<Static>), then
+// dropped, so a watch session of thousands of cycles keeps only what is still to be printed.
 import type { DagEvent, StageFailure, StageStatus, StaleReason } from '../../events.js';
 import { describeSkipped, type SkippedStage } from '../describe-reason.js';
 import type { ProgressSnapshot } from '../progress-math.js';
@@ -54,8 +55,10 @@ export interface InkState {
   readonly totalStages: number;
   readonly runStartedAt?: number;
   readonly running: readonly RunningStage[];
-  /** Append-only: the index is the <Static> key. */
+  /** Finished entries not yet written to the scrollback, oldest first. */
   readonly finished: readonly FinishedItem[];
+  /** How many finished entries came before `finished[0]`: written and dropped. */
+  readonly written: number;
   /** Skipped stages not yet grouped into `finished` (more may follow the same failure). */
   readonly pendingSkips: readonly SkippedStage[];
   /** Skips already grouped in this run: a later skip may go back through them to its failure. */
@@ -73,6 +76,7 @@ export const initialState: InkState = {
   totalStages: 0,
   running: [],
   finished: [],
+  written: 0,
   pendingSkips: [],
   earlierSkips: [],
   statuses: {},
@@ -185,6 +189,13 @@ function updateRunning(state: InkState, name: string, update: (stage: RunningSta
 
 function append(state: InkState, item: FinishedItem): InkState {
   return { ...state, finished: [...state.finished, item] };
+}
+
+/** Drops the finished entries before index `upTo` (counted from the first ever): they are on screen. */
+export function dropWritten(state: InkState, upTo: number): InkState {
+  const count = Math.min(upTo - state.written, state.finished.length);
+  if (count <= 0) return state;
+  return { ...state, finished: state.finished.slice(count), written: state.written + count };
 }
 
 function flushSkips(state: InkState): InkState {

@@ -1,7 +1,7 @@
 // Batches events between renders: the reducer runs on every event, but subscribers (React)
 // hear about it at most once per `intervalMs`, so a flood of progress events stays cheap.
 import type { DagEvent } from '../../events.js';
-import { initialState, reduce, type InkState } from './state.js';
+import { dropWritten, initialState, reduce, type InkState } from './state.js';
 
 export type Schedule = (run: () => void, delayMs: number) => () => void;
 
@@ -15,6 +15,8 @@ export interface InkStore {
   dispatch(event: DagEvent): void;
   /** Publishes pending changes now (e.g. before unmounting). */
   flush(): void;
+  /** The view wrote the finished entries before `upTo` to the scrollback: they need not be kept. */
+  written(upTo: number): void;
   /** The last published state: stable between publishes, as useSyncExternalStore requires. */
   getSnapshot(): InkState;
   subscribe(listener: () => void): () => void;
@@ -59,6 +61,15 @@ export function createInkStore(options: InkStoreOptions = {}): InkStore {
       if (scheduled) cancelPending = cancel;
     },
     flush: publish,
+    written(upTo) {
+      const current = published === latest;
+      latest = dropWritten(latest, upTo);
+      const next = current ? latest : dropWritten(published, upTo);
+      if (next === published) return;
+      // The view must let go of the dropped entries too, not hold them until the next event.
+      published = next;
+      for (const listener of listeners) listener();
+    },
     getSnapshot: () => published,
     subscribe(listener) {
       listeners.add(listener);
