@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { CACHE_DIR_VARIABLE, projectCacheDir } from '../cache/cache-layout.js';
+import { type CacheLease, shareCache } from '../cache/cache-lock.js';
 import { noteCacheUser } from '../cache/cache-users.js';
 import { asCacheWriteError, CacheWriteError } from '../cache/cache-write-error.js';
 import { ObjectStore } from '../cache/object-store.js';
@@ -35,6 +36,8 @@ export interface RunRequest {
   readonly graceMs: number;
   emit(event: DagEvent): void;
   onWaiting?(holderPid: number): void;
+  /** Called once, with what it waits for, when gc in a project sharing the cache holds it. */
+  onWaitingForCache?(message: string): void;
 }
 
 export type RunOutcome =
@@ -74,6 +77,7 @@ export function runPipeline(request: RunRequest): RunHandle {
     }
     if (!mutex.ok) return { kind: mutex.error.some(isProjectBusy) ? 'busy' : 'invalid', diagnostics: mutex.error };
     const stopListening = whenGuardRuns((pid) => mutex.value.noteGuard(pid));
+    let lease: CacheLease | undefined;
     try {
       const session = await LockSession.openForPipeline(graph.pipeline);
       if (!session.ok) return { kind: 'invalid', diagnostics: session.error };
@@ -89,6 +93,17 @@ export function runPipeline(request: RunRequest): RunHandle {
       let failuresChanged = false;
       if (!storeOpened.ok) return { kind: 'invalid', diagnostics: storeOpened.error };
       const store = storeOpened.value;
+      // Before anything is read from or written to the cache: a gc of any project sharing it
+      // would otherwise collect objects this run is about to record.
+      const shared = await shareCache(store.dir, root, { wait: request.wait, onWaiting: request.onWaitingForCache, signal: waiting.signal });
+      if (waiting.signal.aborted) {
+        if (shared.ok) await shared.value.release();
+        return { kind: 'cancelled-waiting' };
+      }
+      if (!shared.ok && shared.error.some(isProjectBusy)) return { kind: 'busy', diagnostics: shared.error };
+      // A cache this user may not write (read-only, shared by a team) still restores: the run goes on, and says what it risks.
+      const unshared = shared.ok ? [] : shared.error;
+      lease = shared.ok ? shared.value : undefined;
       const started = Date.now();
       const counts: Record<StageStatus, number> = { ran: 0, restored: 0, 'up-to-date': 0, failed: 0, skipped: 0, cancelled: 0 };
       let savedMs = 0;
@@ -128,6 +143,9 @@ export function runPipeline(request: RunRequest): RunHandle {
         emit,
       };
       emit({ type: 'run-start', time: started, stages, jobs: request.jobs });
+      for (const problem of unshared) {
+        emit({ type: 'warning', time: Date.now(), message: `${problem.message}: gc in another project sharing it will not wait for this run (${problem.hint})` });
+      }
       // Written while the stages run: a shared cache's gc keeps what this project's locks record.
       const noted = noteCacheUser(store.dir, root).catch((error: unknown) =>
         emit({ type: 'warning', time: Date.now(), message: `could not record this project as a user of ${store.dir} (${(error as Error).message}): gc in another project sharing it may remove what this one needs` }),
@@ -187,6 +205,7 @@ export function runPipeline(request: RunRequest): RunHandle {
       return { kind: 'finished', failed: counts.failed, cancelled: result.cancelled };
     } finally {
       stopListening();
+      await lease?.release();
       await mutex.value.release();
     }
   })();

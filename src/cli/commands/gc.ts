@@ -1,3 +1,4 @@
+import { holdCacheExclusively } from '../../cache/cache-lock.js';
 import { projectCacheDir } from '../../cache/cache-layout.js';
 import { gc } from '../../cache/gc.js';
 import { ObjectStore } from '../../cache/object-store.js';
@@ -73,22 +74,34 @@ export const gcCommand: Command = {
       const dry = parsed.values.dry ?? false;
       // A dry run looks at the cache as it is: it creates and sweeps nothing.
       const store = dry ? ObjectStore.forReading(projectCacheDir(root)) : await ObjectStore.openForProject(root);
-      const others = await otherCacheUsers(store.dir, root, dry);
-      if (!others.ok) {
-        printDiagnostics(io.stderr, others.error);
-        return others.busy ? ExitCode.busy : ExitCode.usage;
+      // Held until gc is done: a run of any project sharing the cache, its first one included,
+      // waits for it (a dry gc removes nothing, so it holds nothing).
+      const held = dry ? undefined : await holdCacheExclusively(store.dir, root, 'gc');
+      if (held !== undefined && !held.ok) {
+        printDiagnostics(io.stderr, held.error);
+        return held.error.some(isProjectBusy) ? ExitCode.busy : ExitCode.usage;
       }
       let report: Awaited<ReturnType<typeof gc>>;
+      let others: Awaited<ReturnType<typeof otherCacheUsers>>;
       try {
-        report = await gc(store, {
-          keepHashes: new Set([...outs.value.hashes, ...others.value.hashes]),
-          keepRunsOfLast: keepRuns,
-          ...(maxBytes !== undefined && { maxBytes }),
-          dryRun: dry,
-          recordedOuts: outs.value.recorded,
-        });
+        others = await otherCacheUsers(store.dir, root, dry);
+        if (!others.ok) {
+          printDiagnostics(io.stderr, others.error);
+          return others.busy ? ExitCode.busy : ExitCode.usage;
+        }
+        try {
+          report = await gc(store, {
+            keepHashes: new Set([...outs.value.hashes, ...others.value.hashes]),
+            keepRunsOfLast: keepRuns,
+            ...(maxBytes !== undefined && { maxBytes }),
+            dryRun: dry,
+            recordedOuts: outs.value.recorded,
+          });
+        } finally {
+          await others.value.release();
+        }
       } finally {
-        await others.value.release();
+        await held?.value.release();
       }
       for (const project of others.value.projects) io.stdout.write(`kept what ${project} records too: it shares this cache\n`);
       for (const project of others.value.gone) io.stdout.write(`${dry ? 'would forget' : 'forgot'} ${project}: it no longer exists\n`);
