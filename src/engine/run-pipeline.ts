@@ -188,7 +188,8 @@ export function runPipeline(request: RunRequest): RunHandle {
         failuresChanged ? optional(writeLastFailures(root, lastFailures), 'the failures of this run') : undefined,
         noted,
       ]);
-      if (counts.failed === 0 && !result.cancelled) await snapshotRunMetrics(root, graph.pipeline.stages);
+      const unsaved = counts.failed === 0 && !result.cancelled && folded.ok ? await snapshotRunMetrics(root, graph.pipeline.stages) : undefined;
+      if (unsaved !== undefined) emit({ type: 'warning', time: Date.now(), message: `${unsaved.message}: ${unsaved.hint}` });
       emit({
         type: 'summary',
         time: Date.now(),
