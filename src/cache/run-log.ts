@@ -21,7 +21,8 @@ export function readRunLog(path: string): RunLog {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: new Map(), lines: 0 };
+    // No log, or a file where runs/ belongs (a run then says what is in the way): no entries.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return { records: new Map(), lines: 0 };
     throw error;
   }
   return parseRunLog(text);

@@ -1,13 +1,9 @@
 // A whole run: prepare, take the project mutex, schedule stages, fold the journal into the lock.
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { CACHE_DIR_VARIABLE, projectCacheDir } from '../cache/cache-layout.js';
 import { type CacheLease, shareCache } from '../cache/cache-lock.js';
 import { noteCacheUser } from '../cache/cache-users.js';
-import { asCacheWriteError, CacheWriteError } from '../cache/cache-write-error.js';
-import { ObjectStore } from '../cache/object-store.js';
 import { RunCache } from '../cache/run-cache.js';
-import { type Diagnostic, fail, ok, type Result } from '../errors.js';
+import type { Diagnostic } from '../errors.js';
 import type { DagEvent, StageStatus } from '../events.js';
 import type { Selection } from '../graph/select-stages.js';
 import { LockSession } from '../lock/lock-session.js';
@@ -19,6 +15,7 @@ import { readLastFailures, writeLastFailures } from './last-failures.js';
 import type { EngineContext, RunOptions } from './engine-context.js';
 import { executeStage } from './execute-stage.js';
 import { openPathHasher } from './open-path-hasher.js';
+import { openStore } from './open-store.js';
 import type { PathHasher } from './path-hasher.js';
 import { prepareRun } from './prepare-run.js';
 import { listStageLogs } from './stage-logs.js';
@@ -223,20 +220,4 @@ export function runPipeline(request: RunRequest): RunHandle {
       return scheduler?.restart(stages) ?? [];
     },
   };
-}
-
-/** The project's cache, or why it cannot be used (a file where one of its folders belongs, no write access). */
-async function openStore(root: string): Promise<Result<ObjectStore, Diagnostic[]>> {
-  try {
-    return ok(await ObjectStore.openForProject(root));
-  } catch (error) {
-    const refused = asCacheWriteError(error, projectCacheDir(root), projectCacheDir(root));
-    if (!(refused instanceof CacheWriteError)) throw error;
-    return fail([
-      {
-        message: `cannot use the cache: ${refused.message}`,
-        hint: `${path.relative(root, projectCacheDir(root)) || '.'} and its folders (objects, runs, memo, tmp) must be writable directories: remove what is in the way, or set ${CACHE_DIR_VARIABLE} to a writable directory`,
-      },
-    ]);
-  }
 }

@@ -2,7 +2,9 @@ import { holdCacheExclusively } from '../../cache/cache-lock.js';
 import { projectCacheDir } from '../../cache/cache-layout.js';
 import { gc } from '../../cache/gc.js';
 import { ObjectStore } from '../../cache/object-store.js';
+import { openStore } from '../../engine/open-store.js';
 import { expectedInCache, readProjectOuts } from '../../engine/project-outs.js';
+import { ok } from '../../errors.js';
 import { acquireProjectMutex, isProjectBusy } from '../../project-mutex.js';
 import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
@@ -73,7 +75,12 @@ export const gcCommand: Command = {
       }
       const dry = parsed.values.dry ?? false;
       // A dry run looks at the cache as it is: it creates and sweeps nothing.
-      const store = dry ? ObjectStore.forReading(projectCacheDir(root)) : await ObjectStore.openForProject(root);
+      const opened = dry ? ok(ObjectStore.forReading(projectCacheDir(root))) : await openStore(root);
+      if (!opened.ok) {
+        printDiagnostics(io.stderr, opened.error);
+        return ExitCode.usage;
+      }
+      const store = opened.value;
       // Held until gc is done: a run of any project sharing the cache, its first one included,
       // waits for it (a dry gc removes nothing, so it holds nothing).
       const held = dry ? undefined : await holdCacheExclusively(store.dir, root, 'gc');
