@@ -85,7 +85,7 @@ export async function holdCacheExclusively(cacheDir: string, root: string, comma
     const running = await liveSharers(cacheDir);
     if (running.length > 0) {
       await held.release();
-      return fail([sharedBusy(running[0]!, cacheDir)]);
+      return fail([sharedBusy(running[0], cacheDir, mine.root)]);
     }
     return ok(held);
   });
@@ -174,7 +174,14 @@ function exclusiveBusy(holder: CacheHolder, cacheDir: string): ProjectBusy {
   };
 }
 
-function sharedBusy(holder: CacheHolder | undefined, cacheDir: string): ProjectBusy {
+function sharedBusy(holder: CacheHolder | undefined, cacheDir: string, root: string): ProjectBusy {
+  if (holder?.root === root) {
+    return {
+      holderPid: holder.pid,
+      message: `a dagmake run (pid ${holder.pid}, started ${holder.startedAt}) is running in this project`,
+      hint: 'run gc when that run has finished',
+    };
+  }
   const who = holder === undefined ? 'another project' : holder.root;
   const pid = holder === undefined ? '' : ` (pid ${holder.pid})`;
   return {

@@ -64,7 +64,7 @@ test("a project's first run waits for a gc that another project sharing the cach
   }
 });
 
-test('a run with --no-wait exits 75 while gc in another project holds the cache, and a gc killed with -9 holds nothing', async () => {
+test('a run with --no-wait and a second gc exit 75 while gc in another project holds the cache, and a gc killed with -9 holds nothing', async () => {
   const shared = await mkdtemp(path.join(tmpdir(), 'dagmake-shared-cache-'));
   const [a, b, c] = (await Promise.all(['a', 'b', 'c'].map((name) => tempProject({ 'pipeline.yaml': pipeline(name) })))) as [TempProject, TempProject, TempProject];
   const env = { DAGMAKE_CACHE_DIR: shared };
@@ -75,6 +75,9 @@ test('a run with --no-wait exits 75 while gc in another project holds the cache,
     assert.equal(refused.exitCode, 75, refused.stdout + refused.stderr);
     assert.match(refused.stderr, new RegExp(`gc in ${b.root} \\(pid \\d+\\) is using the cache ${shared}`));
     assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+    const secondGc = await runCli(a.root, ['gc'], env);
+    assert.equal(secondGc.exitCode, 75, secondGc.stdout + secondGc.stderr);
+    assert.match(secondGc.stderr, new RegExp(`error: gc in ${b.root} \\(pid \\d+\\) is using the cache ${shared}`));
 
     held.gc.kill('SIGKILL');
     await held.gc;
