@@ -97,6 +97,9 @@ export async function acquireProjectMutex(root: string, options: AcquireOptions)
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
       return fail([{ message: `cannot create ${lockPath}: ${(error as Error).message}`, hint: 'dagmake needs write access to the project directory.' }]);
     }
+    if (isNoRoom(error)) {
+      return fail([{ message: `cannot create ${lockPath}: ${(error as Error).message}`, hint: 'free space on the disk that holds the project (or raise its quota or file size limit), then run again.' }]);
+    }
     throw error;
   }
 }
@@ -113,11 +116,18 @@ export function tryCreate(lockPath: string, content: object): boolean {
   }
   try {
     writeFileSync(fd, `${JSON.stringify(content)}\n`);
-  } finally {
+  } catch (error) {
+    // An empty lock would hold everyone off until it counts as stale: a full disk must not leave one.
     closeSync(fd);
+    unlinkSync(lockPath);
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
+
+/** The disk (or quota, or file size limit) has no room for a write. */
+export const isNoRoom = (error: unknown): boolean => isErrno(error, 'ENOSPC', 'EDQUOT', 'EFBIG');
 
 function holdLock(lockPath: string, mine: LockContent): ProjectMutex {
   const ownsLock = (text: string | undefined): boolean => parseLock(text ?? '')?.token === mine.token;

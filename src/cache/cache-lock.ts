@@ -12,10 +12,12 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Diagnostic, fail, ok, type Result } from '../errors.js';
+import { isErrno } from '../lock/atomic-write.js';
 import { processStartTicks } from '../process-start.js';
 import {
   HALF_WRITTEN_GRACE_MS,
   isHolderAlive,
+  isNoRoom,
   type LockContent,
   type ProjectBusy,
   readLockFile,
@@ -195,13 +197,11 @@ async function refusedAccess<T>(cacheDir: string, body: () => Promise<Result<T, 
   try {
     return await body();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS' && code !== 'ENOSPC' && code !== 'ENOTDIR') throw error;
-    return fail([
-      {
-        message: `cannot lock the cache: ${(error as Error).message}`,
-        hint: `${locksDir(cacheDir)} must be a writable directory (it coordinates the projects that share ${cacheDir})`,
-      },
-    ]);
+    const message = `cannot lock the cache: ${(error as Error).message}`;
+    if (isNoRoom(error)) {
+      return fail([{ message, hint: `free space on the disk that holds the cache (${cacheDir}), or raise its quota or file size limit: a run or gc writes a small lock file there first` }]);
+    }
+    if (!isErrno(error, 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR')) throw error;
+    return fail([{ message, hint: `${locksDir(cacheDir)} must be a writable directory (it coordinates the projects that share ${cacheDir})` }]);
   }
 }
