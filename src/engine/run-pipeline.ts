@@ -1,5 +1,6 @@
 // A whole run: prepare, take the project mutex, schedule stages, fold the journal into the lock.
 import { randomUUID } from 'node:crypto';
+import { projectCacheDir } from '../cache/cache-layout.js';
 import { type CacheLease, shareCache } from '../cache/cache-lock.js';
 import { noteCacheUser } from '../cache/cache-users.js';
 import { RunCache } from '../cache/run-cache.js';
@@ -67,14 +68,26 @@ export function runPipeline(request: RunRequest): RunHandle {
     const { graph, stages } = prepared.value;
     const root = graph.pipeline.root;
     if (cancelRequested > 0) return { kind: 'cancelled-waiting' };
-    const mutex = await acquireProjectMutex(root, { wait: request.wait, onWaiting: request.onWaiting, signal: waiting.signal });
+    // The cache first, before anything is read from or written to it: a gc of any project sharing
+    // it would otherwise collect what this run is about to record. And before the project's lock,
+    // so that the gc this run waits for can take that lock to read what the project records.
+    const shared = await shareCache(projectCacheDir(root), root, { wait: request.wait, onWaiting: request.onWaitingForCache, signal: waiting.signal });
     if (waiting.signal.aborted) {
-      if (mutex.ok) await mutex.value.release();
+      if (shared.ok) await shared.value.release();
       return { kind: 'cancelled-waiting' };
+    }
+    if (!shared.ok && shared.error.some(isProjectBusy)) return { kind: 'busy', diagnostics: shared.error };
+    // A cache this user may not write (read-only, shared by a team) still restores: the run goes on, and says what it risks.
+    const unshared = shared.ok ? [] : shared.error;
+    const lease: CacheLease | undefined = shared.ok ? shared.value : undefined;
+    const mutex = await acquireProjectMutex(root, { wait: request.wait, onWaiting: request.onWaiting, signal: waiting.signal });
+    if (waiting.signal.aborted || !mutex.ok) {
+      if (mutex.ok) await mutex.value.release();
+      await lease?.release();
+      if (waiting.signal.aborted) return { kind: 'cancelled-waiting' };
     }
     if (!mutex.ok) return { kind: mutex.error.some(isProjectBusy) ? 'busy' : 'invalid', diagnostics: mutex.error };
     const stopListening = whenGuardRuns((pid) => mutex.value.noteGuard(pid));
-    let lease: CacheLease | undefined;
     try {
       const session = await LockSession.openForPipeline(graph.pipeline);
       if (!session.ok) return { kind: 'invalid', diagnostics: session.error };
@@ -90,17 +103,6 @@ export function runPipeline(request: RunRequest): RunHandle {
       let failuresChanged = false;
       if (!storeOpened.ok) return { kind: 'invalid', diagnostics: storeOpened.error };
       const store = storeOpened.value;
-      // Before anything is read from or written to the cache: a gc of any project sharing it
-      // would otherwise collect objects this run is about to record.
-      const shared = await shareCache(store.dir, root, { wait: request.wait, onWaiting: request.onWaitingForCache, signal: waiting.signal });
-      if (waiting.signal.aborted) {
-        if (shared.ok) await shared.value.release();
-        return { kind: 'cancelled-waiting' };
-      }
-      if (!shared.ok && shared.error.some(isProjectBusy)) return { kind: 'busy', diagnostics: shared.error };
-      // A cache this user may not write (read-only, shared by a team) still restores: the run goes on, and says what it risks.
-      const unshared = shared.ok ? [] : shared.error;
-      lease = shared.ok ? shared.value : undefined;
       const started = Date.now();
       const counts: Record<StageStatus, number> = { ran: 0, restored: 0, 'up-to-date': 0, failed: 0, skipped: 0, cancelled: 0 };
       let savedMs = 0;
@@ -203,8 +205,8 @@ export function runPipeline(request: RunRequest): RunHandle {
       return { kind: 'finished', failed: counts.failed, cancelled: result.cancelled };
     } finally {
       stopListening();
-      await lease?.release();
       await mutex.value.release();
+      await lease?.release();
     }
   })();
   return {

@@ -59,6 +59,25 @@ test("a project's first run waits for a gc that another project sharing the cach
     assert.equal(verified.exitCode, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /the 1 out the locks record is in the cache/);
     assert.match(stderr, new RegExp(`waiting for gc in ${b.root} \\(pid \\d+\\) to finish with the cache`));
+
+    // Now a is a recorded user: the gc its run waits for still reads a's lock, and finishes.
+    await c.remove('dagmake.lock');
+    assert.equal((await runCli(c.root, ['run'], env)).exitCode, 0);
+    const again = await gcHeldOpen(b, c, env);
+    const second = spawnCli(a.root, ['run', '--force'], env);
+    let secondErr = '';
+    await new Promise<void>((resolve) => {
+      second.stderr!.on('data', (chunk: Buffer) => {
+        secondErr += chunk.toString();
+        if (secondErr.includes('waiting for')) resolve();
+      });
+      void second.then(() => resolve());
+    });
+    const collectedAgain = await again.finish();
+    assert.equal(collectedAgain.exitCode, 0, String(collectedAgain.stderr));
+    assert.match(String(collectedAgain.stdout), new RegExp(`kept what ${a.root} records too`));
+    assert.equal((await second).exitCode, 0);
+    assert.match(secondErr, /waiting for gc in /);
   } finally {
     await Promise.all([a.dispose(), b.dispose(), c.dispose(), rm(shared, { recursive: true, force: true })]);
   }
