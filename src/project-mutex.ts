@@ -33,7 +33,7 @@ export interface AcquireOptions {
   readonly pollMs?: number;
 }
 
-interface LockContent {
+export interface LockContent {
   readonly pid: number;
   readonly startedAt: string;
   readonly token: string;
@@ -52,7 +52,7 @@ export const isProjectBusy = (diagnostic: Diagnostic): diagnostic is ProjectBusy
   typeof (diagnostic as Partial<ProjectBusy>).holderPid === 'number';
 
 /** A lock file still empty after this long was left by a process that died while creating it. */
-const HALF_WRITTEN_GRACE_MS = 5_000;
+export const HALF_WRITTEN_GRACE_MS = 5_000;
 /** A claim on a stale lock older than this was left by a contender that died mid-takeover. */
 const CLAIM_GRACE_MS = 10_000;
 /** How much later than a lock's startedAt its owner may seem to have started: /proc's boot time is whole seconds. */
@@ -97,13 +97,16 @@ export async function acquireProjectMutex(root: string, options: AcquireOptions)
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
       return fail([{ message: `cannot create ${lockPath}: ${(error as Error).message}`, hint: 'dagmake needs write access to the project directory.' }]);
     }
+    if (isNoRoom(error)) {
+      return fail([{ message: `cannot create ${lockPath}: ${(error as Error).message}`, hint: 'free space on the disk that holds the project (or raise its quota or file size limit), then run again.' }]);
+    }
     throw error;
   }
 }
 
 // Taking and releasing the lock are a few calls on a tiny file, made synchronously: each
 // thread-pool round trip would cost more than the call, before the first stage and after the last.
-function tryCreate(lockPath: string, content: LockContent): boolean {
+export function tryCreate(lockPath: string, content: object): boolean {
   let fd: number;
   try {
     fd = openSync(lockPath, 'wx');
@@ -113,11 +116,18 @@ function tryCreate(lockPath: string, content: LockContent): boolean {
   }
   try {
     writeFileSync(fd, `${JSON.stringify(content)}\n`);
-  } finally {
+  } catch (error) {
+    // An empty lock would hold everyone off until it counts as stale: a full disk must not leave one.
     closeSync(fd);
+    unlinkSync(lockPath);
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
+
+/** The disk (or quota, or file size limit) has no room for a write. */
+export const isNoRoom = (error: unknown): boolean => isErrno(error, 'ENOSPC', 'EDQUOT', 'EFBIG');
 
 function holdLock(lockPath: string, mine: LockContent): ProjectMutex {
   const ownsLock = (text: string | undefined): boolean => parseLock(text ?? '')?.token === mine.token;
@@ -153,7 +163,8 @@ function holdLock(lockPath: string, mine: LockContent): ProjectMutex {
   };
 }
 
-async function takeOverStale(lockPath: string, staleText: string): Promise<void> {
+/** Removes the lock at `lockPath` if it still holds `staleText`; of several contenders only one does. */
+export async function takeOverStale(lockPath: string, staleText: string): Promise<void> {
   const claimPath = `${lockPath}.takeover-${createHash('sha256').update(staleText).digest('hex').slice(0, 16)}`;
   const claim = await open(claimPath, 'wx').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EEXIST') return undefined;
@@ -185,7 +196,7 @@ export async function liveLockHolder(root: string): Promise<{ readonly pid: numb
   return { pid: holder.pid, startedAt: holder.startedAt };
 }
 
-async function readLockFile(lockPath: string): Promise<{ text: string; ageMs: number } | undefined> {
+export async function readLockFile(lockPath: string): Promise<{ text: string; ageMs: number } | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
     return { text, ageMs: Date.now() - info.mtimeMs };
@@ -199,7 +210,7 @@ async function readLockFile(lockPath: string): Promise<{ text: string; ageMs: nu
  * Whether the lock's owner still runs. Whatever cannot be told counts as alive: taking over a
  * live run's lock would let two runs write the same outputs.
  */
-function isHolderAlive(holder: LockContent): boolean {
+export function isHolderAlive(holder: LockContent): boolean {
   if (!isProcessAlive(holder.pid)) return false;
   // Start ticks count from boot and are exact, so they hold when the wall clock jumps.
   if (holder.startTicks !== undefined) {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { RUN_LOG_SUFFIX } from './cache-layout.js';
 import { listEntries, readEntry } from './entry-files.js';
 import type { ObjectStore } from './object-store.js';
-import { readRunLog, rewriteRunLog, RunLogWriter } from './run-log.js';
+import { readRunLog, type RunLog, RunLogWriter } from './run-log.js';
+import { rewriteRunLog } from './run-log-rewrite.js';
 import type { RunCacheEntry } from './run-cache-schema.js';
 
 export type { RunCacheEntry, RunCacheOut } from './run-cache-schema.js';
@@ -21,9 +22,16 @@ export interface RunCacheRecord {
 // load the schema library.
 const entrySchema = async () => (await import('./run-cache-schema.js')).runCacheEntrySchema;
 
+/**
+ * A log rewrites itself with one line per key once reuses have made it this many times longer
+ * (and it has at least COMPACT_MIN_LINES lines): switching between configs appends on every run.
+ */
+const COMPACT_FACTOR = 4;
+const COMPACT_MIN_LINES = 64;
+
 export class RunCache {
   /** Logs read so far, by path; this process's own appends are added as they happen. */
-  private readonly logs = new Map<string, Map<string, Record<string, unknown>>>();
+  private readonly logs = new Map<string, { records: Map<string, Record<string, unknown>>; lines: number }>();
   private readonly writer = new RunLogWriter();
   /** The shards that still have a directory of per-entry files from older versions. */
   private oldShards: Set<string> | undefined;
@@ -43,7 +51,19 @@ export class RunCache {
   async put(key: string, entry: RunCacheEntry): Promise<void> {
     const path = this.store.layout.runLogPath(key);
     this.writer.append(path, key, entry);
-    this.logs.get(path)?.set(key, { ...entry });
+    const log = this.logs.get(path);
+    if (log === undefined) return;
+    log.records.delete(key);
+    log.records.set(key, { ...entry });
+    log.lines++;
+    if (log.lines >= COMPACT_MIN_LINES && log.lines > COMPACT_FACTOR * log.records.size) await this.compact(path);
+  }
+
+  /** Best effort: the entry is written already, and a log that stays long only costs reading time. */
+  private async compact(path: string): Promise<void> {
+    const worthIt = (log: RunLog) => (log.lines > log.records.size ? log.records : undefined);
+    await rewriteRunLog(this.store.layout, this.writer, path, worthIt, false).catch(() => false);
+    this.logs.delete(path);
   }
 
   /** Marks an entry as reused by `runId`, so gc counts it among that run's entries. */
@@ -72,10 +92,12 @@ export class RunCache {
    */
   async remove(keys: ReadonlySet<string>): Promise<void> {
     for (const key of keys) if (this.hasOldShard(key.slice(0, 2))) await rm(this.store.layout.runEntryPath(key), { force: true });
-    for (const path of await this.logPaths()) {
-      const log = readRunLog(path);
+    const keep = (log: RunLog) => {
       const kept = new Map([...log.records].filter(([key]) => !keys.has(key)));
-      if (kept.size !== log.lines) rewriteRunLog(this.store.layout, path, kept);
+      return kept.size !== log.lines ? kept : undefined;
+    };
+    for (const path of await this.logPaths()) {
+      await rewriteRunLog(this.store.layout, this.writer, path, keep, true);
       this.logs.delete(path);
     }
   }
@@ -91,12 +113,12 @@ export class RunCache {
   }
 
   private log(path: string): Map<string, Record<string, unknown>> {
-    let records = this.logs.get(path);
-    if (records === undefined) {
-      records = readRunLog(path).records;
-      this.logs.set(path, records);
+    let log = this.logs.get(path);
+    if (log === undefined) {
+      log = { ...readRunLog(path) };
+      this.logs.set(path, log);
     }
-    return records;
+    return log.records;
   }
 
   private hasOldShard(shard: string): boolean {

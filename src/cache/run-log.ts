@@ -3,9 +3,8 @@
 // ran, the largest single cost of a first build after the stage's own process; an append to an
 // existing log is one open and one write. Readers keep the last line of each key, so a reuse is
 // recorded by appending the entry again.
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CacheLayout } from './cache-layout.js';
 
 const KEY = /^[0-9a-zA-Z_-]{3,}$/;
 
@@ -18,14 +17,19 @@ export interface RunLog {
 
 /** One log; a missing file is an empty log. */
 export function readRunLog(path: string): RunLog {
-  const records = new Map<string, Record<string, unknown>>();
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records, lines: 0 };
+    // No log, or a file where runs/ belongs (a run then says what is in the way): no entries.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return { records: new Map(), lines: 0 };
     throw error;
   }
+  return parseRunLog(text);
+}
+
+export function parseRunLog(text: string): RunLog {
+  const records = new Map<string, Record<string, unknown>>();
   let lines = 0;
   for (const line of text.split('\n')) {
     if (line === '') continue;
@@ -46,6 +50,8 @@ export function readRunLog(path: string): RunLog {
   return { records, lines };
 }
 
+export const runLogLine = (key: string, entry: object): string => `${JSON.stringify({ key, ...entry })}\n`;
+
 /**
  * Appends one record. Synchronous: a line of a few hundred bytes per stage, cheaper than a
  * thread-pool round trip. O_APPEND keeps lines of concurrent writers (projects sharing the cache)
@@ -56,11 +62,26 @@ export class RunLogWriter {
   private readonly checked = new Set<string>();
 
   append(path: string, key: string, entry: object): void {
+    this.appendLines(path, runLogLine(key, entry));
+  }
+
+  /**
+   * Appends whole lines. A rewrite of the log (gc, verify, compaction) may rename a new file over
+   * the one written to: it copies what was appended to the old file until just after its rename,
+   * and a write it missed came later, so the log is no longer the file written: append again.
+   */
+  appendLines(path: string, lines: string): void {
+    for (let tries = 1; ; tries++) {
+      const written = this.appendOnce(path, lines);
+      if (isStill(path, written) || tries >= MAX_APPEND_TRIES) return;
+    }
+  }
+
+  private appendOnce(path: string, lines: string): { dev: number; ino: number } {
     const fd = openForAppend(path);
     try {
-      const line = `${JSON.stringify({ key, ...entry })}\n`;
       const start = this.checked.has(path) || endsWithNewline(fd) ? '' : '\n';
-      const bytes = Buffer.from(start + line);
+      const bytes = Buffer.from(start + lines);
       try {
         // A full disk can take part of a line without an error: the rest then fails with the reason.
         for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
@@ -69,26 +90,23 @@ export class RunLogWriter {
         throw error;
       }
       this.checked.add(path);
+      const { dev, ino } = fstatSync(fd);
+      return { dev, ino };
     } finally {
       closeSync(fd);
     }
   }
 }
 
-/** Replaces a log by exactly `records` (or removes it when there are none), through a temp file. */
-export function rewriteRunLog(layout: CacheLayout, path: string, records: ReadonlyMap<string, object>): void {
-  if (records.size === 0) {
-    rmSync(path, { force: true });
-    return;
-  }
-  const lines = [...records].map(([key, entry]) => `${JSON.stringify({ key, ...entry })}\n`).join('');
-  const temp = layout.tempPath('.log');
+/** Rewrites never follow each other faster than appends, so a few tries always land. */
+const MAX_APPEND_TRIES = 10;
+
+function isStill(path: string, file: { dev: number; ino: number }): boolean {
   try {
-    writeFileSync(temp, lines);
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
+    const now = statSync(path);
+    return now.dev === file.dev && now.ino === file.ino;
+  } catch {
+    return false;
   }
 }
 

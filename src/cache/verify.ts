@@ -55,8 +55,7 @@ export async function verify(store: ObjectStore, options: VerifyOptions = {}): P
   const bad = new Set(corrupt);
   const dropped = entries.filter((entry) => [...entry.refs].some((hash) => bad.has(hash)));
   const droppedRuns = new Set(dropped.filter((entry) => entry.kind === 'run').map((entry) => entry.id));
-  // A removal rewrites whole logs, and verify holds no project lock: a run appending meanwhile
-  // would lose its entry, so the logs are left alone unless an entry must go.
+  // A removal rewrites whole logs (safely while runs append): left alone unless an entry must go.
   if (droppedRuns.size > 0) await new RunCache(store).remove(droppedRuns);
   for (const entry of dropped.filter((entry) => entry.kind === 'memo')) await rm(entry.id, { force: true });
   const present = new Set(objects.map((object) => object.hash).filter((hash) => !bad.has(hash) && !gone.has(hash)));

@@ -1,12 +1,10 @@
 // A whole run: prepare, take the project mutex, schedule stages, fold the journal into the lock.
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { CACHE_DIR_VARIABLE, projectCacheDir } from '../cache/cache-layout.js';
+import { projectCacheDir } from '../cache/cache-layout.js';
+import { type CacheLease, shareCache } from '../cache/cache-lock.js';
 import { noteCacheUser } from '../cache/cache-users.js';
-import { asCacheWriteError, CacheWriteError } from '../cache/cache-write-error.js';
-import { ObjectStore } from '../cache/object-store.js';
 import { RunCache } from '../cache/run-cache.js';
-import { type Diagnostic, fail, ok, type Result } from '../errors.js';
+import type { Diagnostic } from '../errors.js';
 import type { DagEvent, StageStatus } from '../events.js';
 import type { Selection } from '../graph/select-stages.js';
 import { LockSession } from '../lock/lock-session.js';
@@ -18,6 +16,7 @@ import { readLastFailures, writeLastFailures } from './last-failures.js';
 import type { EngineContext, RunOptions } from './engine-context.js';
 import { executeStage } from './execute-stage.js';
 import { openPathHasher } from './open-path-hasher.js';
+import { openStore } from './open-store.js';
 import type { PathHasher } from './path-hasher.js';
 import { DefinitionStore } from './definition-store.js';
 import { prepareRun } from './prepare-run.js';
@@ -36,6 +35,8 @@ export interface RunRequest {
   readonly graceMs: number;
   emit(event: DagEvent): void;
   onWaiting?(holderPid: number): void;
+  /** Called once, with what it waits for, when gc in a project sharing the cache holds it. */
+  onWaitingForCache?(message: string): void;
 }
 
 export type RunOutcome =
@@ -75,10 +76,23 @@ export function runPipeline(request: RunRequest): RunHandle {
     const { graph, stages } = prepared.value;
     const root = graph.pipeline.root;
     if (cancelRequested > 0) return { kind: 'cancelled-waiting' };
-    const mutex = await acquireProjectMutex(root, { wait: request.wait, onWaiting: request.onWaiting, signal: waiting.signal });
+    // The cache first, before anything is read from or written to it: a gc of any project sharing
+    // it would otherwise collect what this run is about to record. And before the project's lock,
+    // so that the gc this run waits for can take that lock to read what the project records.
+    const shared = await shareCache(projectCacheDir(root), root, { wait: request.wait, onWaiting: request.onWaitingForCache, signal: waiting.signal });
     if (waiting.signal.aborted) {
-      if (mutex.ok) await mutex.value.release();
+      if (shared.ok) await shared.value.release();
       return { kind: 'cancelled-waiting' };
+    }
+    if (!shared.ok && shared.error.some(isProjectBusy)) return { kind: 'busy', diagnostics: shared.error };
+    // A cache this user may not write (read-only, shared by a team) still restores: the run goes on, and says what it risks.
+    const unshared = shared.ok ? [] : shared.error;
+    const lease: CacheLease | undefined = shared.ok ? shared.value : undefined;
+    const mutex = await acquireProjectMutex(root, { wait: request.wait, onWaiting: request.onWaiting, signal: waiting.signal });
+    if (waiting.signal.aborted || !mutex.ok) {
+      if (mutex.ok) await mutex.value.release();
+      await lease?.release();
+      if (waiting.signal.aborted) return { kind: 'cancelled-waiting' };
     }
     if (!mutex.ok) return { kind: mutex.error.some(isProjectBusy) ? 'busy' : 'invalid', diagnostics: mutex.error };
     const stopListening = whenGuardRuns((pid) => mutex.value.noteGuard(pid));
@@ -137,6 +151,9 @@ export function runPipeline(request: RunRequest): RunHandle {
         emit,
       };
       emit({ type: 'run-start', time: started, stages, jobs: request.jobs });
+      for (const problem of unshared) {
+        emit({ type: 'warning', time: Date.now(), message: `${problem.message}: gc in another project sharing it will not wait for this run (${problem.hint})` });
+      }
       // Written while the stages run: a shared cache's gc keeps what this project's locks record.
       const noted = noteCacheUser(store.dir, root).catch((error: unknown) =>
         emit({ type: 'warning', time: Date.now(), message: `could not record this project as a user of ${store.dir} (${(error as Error).message}): gc in another project sharing it may remove what this one needs` }),
@@ -183,7 +200,8 @@ export function runPipeline(request: RunRequest): RunHandle {
         const referenced = new Set(Object.values(folded.value.stages).map((s) => s.definition));
         await optional(context.definitions.save(referenced), 'what the recorded definitions consist of');
       }
-      if (counts.failed === 0 && !result.cancelled) await snapshotRunMetrics(root, graph.pipeline.stages);
+      const unsaved = counts.failed === 0 && !result.cancelled && folded.ok ? await snapshotRunMetrics(root, graph.pipeline.stages) : undefined;
+      if (unsaved !== undefined) emit({ type: 'warning', time: Date.now(), message: `${unsaved.message}: ${unsaved.hint}` });
       emit({
         type: 'summary',
         time: Date.now(),
@@ -201,6 +219,7 @@ export function runPipeline(request: RunRequest): RunHandle {
     } finally {
       stopListening();
       await mutex.value.release();
+      await lease?.release();
     }
   })();
   return {
@@ -218,20 +237,4 @@ export function runPipeline(request: RunRequest): RunHandle {
     withdrawDownstream: (stages) => scheduler?.withdrawDownstream(stages) ?? [],
     withdraw: (stages) => scheduler?.withdraw(stages) ?? [],
   };
-}
-
-/** The project's cache, or why it cannot be used (a file where one of its folders belongs, no write access). */
-async function openStore(root: string): Promise<Result<ObjectStore, Diagnostic[]>> {
-  try {
-    return ok(await ObjectStore.openForProject(root));
-  } catch (error) {
-    const refused = asCacheWriteError(error, projectCacheDir(root), projectCacheDir(root));
-    if (!(refused instanceof CacheWriteError)) throw error;
-    return fail([
-      {
-        message: `cannot use the cache: ${refused.message}`,
-        hint: `${path.relative(root, projectCacheDir(root)) || '.'} and its folders (objects, runs, memo, tmp) must be writable directories: remove what is in the way, or set ${CACHE_DIR_VARIABLE} to a writable directory`,
-      },
-    ]);
-  }
 }

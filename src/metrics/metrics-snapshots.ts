@@ -21,6 +21,7 @@ export interface MetricsSnapshots {
 const metricsDir = (root: string) => path.join(stateDir(root), 'metrics');
 const latestFile = (root: string) => path.join(metricsDir(root), 'latest.json');
 const previousFile = (root: string) => path.join(metricsDir(root), 'previous.json');
+const nextFile = (root: string) => path.join(metricsDir(root), 'next.json');
 
 export function sameMetrics(a: MetricsByPath, b: MetricsByPath): boolean {
   return canonicalJson(a) === canonicalJson(b);
@@ -36,9 +37,11 @@ export async function recordMetricsSnapshot(root: string, metrics: MetricsByPath
   const latest = await readSnapshot(latestFile(root));
   if (latest && sameMetrics(latest.metrics, metrics)) return false;
   await mkdir(metricsDir(root), { recursive: true });
-  if (latest) await rename(latestFile(root), previousFile(root));
   const snapshot: MetricsSnapshot = { time: time.toISOString(), metrics };
-  await writeFileAtomic(latestFile(root), `${JSON.stringify(snapshot, null, 1)}\n`);
+  // Written in full before anything moves: a full disk then leaves both snapshots as they were.
+  await writeFileAtomic(nextFile(root), `${JSON.stringify(snapshot, null, 1)}\n`);
+  if (latest) await rename(latestFile(root), previousFile(root));
+  await rename(nextFile(root), latestFile(root));
   return true;
 }
 

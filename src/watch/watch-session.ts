@@ -16,7 +16,7 @@ import { WatchCycleRun } from './watch-cycle-run.js';
 import { waitForWritesToSettle } from './write-settle.js';
 
 /** A run request without the project-mutex options (watch holds no mutex between cycles), plus a debounce. */
-export interface WatchRequest extends Omit<RunRequest, 'wait' | 'onWaiting'> {
+export interface WatchRequest extends Omit<RunRequest, 'wait' | 'onWaiting' | 'onWaitingForCache'> {
   readonly debounceMs: number;
   /** How long a changed file must keep its size and modification time before it is read. */
   readonly settleMs: number;
@@ -201,6 +201,7 @@ class WatchSession {
         // Otherwise the cycle's header sits there with nothing under it until that run ends.
         onWaiting: (pid) =>
           this.request.emit({ type: 'warning', time: Date.now(), message: `waiting for another dagmake run in this project (pid ${pid}) to finish...` }),
+        onWaitingForCache: (message) => this.request.emit({ type: 'warning', time: Date.now(), message }),
       },
       (event) => this.request.emit(event),
     );

@@ -1,6 +1,6 @@
-import { ObjectStore } from '../../cache/object-store.js';
 import type { MissingOut } from '../../cache/references.js';
 import { verify } from '../../cache/verify.js';
+import { openStore } from '../../engine/open-store.js';
 import { expectedInCache, readProjectOuts } from '../../engine/project-outs.js';
 import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
@@ -39,8 +39,12 @@ export const cacheCommand: Command = {
     // An unreadable lock stops only the check of what the locks record: the objects are still verified.
     const outs = await readProjectOuts(root);
     if (!outs.ok) printDiagnostics(io.stderr, outs.error);
-    const store = await ObjectStore.openForProject(root);
-    const report = await verify(store, outs.ok ? { lockedOuts: outs.value.recorded } : {});
+    const store = await openStore(root);
+    if (!store.ok) {
+      printDiagnostics(io.stderr, store.error);
+      return ExitCode.usage;
+    }
+    const report = await verify(store.value, outs.ok ? { lockedOuts: outs.value.recorded } : {});
     const missing = await expectedInCache(root, report.missing);
     // An out declared `cache: false` was never meant to be there: it is neither missing nor checked.
     const expected = report.checkedOuts - (report.missing.length - missing.length);

@@ -1,7 +1,10 @@
+import { holdCacheExclusively } from '../../cache/cache-lock.js';
 import { projectCacheDir } from '../../cache/cache-layout.js';
 import { gc } from '../../cache/gc.js';
 import { ObjectStore } from '../../cache/object-store.js';
+import { openStore } from '../../engine/open-store.js';
 import { expectedInCache, readProjectOuts } from '../../engine/project-outs.js';
+import { type Diagnostic, ok, type Result } from '../../errors.js';
 import { acquireProjectMutex, isProjectBusy } from '../../project-mutex.js';
 import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
@@ -58,60 +61,81 @@ export const gcCommand: Command = {
       return ExitCode.usage;
     }
     const root = parsed.global.root;
-    // A run in progress may be writing objects the lock does not reference yet.
-    const mutex = await acquireProjectMutex(root, { wait: false });
-    if (!mutex.ok) {
-      printDiagnostics(io.stderr, mutex.error);
-      return mutex.error.some(isProjectBusy) ? ExitCode.busy : ExitCode.usage;
+    const dry = parsed.values.dry ?? false;
+    // Held before the project's own lock, until gc is done: a run of any project sharing the
+    // cache, its first one included, waits for it, and of two gcs the second says the first has it.
+    const cache = await openHeldStore(root, dry);
+    if (!cache.ok) {
+      printDiagnostics(io.stderr, cache.error);
+      return cache.error.some(isProjectBusy) ? ExitCode.busy : ExitCode.usage;
     }
+    const { store, release } = cache.value;
+    let report: Awaited<ReturnType<typeof gc>>;
+    let others: Awaited<ReturnType<typeof otherCacheUsers>>;
     try {
-      const outs = await readProjectOuts(root);
-      if (!outs.ok) {
-        printDiagnostics(io.stderr, outs.error);
-        return ExitCode.usage;
+      // A run in progress may be writing objects the lock does not reference yet.
+      const mutex = await acquireProjectMutex(root, { wait: false });
+      if (!mutex.ok) {
+        printDiagnostics(io.stderr, mutex.error);
+        return mutex.error.some(isProjectBusy) ? ExitCode.busy : ExitCode.usage;
       }
-      const dry = parsed.values.dry ?? false;
-      // A dry run looks at the cache as it is: it creates and sweeps nothing.
-      const store = dry ? ObjectStore.forReading(projectCacheDir(root)) : await ObjectStore.openForProject(root);
-      const others = await otherCacheUsers(store.dir, root, dry);
-      if (!others.ok) {
-        printDiagnostics(io.stderr, others.error);
-        return others.busy ? ExitCode.busy : ExitCode.usage;
-      }
-      let report: Awaited<ReturnType<typeof gc>>;
       try {
-        report = await gc(store, {
-          keepHashes: new Set([...outs.value.hashes, ...others.value.hashes]),
-          keepRunsOfLast: keepRuns,
-          ...(maxBytes !== undefined && { maxBytes }),
-          dryRun: dry,
-          recordedOuts: outs.value.recorded,
-        });
+        const outs = await readProjectOuts(root);
+        if (!outs.ok) {
+          printDiagnostics(io.stderr, outs.error);
+          return ExitCode.usage;
+        }
+        others = await otherCacheUsers(store.dir, root, dry);
+        if (!others.ok) {
+          printDiagnostics(io.stderr, others.error);
+          return others.busy ? ExitCode.busy : ExitCode.usage;
+        }
+        try {
+          report = await gc(store, {
+            keepHashes: new Set([...outs.value.hashes, ...others.value.hashes]),
+            keepRunsOfLast: keepRuns,
+            ...(maxBytes !== undefined && { maxBytes }),
+            dryRun: dry,
+            recordedOuts: outs.value.recorded,
+          });
+        } finally {
+          await others.value.release();
+        }
       } finally {
-        await others.value.release();
+        await mutex.value.release();
       }
-      for (const project of others.value.projects) io.stdout.write(`kept what ${project} records too: it shares this cache\n`);
-      for (const project of others.value.gone) io.stdout.write(`${dry ? 'would forget' : 'forgot'} ${project}: it no longer exists\n`);
-      const lost = (await expectedInCache(root, report.missingOuts)).length;
-      const verb = parsed.values.dry ? 'would remove' : 'removed';
-      const [is, them] = lost === 1 ? ['is', 'it'] : ['are', 'them'];
-      const missing =
-        lost === 0
-          ? ''
-          : `; ${plural(lost, 'out')} the locks record ${is} not in the cache ` +
-            `(a run stores ${them} again where the workspace still has ${them}; "dagmake cache verify" lists ${them})`;
-      io.stdout.write(
-        `${verb} ${plural(report.removedObjects, 'object')} (${formatBytes(report.removedBytes)}), ` +
-          `${plural(report.removedRunEntries, 'run-cache entry', 'run-cache entries')} and ` +
-          `${plural(report.removedMemoEntries, 'memo entry', 'memo entries')}; kept ${plural(report.keptObjects, 'object')}${missing}\n`,
-      );
-      if (maxBytes !== undefined) io.stdout.write(`${sizeNote(report, maxBytes, dry)}\n`);
-      return ExitCode.ok;
     } finally {
-      await mutex.value.release();
+      await release();
     }
+    for (const project of others.value.projects) io.stdout.write(`kept what ${project} records too: it shares this cache\n`);
+    for (const project of others.value.gone) io.stdout.write(`${dry ? 'would forget' : 'forgot'} ${project}: it no longer exists\n`);
+    const lost = (await expectedInCache(root, report.missingOuts)).length;
+    const verb = parsed.values.dry ? 'would remove' : 'removed';
+    const [is, them] = lost === 1 ? ['is', 'it'] : ['are', 'them'];
+    const missing =
+      lost === 0
+        ? ''
+        : `; ${plural(lost, 'out')} the locks record ${is} not in the cache ` +
+          `(a run stores ${them} again where the workspace still has ${them}; "dagmake cache verify" lists ${them})`;
+    io.stdout.write(
+      `${verb} ${plural(report.removedObjects, 'object')} (${formatBytes(report.removedBytes)}), ` +
+        `${plural(report.removedRunEntries, 'run-cache entry', 'run-cache entries')} and ` +
+        `${plural(report.removedMemoEntries, 'memo entry', 'memo entries')}; kept ${plural(report.keptObjects, 'object')}${missing}\n`,
+    );
+    if (maxBytes !== undefined) io.stdout.write(`${sizeNote(report, maxBytes, dry)}\n`);
+    return ExitCode.ok;
   },
 };
+
+/** The store, held exclusively unless the gc is dry (which removes nothing, and creates and sweeps nothing). */
+async function openHeldStore(root: string, dry: boolean): Promise<Result<{ store: ObjectStore; release(): Promise<void> }, Diagnostic[]>> {
+  if (dry) return ok({ store: ObjectStore.forReading(projectCacheDir(root)), release: async () => undefined });
+  const opened = await openStore(root);
+  if (!opened.ok) return opened;
+  const held = await holdCacheExclusively(opened.value.dir, root, 'gc');
+  if (!held.ok) return held;
+  return ok({ store: opened.value, release: () => held.value.release() });
+}
 
 function sizeNote(report: { keptBytes: number; keptRuns: number; lockBytes: number }, maxBytes: number, dry: boolean): string {
   const runs = report.keptRuns === 0 ? 'only what the locks reference' : `what the locks reference and the entries of the last ${plural(report.keptRuns, 'run')}`;

@@ -80,6 +80,7 @@ export const runCommand: Command = {
       graceMs: 5000,
       emit: (event) => reporter.onEvent(event),
       onWaiting: (pid) => io.stderr.write(`waiting for another dagmake run in this project (pid ${pid}) to finish...\n`),
+      onWaitingForCache: (message) => io.stderr.write(`${message}\n`),
     });
     const signals = listenForStopSignals(() => handle?.cancel());
     try {
