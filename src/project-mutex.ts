@@ -58,19 +58,24 @@ const CLAIM_GRACE_MS = 10_000;
 /** How much later than a lock's startedAt its owner may seem to have started: /proc's boot time is whole seconds. */
 const START_TIME_SLACK_MS = 2_000;
 
+/** What this process writes into a lock file it takes: who holds it, and a token only it knows. */
+export function ownLockContent(): LockContent {
+  const startTicks = processStartTicks(process.pid);
+  return {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    token: randomBytes(12).toString('hex'),
+    ...(startTicks !== undefined && { startTicks }),
+  };
+}
+
 export function projectLockPath(root: string): string {
   return join(root, '.dagmake', 'run.lock');
 }
 
 export async function acquireProjectMutex(root: string, options: AcquireOptions): Promise<Result<ProjectMutex, Diagnostic[]>> {
   const lockPath = projectLockPath(root);
-  const startTicks = processStartTicks(process.pid);
-  const mine: LockContent = {
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    token: randomBytes(12).toString('hex'),
-    ...(startTicks !== undefined && { startTicks }),
-  };
+  const mine = ownLockContent();
   let toldWaiting = false;
   try {
     await mkdir(join(root, '.dagmake'), { recursive: true });

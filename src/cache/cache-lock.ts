@@ -6,19 +6,18 @@
 // Each side creates its file before it looks for the other's, so of a run and a gc that start
 // together at least one sees the other and backs off: both never proceed. Files left by dead
 // processes are removed, the exclusive one the way a stale project lock is taken over.
-import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Diagnostic, fail, ok, type Result } from '../errors.js';
 import { isErrno } from '../lock/atomic-write.js';
-import { processStartTicks } from '../process-start.js';
 import {
   HALF_WRITTEN_GRACE_MS,
   isHolderAlive,
   isNoRoom,
   type LockContent,
+  ownLockContent,
   type ProjectBusy,
   readLockFile,
   takeOverStale,
@@ -140,12 +139,8 @@ function lease(file: string, token: string): CacheLease {
 }
 
 function holderFor(root: string, command: string): CacheHolder {
-  const startTicks = processStartTicks(process.pid);
   return {
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    token: randomBytes(12).toString('hex'),
-    ...(startTicks !== undefined && { startTicks }),
+    ...ownLockContent(),
     root: path.resolve(root),
     command,
   };

@@ -4,11 +4,9 @@
 // it, then copies what was appended to the old file after its read. A writer checks after each
 // append that the log is still the file it wrote to, and appends again when it is not: a line
 // the copy missed was written after the rename, so that writer sees the new file. No line is lost.
-import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { processStartTicks } from '../process-start.js';
-import { HALF_WRITTEN_GRACE_MS, isHolderAlive, type LockContent, readLockFile, takeOverStale, tryCreate } from '../project-mutex.js';
+import { HALF_WRITTEN_GRACE_MS, isHolderAlive, type LockContent, ownLockContent, readLockFile, takeOverStale, tryCreate } from '../project-mutex.js';
 import type { CacheLayout } from './cache-layout.js';
 import { parseRunLog, type RunLog, runLogLine, type RunLogWriter } from './run-log.js';
 
@@ -76,13 +74,7 @@ function readFrom(fd: number, start: number): Buffer {
 }
 
 async function takeRewriteLock(lockPath: string, wait: boolean): Promise<string | undefined> {
-  const startTicks = processStartTicks(process.pid);
-  const mine: LockContent = {
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    token: randomBytes(12).toString('hex'),
-    ...(startTicks !== undefined && { startTicks }),
-  };
+  const mine = ownLockContent();
   for (;;) {
     if (tryCreate(lockPath, mine)) return mine.token;
     const current = await readLockFile(lockPath);

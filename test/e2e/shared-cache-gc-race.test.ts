@@ -32,13 +32,27 @@ async function gcHeldOpen(collector: TempProject, held: TempProject, env: Record
   };
 }
 
-test("a project's first run waits for a gc that another project sharing the cache runs", async () => {
+/**
+ * Three projects sharing one cache: b and c have run, and gc in b is held inside its collection;
+ * a has never run.
+ */
+async function gcInAnotherProject() {
   const shared = await mkdtemp(path.join(tmpdir(), 'dagmake-shared-cache-'));
   const [a, b, c] = (await Promise.all(['a', 'b', 'c'].map((name) => tempProject({ 'pipeline.yaml': pipeline(name) })))) as [TempProject, TempProject, TempProject];
   const env = { DAGMAKE_CACHE_DIR: shared };
+  const dispose = () => Promise.all([a.dispose(), b.dispose(), c.dispose(), rm(shared, { recursive: true, force: true })]);
   try {
     for (const project of [b, c]) assert.equal((await runCli(project.root, ['run'], env)).exitCode, 0);
-    const held = await gcHeldOpen(b, c, env);
+    return { shared, a, b, c, held: await gcHeldOpen(b, c, env), env, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+test("a project's first run waits for a gc that another project sharing the cache runs", async () => {
+  const { shared, a, b, c, held, env, dispose } = await gcInAnotherProject();
+  try {
 
     // a has never run: gc cannot know of it, so a must not write into the cache while gc collects.
     const first = spawnCli(a.root, ['run'], env);
@@ -79,17 +93,13 @@ test("a project's first run waits for a gc that another project sharing the cach
     assert.equal((await second).exitCode, 0);
     assert.match(secondErr, /waiting for gc in /);
   } finally {
-    await Promise.all([a.dispose(), b.dispose(), c.dispose(), rm(shared, { recursive: true, force: true })]);
+    await dispose();
   }
 });
 
 test('a run with --no-wait and a second gc exit 75 while gc in another project holds the cache, and a gc killed with -9 holds nothing', async () => {
-  const shared = await mkdtemp(path.join(tmpdir(), 'dagmake-shared-cache-'));
-  const [a, b, c] = (await Promise.all(['a', 'b', 'c'].map((name) => tempProject({ 'pipeline.yaml': pipeline(name) })))) as [TempProject, TempProject, TempProject];
-  const env = { DAGMAKE_CACHE_DIR: shared };
+  const { shared, a, b, held, env, dispose } = await gcInAnotherProject();
   try {
-    for (const project of [b, c]) assert.equal((await runCli(project.root, ['run'], env)).exitCode, 0);
-    const held = await gcHeldOpen(b, c, env);
     const refused = await runCli(a.root, ['run', '--no-wait'], env);
     assert.equal(refused.exitCode, 75, refused.stdout + refused.stderr);
     assert.match(refused.stderr, new RegExp(`gc in ${b.root} \\(pid \\d+\\) is using the cache ${shared}`));
@@ -104,6 +114,6 @@ test('a run with --no-wait and a second gc exit 75 while gc in another project h
     assert.equal(ran.exitCode, 0, ran.stdout + ran.stderr);
     assert.equal(await readFile(path.join(a.root, 'out.txt'), 'utf8'), 'a\n');
   } finally {
-    await Promise.all([a.dispose(), b.dispose(), c.dispose(), rm(shared, { recursive: true, force: true })]);
+    await dispose();
   }
 });
