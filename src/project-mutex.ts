@@ -52,7 +52,7 @@ export const isProjectBusy = (diagnostic: Diagnostic): diagnostic is ProjectBusy
   typeof (diagnostic as Partial<ProjectBusy>).holderPid === 'number';
 
 /** A lock file still empty after this long was left by a process that died while creating it. */
-export const HALF_WRITTEN_GRACE_MS = 5_000;
+const HALF_WRITTEN_GRACE_MS = 5_000;
 /** A claim on a stale lock older than this was left by a contender that died mid-takeover. */
 const CLAIM_GRACE_MS = 10_000;
 /** How much later than a lock's startedAt its owner may seem to have started: /proc's boot time is whole seconds. */
@@ -84,7 +84,7 @@ export async function acquireProjectMutex(root: string, options: AcquireOptions)
       const current = await readLockFile(lockPath);
       if (current === undefined) continue; // released between our attempt and the read
       const holder = parseLock(current.text);
-      const stale = holder === undefined ? current.ageMs > HALF_WRITTEN_GRACE_MS : !isHolderAlive(holder) && !isGuardAlive(holder);
+      const stale = isStaleLock(holder, current.ageMs) && (holder === undefined || !isGuardAlive(holder));
       if (stale) {
         await takeOverStale(lockPath, current.text);
         continue;
@@ -134,15 +134,26 @@ export function tryCreate(lockPath: string, content: object): boolean {
 /** The disk (or quota, or file size limit) has no room for a write. */
 export const isNoRoom = (error: unknown): boolean => isErrno(error, 'ENOSPC', 'EDQUOT', 'EFBIG');
 
+/** Removes the lock file at `lockPath` if it is still the one `token` took. */
+export function releaseIfOwned(lockPath: string, token: string): void {
+  try {
+    if (parseLock(readFileSync(lockPath, 'utf8'))?.token === token) unlinkSync(lockPath);
+  } catch {
+    // Already gone: nothing to release.
+  }
+}
+
+/**
+ * Whether a lock file may be taken over: its owner is gone, or it is still unreadable (a process
+ * that died while writing it) after the grace time. `holder` is its parsed content, if any.
+ */
+export function isStaleLock(holder: LockContent | undefined, ageMs: number): boolean {
+  return holder === undefined ? ageMs > HALF_WRITTEN_GRACE_MS : !isHolderAlive(holder);
+}
+
 function holdLock(lockPath: string, mine: LockContent): ProjectMutex {
   const ownsLock = (text: string | undefined): boolean => parseLock(text ?? '')?.token === mine.token;
-  const releaseOnExit = (): void => {
-    try {
-      if (ownsLock(readFileSync(lockPath, 'utf8'))) unlinkSync(lockPath);
-    } catch {
-      // Already gone: nothing to release.
-    }
-  };
+  const releaseOnExit = (): void => releaseIfOwned(lockPath, mine.token);
   process.once('exit', releaseOnExit);
   let released = false;
   return {
@@ -233,7 +244,7 @@ function isGuardAlive(holder: LockContent): boolean {
   return guard !== undefined && isProcessAlive(guard.pid) && processStartTicks(guard.pid) === guard.startTicks;
 }
 
-function parseLock(text: string): LockContent | undefined {
+export function parseLock(text: string): LockContent | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockContent>;
     if (typeof value.pid === 'number' && typeof value.token === 'string' && typeof value.startedAt === 'string') {

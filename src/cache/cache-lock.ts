@@ -6,20 +6,20 @@
 // Each side creates its file before it looks for the other's, so of a run and a gc that start
 // together at least one sees the other and backs off: both never proceed. Files left by dead
 // processes are removed, the exclusive one the way a stale project lock is taken over.
-import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Diagnostic, fail, ok, type Result } from '../errors.js';
 import { isErrno } from '../lock/atomic-write.js';
 import {
-  HALF_WRITTEN_GRACE_MS,
-  isHolderAlive,
   isNoRoom,
+  isStaleLock,
   type LockContent,
   ownLockContent,
+  parseLock,
   type ProjectBusy,
   readLockFile,
+  releaseIfOwned,
   takeOverStale,
   tryCreate,
 } from '../project-mutex.js';
@@ -99,8 +99,7 @@ async function exclusiveHolder(cacheDir: string): Promise<CacheHolder | 'startin
     const current = await readLockFile(file);
     if (current === undefined) return undefined;
     const holder = parseHolder(current.text);
-    const stale = holder === undefined ? current.ageMs > HALF_WRITTEN_GRACE_MS : !isHolderAlive(holder);
-    if (!stale) return holder ?? 'starting';
+    if (!isStaleLock(holder, current.ageMs)) return holder ?? 'starting';
     await takeOverStale(file, current.text);
   }
 }
@@ -114,21 +113,14 @@ async function liveSharers(cacheDir: string): Promise<(CacheHolder | undefined)[
     const current = await readLockFile(file);
     if (current === undefined) continue;
     const holder = parseHolder(current.text);
-    const stale = holder === undefined ? current.ageMs > HALF_WRITTEN_GRACE_MS : !isHolderAlive(holder);
-    if (stale) await rm(file, { force: true });
+    if (isStaleLock(holder, current.ageMs)) await rm(file, { force: true });
     else live.push(holder);
   }
   return live;
 }
 
 function lease(file: string, token: string): CacheLease {
-  const releaseNow = (): void => {
-    try {
-      if (parseHolder(readFileSync(file, 'utf8'))?.token === token) unlinkSync(file);
-    } catch {
-      // Already gone: nothing to release.
-    }
-  };
+  const releaseNow = (): void => releaseIfOwned(file, token);
   process.once('exit', releaseNow);
   return {
     async release() {
@@ -146,21 +138,12 @@ function holderFor(root: string, command: string): CacheHolder {
   };
 }
 
+/** A lock's content with what the cache lock adds to it; undefined while half-written. */
 function parseHolder(text: string): CacheHolder | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<CacheHolder>;
-    if (typeof value.pid !== 'number' || typeof value.token !== 'string' || typeof value.startedAt !== 'string') return undefined;
-    return {
-      pid: value.pid,
-      token: value.token,
-      startedAt: value.startedAt,
-      ...(typeof value.startTicks === 'number' && { startTicks: value.startTicks }),
-      root: typeof value.root === 'string' ? value.root : 'another project',
-      command: typeof value.command === 'string' ? value.command : 'dagmake',
-    };
-  } catch {
-    return undefined; // half-written: the caller decides by the file's age
-  }
+  const lock = parseLock(text);
+  if (lock === undefined) return undefined;
+  const { root, command } = JSON.parse(text) as Partial<CacheHolder>;
+  return { ...lock, root: typeof root === 'string' ? root : 'another project', command: typeof command === 'string' ? command : 'dagmake' };
 }
 
 function exclusiveBusy(holder: CacheHolder, cacheDir: string): ProjectBusy {

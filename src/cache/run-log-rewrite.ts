@@ -4,9 +4,9 @@
 // it, then copies what was appended to the old file after its read. A writer checks after each
 // append that the log is still the file it wrote to, and appends again when it is not: a line
 // the copy missed was written after the rename, so that writer sees the new file. No line is lost.
-import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HALF_WRITTEN_GRACE_MS, isHolderAlive, type LockContent, ownLockContent, readLockFile, takeOverStale, tryCreate } from '../project-mutex.js';
+import { isStaleLock, ownLockContent, parseLock, readLockFile, releaseIfOwned, takeOverStale, tryCreate } from '../project-mutex.js';
 import type { CacheLayout } from './cache-layout.js';
 import { parseRunLog, type RunLog, runLogLine, type RunLogWriter } from './run-log.js';
 
@@ -43,7 +43,7 @@ export async function rewriteRunLog(layout: CacheLayout, writer: RunLogWriter, p
       closeSync(fd);
     }
   } finally {
-    releaseRewriteLock(`${path}.rewrite`, token);
+    releaseIfOwned(`${path}.rewrite`, token);
   }
 }
 
@@ -79,28 +79,8 @@ async function takeRewriteLock(lockPath: string, wait: boolean): Promise<string 
     if (tryCreate(lockPath, mine)) return mine.token;
     const current = await readLockFile(lockPath);
     if (current === undefined) continue;
-    const holder = parseHolder(current.text);
-    const stale = holder === undefined ? current.ageMs > HALF_WRITTEN_GRACE_MS : !isHolderAlive(holder);
-    if (stale) await takeOverStale(lockPath, current.text);
+    if (isStaleLock(parseLock(current.text), current.ageMs)) await takeOverStale(lockPath, current.text);
     else if (!wait) return undefined;
     else await sleep(10);
-  }
-}
-
-function releaseRewriteLock(lockPath: string, token: string): void {
-  try {
-    if (parseHolder(readFileSync(lockPath, 'utf8'))?.token === token) unlinkSync(lockPath);
-  } catch {
-    // Already gone: nothing to release.
-  }
-}
-
-function parseHolder(text: string): LockContent | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<LockContent>;
-    if (typeof value.pid !== 'number' || typeof value.token !== 'string' || typeof value.startedAt !== 'string') return undefined;
-    return { pid: value.pid, token: value.token, startedAt: value.startedAt, ...(typeof value.startTicks === 'number' && { startTicks: value.startTicks }) };
-  } catch {
-    return undefined;
   }
 }

@@ -3,7 +3,7 @@
 // ran, the largest single cost of a first build after the stage's own process; an append to an
 // existing log is one open and one write. Readers keep the last line of each key, so a reuse is
 // recorded by appending the entry again.
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const KEY = /^[0-9a-zA-Z_-]{3,}$/;
@@ -68,16 +68,17 @@ export class RunLogWriter {
   /**
    * Appends whole lines. A rewrite of the log (gc, verify, compaction) may rename a new file over
    * the one written to: it copies what was appended to the old file until just after its rename,
-   * and a write it missed came later, so the log is no longer the file written: append again.
+   * and a write it missed came later, when the file written had no name any more: append again.
    */
   appendLines(path: string, lines: string): void {
     for (let tries = 1; ; tries++) {
-      const written = this.appendOnce(path, lines);
-      if (isStill(path, written) || tries >= MAX_APPEND_TRIES) return;
+      const stillLinked = this.appendOnce(path, lines);
+      if (stillLinked || tries >= MAX_APPEND_TRIES) return;
     }
   }
 
-  private appendOnce(path: string, lines: string): { dev: number; ino: number } {
+  /** Whether the file written to is still the log (renamed over or removed, it has no link left). */
+  private appendOnce(path: string, lines: string): boolean {
     const fd = openForAppend(path);
     try {
       const start = this.checked.has(path) || endsWithNewline(fd) ? '' : '\n';
@@ -90,8 +91,7 @@ export class RunLogWriter {
         throw error;
       }
       this.checked.add(path);
-      const { dev, ino } = fstatSync(fd);
-      return { dev, ino };
+      return fstatSync(fd).nlink > 0;
     } finally {
       closeSync(fd);
     }
@@ -101,14 +101,6 @@ export class RunLogWriter {
 /** Rewrites never follow each other faster than appends, so a few tries always land. */
 const MAX_APPEND_TRIES = 10;
 
-function isStill(path: string, file: { dev: number; ino: number }): boolean {
-  try {
-    const now = statSync(path);
-    return now.dev === file.dev && now.ino === file.ino;
-  } catch {
-    return false;
-  }
-}
 
 function openForAppend(path: string): number {
   try {

@@ -35,7 +35,7 @@ export interface DefinitionParts {
  * on their own): the command, or the module with every local module it imports; `with`, declared
  * `env`, `wdir`, and the declared outs. `desc` and resources don't change results and are left out.
  */
-export function definitionParts(stage: StageDef, modules: readonly { path: string; hash: string }[]): DefinitionParts {
+function definitionParts(stage: StageDef, modules: readonly { path: string; hash: string }[]): DefinitionParts {
   return {
     cmd: stage.cmd ?? null,
     uses: stage.uses ?? null,
@@ -49,11 +49,7 @@ export function definitionParts(stage: StageDef, modules: readonly { path: strin
   };
 }
 
-export const hashDefinition = (parts: DefinitionParts): string => sha256(canonicalJson(parts));
-
-export function definitionHash(stage: StageDef, modules: readonly { path: string; hash: string }[]): string {
-  return hashDefinition(definitionParts(stage, modules));
-}
+const hashDefinition = (parts: DefinitionParts): string => sha256(canonicalJson(parts));
 
 export async function fingerprintStage(
   stage: StageDef,

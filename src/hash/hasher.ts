@@ -41,7 +41,7 @@ export interface HasherOptions {
 }
 
 /** A file kept in memory after hashing, for the cache to store exactly the bytes that were hashed. */
-export const KEEP_CONTENT_MAX_BYTES = 64 << 10;
+const KEEP_CONTENT_MAX_BYTES = 64 << 10;
 
 export interface HashPathOptions {
   /** Return the content of a small file read this time (not of one found in the stat cache). */
