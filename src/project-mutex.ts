@@ -83,7 +83,7 @@ export async function acquireProjectMutex(root: string, options: AcquireOptions)
       if (tryCreate(lockPath, mine)) return ok(holdLock(lockPath, mine));
       const current = await readLockFile(lockPath);
       if (current === undefined) continue; // released between our attempt and the read
-      const holder = parseLock(current.text);
+      const holder = parseLockContent(current.text);
       const stale = isStaleLock(holder, current.ageMs) && (holder === undefined || !isGuardAlive(holder));
       if (stale) {
         await takeOverStale(lockPath, current.text);
@@ -137,7 +137,7 @@ export const isNoRoom = (error: unknown): boolean => isErrno(error, 'ENOSPC', 'E
 /** Removes the lock file at `lockPath` if it is still the one `token` took. */
 export function releaseIfOwned(lockPath: string, token: string): void {
   try {
-    if (parseLock(readFileSync(lockPath, 'utf8'))?.token === token) unlinkSync(lockPath);
+    if (parseLockContent(readFileSync(lockPath, 'utf8'))?.token === token) unlinkSync(lockPath);
   } catch {
     // Already gone: nothing to release.
   }
@@ -152,7 +152,7 @@ export function isStaleLock(holder: LockContent | undefined, ageMs: number): boo
 }
 
 function holdLock(lockPath: string, mine: LockContent): ProjectMutex {
-  const ownsLock = (text: string | undefined): boolean => parseLock(text ?? '')?.token === mine.token;
+  const ownsLock = (text: string | undefined): boolean => parseLockContent(text ?? '')?.token === mine.token;
   const releaseOnExit = (): void => releaseIfOwned(lockPath, mine.token);
   process.once('exit', releaseOnExit);
   let released = false;
@@ -207,7 +207,7 @@ export async function takeOverStale(lockPath: string, staleText: string): Promis
  */
 export async function liveLockHolder(root: string): Promise<{ readonly pid: number; readonly startedAt: string } | undefined> {
   const current = await readLockFile(projectLockPath(root)).catch(() => undefined);
-  const holder = current === undefined ? undefined : parseLock(current.text);
+  const holder = current === undefined ? undefined : parseLockContent(current.text);
   if (holder === undefined || holder.pid === process.pid || !isHolderAlive(holder)) return undefined;
   return { pid: holder.pid, startedAt: holder.startedAt };
 }
@@ -226,7 +226,7 @@ export async function readLockFile(lockPath: string): Promise<{ text: string; ag
  * Whether the lock's owner still runs. Whatever cannot be told counts as alive: taking over a
  * live run's lock would let two runs write the same outputs.
  */
-export function isHolderAlive(holder: LockContent): boolean {
+function isHolderAlive(holder: LockContent): boolean {
   if (!isProcessAlive(holder.pid)) return false;
   // Start ticks count from boot and are exact, so they hold when the wall clock jumps.
   if (holder.startTicks !== undefined) {
@@ -244,7 +244,7 @@ function isGuardAlive(holder: LockContent): boolean {
   return guard !== undefined && isProcessAlive(guard.pid) && processStartTicks(guard.pid) === guard.startTicks;
 }
 
-export function parseLock(text: string): LockContent | undefined {
+export function parseLockContent(text: string): LockContent | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockContent>;
     if (typeof value.pid === 'number' && typeof value.token === 'string' && typeof value.startedAt === 'string') {

@@ -16,7 +16,7 @@ import {
   isStaleLock,
   type LockContent,
   ownLockContent,
-  parseLock,
+  parseLockContent,
   type ProjectBusy,
   readLockFile,
   releaseIfOwned,
@@ -140,7 +140,7 @@ function holderFor(root: string, command: string): CacheHolder {
 
 /** A lock's content with what the cache lock adds to it; undefined while half-written. */
 function parseHolder(text: string): CacheHolder | undefined {
-  const lock = parseLock(text);
+  const lock = parseLockContent(text);
   if (lock === undefined) return undefined;
   const { root, command } = JSON.parse(text) as Partial<CacheHolder>;
   return { ...lock, root: typeof root === 'string' ? root : 'another project', command: typeof command === 'string' ? command : 'dagmake' };

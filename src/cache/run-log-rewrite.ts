@@ -6,7 +6,7 @@
 // the copy missed was written after the rename, so that writer sees the new file. No line is lost.
 import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isStaleLock, ownLockContent, parseLock, readLockFile, releaseIfOwned, takeOverStale, tryCreate } from '../project-mutex.js';
+import { isStaleLock, ownLockContent, parseLockContent, readLockFile, releaseIfOwned, takeOverStale, tryCreate } from '../project-mutex.js';
 import type { CacheLayout } from './cache-layout.js';
 import { parseRunLog, type RunLog, runLogLine, type RunLogWriter } from './run-log.js';
 
@@ -79,7 +79,7 @@ async function takeRewriteLock(lockPath: string, wait: boolean): Promise<string 
     if (tryCreate(lockPath, mine)) return mine.token;
     const current = await readLockFile(lockPath);
     if (current === undefined) continue;
-    if (isStaleLock(parseLock(current.text), current.ageMs)) await takeOverStale(lockPath, current.text);
+    if (isStaleLock(parseLockContent(current.text), current.ageMs)) await takeOverStale(lockPath, current.text);
     else if (!wait) return undefined;
     else await sleep(10);
   }
