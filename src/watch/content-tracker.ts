@@ -27,10 +27,6 @@ export class ContentTracker {
     this.fingerprint = fingerprint;
   }
 
-  get size(): number {
-    return this.#known.size;
-  }
-
   /** Files known now, plus each root with none: a path awaited (deleted, or not there yet) is watched too. */
   watchedCount(roots: readonly string[]): number {
     const missing = roots.filter((root) => !this.#known.has(root));
@@ -55,7 +51,7 @@ export class ContentTracker {
     return result;
   }
 
-  /** Re-checks everything under the roots; for gaps while no watcher was running. */
+  /** Re-checks everything under the roots: the paths a watcher reported, or all after a gap without one. */
   async syncAll(roots: readonly string[], excluded: (rel: string) => boolean): Promise<SyncResult> {
     const result: SyncResult = { changed: [], previous: new Map(), problems: [] };
     for (const rel of roots) {

@@ -95,12 +95,7 @@ export function isOnWatchedPath(roots: readonly string[], outs: readonly string[
  * The selected stages that one of the changed paths feeds. `paramsChanged` says whether the
  * values a stage selects from a changed params file differ (another stage's keys may be the edit).
  */
-export function affectedStages(
-  plan: WatchPlan,
-  changed: readonly string[],
-  paramsChanged: (file: string, stage: string) => boolean = () => true,
-): string[] {
-  if (changed.some((p) => plan.configFiles.includes(p))) return [...plan.stages];
+export function affectedStages(plan: WatchPlan, changed: readonly string[], paramsChanged: (file: string, stage: string) => boolean): string[] {
   const touches = (p: string, input: string) => isWithin(p, input) || isWithin(input, p);
   return plan.stages.filter((name) => {
     const inputs = plan.inputs.get(name)!;
@@ -118,9 +113,14 @@ export function affectedStages(
  * write or need. Where a definition sits in the file, and its description, do not count.
  */
 export function changedDefinitions(before: WatchPlan, after: WatchPlan): string[] {
-  const key = (stage: StageDef | undefined) =>
-    stage === undefined ? '' : JSON.stringify(stage, (name, value: unknown) => (name === 'location' || name === 'desc' ? undefined : value));
+  const key = (stage: StageDef | undefined) => (stage === undefined ? '' : JSON.stringify(withoutPlaces(stage)));
   return before.stages.filter((name) => key(before.graph.stages.get(name)) !== key(after.graph.stages.get(name)));
+}
+
+/** The stage without where it and its deps, params and outs sit in the file, and without its description. */
+function withoutPlaces({ location: _at, desc: _desc, ...stage }: StageDef) {
+  const place = <T extends { location?: unknown }>({ location: _where, ...spec }: T) => spec;
+  return { ...stage, deps: stage.deps.map(place), params: stage.params.map(place), outs: stage.outs.map(place) };
 }
 
 /** Params files that are nothing else, with the specs of each stage reading them: only their selected values count, not their bytes. */

@@ -101,15 +101,9 @@ class WatchSession {
     if (this.#stopping) return;
     await waitForWritesToSettle(this.#root, paths, this.request.settleMs, () => this.#stopping);
     if (this.#stopping) return;
-    const changed = new Set<string>();
-    const previous = new Map<string, string | undefined>();
-    const problems: Diagnostic[] = [];
-    for (const p of paths) {
-      const result = await this.#tracker.sync(p, this.#excluded);
-      for (const c of result.changed) changed.add(c);
-      for (const [file, before] of result.previous) if (!previous.has(file)) previous.set(file, before);
-      problems.push(...result.problems);
-    }
+    const synced = await this.#tracker.syncAll(paths, this.#excluded);
+    const changed = new Set(synced.changed);
+    const { previous, problems } = synced;
     if (problems.length > 0) this.#emitDiagnostics(problems);
     if (changed.size === 0) {
       if (problems.length > 0 && !this.#run) this.#emitIdle();

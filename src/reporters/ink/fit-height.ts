@@ -31,7 +31,7 @@ export function fitLiveArea(running: readonly RunningStage[], showLogs: boolean,
 }
 
 /** Rows RunningStage draws: its line, progress, sub-tasks (and their "+N more"), log lines. */
-export function stageHeight(stage: RunningStage, logLines: number): number {
+function stageHeight(stage: RunningStage, logLines: number): number {
   const tasks = Math.min(stage.tasks.length, VISIBLE_TASKS) + (stage.tasks.length > VISIBLE_TASKS ? 1 : 0);
   return 1 + (stage.progress !== undefined ? 1 : 0) + tasks + Math.min(stage.tail.length, logLines);
 }
