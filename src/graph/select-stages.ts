@@ -15,13 +15,18 @@ export interface Selection {
  * Resolves targets to a set of stages in topological (then file) order. A target may name an
  * expanded stage (`train@bilstm`) or a matrix/foreach group (`train` selects every `train@...`).
  */
+/** The expansions of a matrix/foreach stage `group` (`train` → every `train@...`) among `names`. */
+export function expansionsOf(group: string, names: Iterable<string>): string[] {
+  return [...names].filter((name) => name.startsWith(`${group}@`));
+}
+
 export function selectStages(graph: StageGraph, selection: Selection): Result<string[], Diagnostic[]> {
   const roots = new Set<string>();
   const problems: Diagnostic[] = [];
   for (const target of selection.targets) {
     const matches = graph.stages.has(target)
       ? [target]
-      : [...graph.stages.keys()].filter((name) => name.startsWith(`${target}@`));
+      : expansionsOf(target, graph.stages.keys());
     if (matches.length === 0) {
       const closest = closestMatch(target, [...graph.stages.keys()]);
       problems.push({

@@ -8,7 +8,7 @@ import { checkStageShape } from './check-stage-shape.js';
 import { expandStage } from './expand-stage.js';
 import { formatLocation } from './format-location.js';
 import { loadVars } from './load-vars.js';
-import { pipelineTopSchema, stageEntrySchema, STAGE_NAME_PATTERN, varsSchema } from './pipeline-schema.js';
+import { pipelineTopSchema, stageEntrySchema, STAGE_NAME_HINT, STAGE_NAME_PATTERN, varsSchema } from './pipeline-schema.js';
 import { checkSchema, validPart } from './schema-issues.js';
 import type { Pipeline, StageDef } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
@@ -80,7 +80,7 @@ export async function loadPipeline(file: string, options: LoadPipelineOptions = 
       diagnostics.push({
         message: `invalid stage name "${key}"`,
         location: source.locate(['stages', key], 'key'),
-        hint: 'stage names are made of ASCII letters, digits, "_", "." and "-", and start with a letter, a digit or "_" ("@" is reserved for matrix and foreach expansions)',
+        hint: STAGE_NAME_HINT,
       });
       continue;
     }

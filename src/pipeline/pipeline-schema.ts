@@ -3,6 +3,8 @@
 import { z } from 'zod';
 
 export const STAGE_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+export const STAGE_NAME_HINT =
+  'stage names are made of ASCII letters, digits, "_", "." and "-", and start with a letter, a digit or "_" ("@" is reserved for matrix and foreach expansions)';
 
 /** "a string", "a list", "the number 3": how a wrong value is named in messages. */
 export function describeValue(value: unknown): string {

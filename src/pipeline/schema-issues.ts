@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
 import { suggestionHint } from '../text/suggest.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
+import { STAGE_NAME_HINT } from './pipeline-schema.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -81,9 +82,7 @@ function report(
       out.push({
         message: isStageName ? `invalid stage name "${name}"` : `invalid key "${name}"`,
         location: source.locate(path, 'key'),
-        hint: isStageName
-          ? 'stage names are made of ASCII letters, digits, "_", "." and "-", and start with a letter, a digit or "_" ("@" is reserved for matrix and foreach expansions)'
-          : undefined,
+        hint: isStageName ? STAGE_NAME_HINT : undefined,
       });
       return;
     }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { readDurations } from '../../engine/durations.js';
 import { logFile } from '../../engine/stage-logs.js';
+import { expansionsOf } from '../../graph/select-stages.js';
 import { loadPipeline } from '../../pipeline/load-pipeline.js';
 import { quoteList, suggestionHint } from '../../text/suggest.js';
 import type { Command, CommandIo } from '../command.js';
@@ -44,7 +45,7 @@ async function explainMissingLog(global: GlobalOptions, stage: string, io: Comma
   const names = pipeline.value.stages.map((s) => s.name);
   if (!names.includes(stage)) {
     // Each expansion of a foreach or matrix stage has a log of its own: name them, not the nearest one.
-    const expansions = names.filter((name) => name.startsWith(`${stage}@`));
+    const expansions = expansionsOf(stage, names);
     const hint = expansions.length > 0 ? `"${stage}" is expanded by foreach or matrix; each expansion has its own log: ${quoteList(expansions)}` : suggestionHint(stage, names, 'stages');
     io.stderr.write(`error: stage "${stage}" does not exist in ${global.displayPath}\n  hint: ${hint}\n`);
     return ExitCode.usage;

@@ -3,6 +3,7 @@ import { fail, type Diagnostic, type Result } from '../../errors.js';
 import { lockText } from '../../lock/lock-file.js';
 import { mergeLocks } from '../../lock/merge-locks.js';
 import type { LockFile } from '../../lock/types.js';
+import { plural } from '../../reporters/plural.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
@@ -47,7 +48,7 @@ export const mergeLockCommand: Command = {
     await writeFile(oursPath!, await lockText(lock));
     if (dropped.length > 0) {
       io.stderr.write(
-        `${label}: ${dropped.length} stage${dropped.length === 1 ? '' : 's'} changed on both sides, left out of the merged lock: ${dropped.join(', ')}; ` +
+        `${label}: ${plural(dropped.length, 'stage')} changed on both sides, left out of the merged lock: ${dropped.join(', ')}; ` +
           `the next run runs ${dropped.length === 1 ? 'it' : 'them'} again or restores ${dropped.length === 1 ? 'it' : 'them'} from the run cache\n`,
       );
     }
