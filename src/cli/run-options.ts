@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Reporter } from '../events.js';
 import { createReporter, type ReporterKind } from '../reporters/pick-reporter.js';
 import type { CommandIo } from './command.js';
+import { wholeNumber } from './whole-number.js';
 
 export const runOptionSpecs = {
   jobs: { type: 'string', short: 'j' },
@@ -28,8 +29,8 @@ export interface RunOptionFlags {
 
 /** Validated `--jobs` and `--reporter`; writes the error and returns undefined when one is wrong. */
 export function checkRunOptions(values: RunOptionFlags, io: CommandIo): { jobs: number; reporter?: ReporterKind } | undefined {
-  const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) {
+  const jobs = values.jobs === undefined ? os.availableParallelism() : wholeNumber(values.jobs, 1);
+  if (jobs === undefined) {
     io.stderr.write(`error: expected --jobs to be a positive integer, got "${values.jobs}"\n`);
     return undefined;
   }

@@ -15,6 +15,7 @@ import { printDiagnostics } from '../print-diagnostics.js';
 import { parseByteSize } from '../parse-byte-size.js';
 import { formatBytes } from './format-bytes.js';
 import { otherCacheUsers } from './shared-cache-users.js';
+import { wholeNumber } from '../whole-number.js';
 
 const usage = `Usage: dagmake gc [--keep-runs N] [--max-size SIZE] [--dry]
 
@@ -50,8 +51,8 @@ export const gcCommand: Command = {
     }
     const keepRunsText = parsed.values['keep-runs'];
     // Without --keep-runs, a size limit alone decides how many runs stay.
-    const keepRuns = keepRunsText === undefined ? (maxBytes === undefined ? 0 : Infinity) : Number(keepRunsText);
-    if (keepRunsText !== undefined && (!Number.isInteger(keepRuns) || keepRuns < 0)) {
+    const keepRuns = keepRunsText === undefined ? (maxBytes === undefined ? 0 : Infinity) : wholeNumber(keepRunsText, 0);
+    if (keepRuns === undefined) {
       io.stderr.write(`error: expected --keep-runs to be a whole number, got "${parsed.values['keep-runs']}"\n`);
       return ExitCode.usage;
     }

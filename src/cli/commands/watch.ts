@@ -11,6 +11,7 @@ import type { GlobalOptions } from '../global-options.js';
 import { parseCommandArgs, reportParseFailure } from '../parse-command-args.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { listenForStopSignals } from '../stop-signals.js';
+import { wholeNumber } from '../whole-number.js';
 
 const usage = `Usage: dagmake watch [TARGET...] [options]
 
@@ -96,8 +97,7 @@ export const watchCommand: Command = {
 
 /** A whole number of milliseconds, `fallback` when not given; undefined when it is not one. */
 function milliseconds(text: string | undefined, fallback: number): number | undefined {
-  const ms = text === undefined ? fallback : Number(text);
-  return Number.isInteger(ms) && ms >= 0 ? ms : undefined;
+  return text === undefined ? fallback : wholeNumber(text, 0);
 }
 
 /**
